@@ -1,0 +1,230 @@
+import { z } from 'zod';
+import { commitmentsFromEnv, type Commitments } from './commitments';
+
+/**
+ * Typed configuration, parsed once from an environment passed in (tests pass a literal env).
+ * The variable names are a public contract: deployment tooling sets exactly these.
+ */
+
+export const REAL_WECHAT_API_BASE = 'https://api.weixin.qq.com';
+export const REAL_WECOM_API_BASE = 'https://qyapi.weixin.qq.com';
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`配置错误 / invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Database =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'mysql'; url: string; host: string; port: number; database: string };
+
+export interface PlatformCredentials {
+  /** OA appid or WeCom corpid: the receive id inside every encrypted frame. */
+  id: string;
+  token?: string;
+  aesKey?: string;
+  secret?: string;
+  apiBase: string;
+}
+
+export interface WechatConfig extends PlatformCredentials {
+  /** Inbound callbacks can be verified (token and appid are set). */
+  inbound: boolean;
+  /** Outbound API calls can be made (appid and secret set); otherwise messages go to the sandbox. */
+  outbound: boolean;
+  /** Template used when a customer is outside the 48-hour customer-service window. */
+  fallbackTemplateId?: string;
+}
+
+export interface WecomConfig extends PlatformCredentials {
+  agentId: number;
+  inbound: boolean;
+  outbound: boolean;
+}
+
+export interface Config {
+  port: number;
+  database: Database;
+  wechat: WechatConfig;
+  wecom: WecomConfig;
+  adminToken?: string;
+  /** base64 of 32 bytes; undefined means "generate/load the development key from data/". */
+  dataKey?: string;
+  timezone: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  webhook: {
+    /** Reject callbacks whose timestamp is further than this from our clock; 0 turns the check off. */
+    maxClockSkewSeconds: number;
+    maxBodyBytes: number;
+    /** How long a request may wait for its handler before it is acknowledged empty (WeChat gives up at 5 s). */
+    replyBudgetMs: number;
+  };
+  outbox: { pollMs: number; maxAttempts: number };
+  commitments: Commitments;
+}
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function parseWith<T>(env: Env, name: string, schema: z.ZodType<T>, fallback: T): T {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(name, `is "${raw}": ${result.error.issues[0]?.message ?? 'not valid'}`);
+  }
+  return result.data;
+}
+
+const port = z.coerce.number().int().min(1, 'must be 1-65535').max(65535, 'must be 1-65535');
+const nonNegativeInt = z.coerce.number().int().min(0, 'must be a whole number ≥ 0');
+const positiveInt = z.coerce.number().int().min(1, 'must be a whole number ≥ 1');
+
+function parseDatabase(env: Env): Database {
+  const raw = read(env, 'DATABASE_URL') ?? 'sqlite:data/bot.sqlite';
+  if (raw.startsWith('sqlite:')) {
+    const file = raw.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!file) throw new ConfigError('DATABASE_URL', 'names no SQLite file (expected sqlite:data/bot.sqlite)');
+    return { kind: 'sqlite', file };
+  }
+  if (/^(mysql|mariadb):\/\//.test(raw)) {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new ConfigError('DATABASE_URL', 'is not a valid URL (expected mysql://user:pass@host:3306/db)');
+    }
+    const database = url.pathname.replace(/^\//, '');
+    if (!database) throw new ConfigError('DATABASE_URL', 'names no database (expected mysql://user:pass@host:3306/db)');
+    return { kind: 'mysql', url: raw, host: url.hostname, port: Number(url.port || 3306), database };
+  }
+  throw new ConfigError('DATABASE_URL', 'must start with sqlite: or mysql://');
+}
+
+function checkAesKey(env: Env, name: string): string | undefined {
+  const key = read(env, name);
+  if (key === undefined) return undefined;
+  if (!/^[A-Za-z0-9+/]{43}$/.test(key) || Buffer.from(key + '=', 'base64').length !== 32) {
+    throw new ConfigError(name, 'must be the 43-character EncodingAESKey shown in the platform console');
+  }
+  return key;
+}
+
+function requireWith(env: Env, present: string, needed: string): void {
+  if (read(env, present) !== undefined && read(env, needed) === undefined) {
+    throw new ConfigError(needed, `is missing: it is required when ${present} is set`);
+  }
+}
+
+function apiBase(env: Env, name: string, fallback: string): string {
+  const raw = read(env, name) ?? fallback;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+  } catch {
+    throw new ConfigError(name, `is "${raw}": must be an http(s) URL`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function parseWechat(env: Env): WechatConfig {
+  requireWith(env, 'WECHAT_TOKEN', 'WECHAT_APPID');
+  requireWith(env, 'WECHAT_AES_KEY', 'WECHAT_TOKEN');
+  requireWith(env, 'WECHAT_APPSECRET', 'WECHAT_APPID');
+  const id = read(env, 'WECHAT_APPID') ?? '';
+  const token = read(env, 'WECHAT_TOKEN');
+  const secret = read(env, 'WECHAT_APPSECRET');
+  return {
+    id,
+    token,
+    aesKey: checkAesKey(env, 'WECHAT_AES_KEY'),
+    secret,
+    apiBase: apiBase(env, 'WECHAT_API_BASE', REAL_WECHAT_API_BASE),
+    inbound: Boolean(id && token),
+    outbound: Boolean(id && secret),
+    fallbackTemplateId: read(env, 'WECHAT_FALLBACK_TEMPLATE_ID'),
+  };
+}
+
+function parseWecom(env: Env): WecomConfig {
+  requireWith(env, 'WECOM_TOKEN', 'WECOM_CORPID');
+  requireWith(env, 'WECOM_TOKEN', 'WECOM_AES_KEY');
+  requireWith(env, 'WECOM_SECRET', 'WECOM_CORPID');
+  requireWith(env, 'WECOM_SECRET', 'WECOM_AGENTID');
+  const id = read(env, 'WECOM_CORPID') ?? '';
+  const token = read(env, 'WECOM_TOKEN');
+  const aesKey = checkAesKey(env, 'WECOM_AES_KEY');
+  const secret = read(env, 'WECOM_SECRET');
+  return {
+    id,
+    token,
+    aesKey,
+    secret,
+    agentId: parseWith(env, 'WECOM_AGENTID', z.coerce.number().int().min(1, 'must be the numeric AgentId'), 0),
+    apiBase: apiBase(env, 'WECOM_API_BASE', REAL_WECOM_API_BASE),
+    inbound: Boolean(id && token && aesKey),
+    outbound: Boolean(id && secret),
+  };
+}
+
+function parseDataKey(env: Env): string | undefined {
+  const key = read(env, 'DATA_KEY');
+  if (key === undefined) return undefined;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(key) || Buffer.from(key, 'base64').length !== 32) {
+    throw new ConfigError('DATA_KEY', 'must be 32 random bytes in base64 (openssl rand -base64 32)');
+  }
+  return key;
+}
+
+function parseTimezone(env: Env): string {
+  const tz = read(env, 'BOT_TIMEZONE') ?? 'Asia/Shanghai';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+  } catch {
+    throw new ConfigError('BOT_TIMEZONE', `is "${tz}": not an IANA time zone such as Asia/Shanghai`);
+  }
+  return tz;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const config: Config = {
+    port: parseWith(env, 'PORT', port, 3000),
+    database: parseDatabase(env),
+    wechat: parseWechat(env),
+    wecom: parseWecom(env),
+    adminToken: read(env, 'ADMIN_TOKEN'),
+    dataKey: parseDataKey(env),
+    timezone: parseTimezone(env),
+    logLevel: parseWith(
+      env,
+      'LOG_LEVEL',
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+      'info',
+    ),
+    webhook: {
+      maxClockSkewSeconds: parseWith(env, 'WEBHOOK_MAX_CLOCK_SKEW_SECONDS', nonNegativeInt, 300),
+      maxBodyBytes: parseWith(env, 'WEBHOOK_MAX_BODY_BYTES', positiveInt, 64 * 1024),
+      replyBudgetMs: parseWith(env, 'WEBHOOK_REPLY_BUDGET_MS', positiveInt.max(4500, 'must stay under WeChat’s 5 s'), 3500),
+    },
+    outbox: {
+      pollMs: parseWith(env, 'OUTBOX_POLL_MS', positiveInt, 1000),
+      maxAttempts: parseWith(env, 'OUTBOX_MAX_ATTEMPTS', positiveInt, 8),
+    },
+    commitments: commitmentsFromEnv((name, schema, fallback) => parseWith(env, name, schema, fallback)),
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,123 @@
+import { createServer, type Server } from 'node:http';
+import Koa from 'koa';
+import Router from '@koa/router';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { Database } from './entities/database';
+import { Dispatcher } from './bot/dispatcher';
+import { InboundStore } from './bot/inbound-store';
+import { Outbox, type Transport } from './bot/outbox';
+import { SandboxTransport } from './bot/sandbox';
+import { WechatClient } from './bot/wechat/client';
+import { wechatRouter } from './bot/wechat/route';
+import { WechatTransport } from './bot/wechat/transport';
+import { WecomClient } from './bot/wecom/client';
+import { ResponseCodes } from './bot/wecom/response-codes';
+import { wecomRouter } from './bot/wecom/route';
+import { WecomTransport } from './bot/wecom/transport';
+import { handleInbound } from './handlers';
+import { systemClock, type Clock, type Handler } from './handlers/ports';
+
+/**
+ * Wiring: config + database → platform clients, outbox, dispatcher → Koa app. No logic here.
+ * Tests build the bot with a literal config, a test database, a controllable clock and their
+ * own handler where they need one.
+ */
+
+export interface BotOptions {
+  config: Config;
+  db: Database;
+  log: Logger;
+  clock?: Clock;
+  handler?: Handler;
+}
+
+export class Bot {
+  readonly app = new Koa({ proxy: true });
+  readonly clock: Clock;
+  readonly outbox: Outbox;
+  readonly dispatcher: Dispatcher;
+  readonly responseCodes: ResponseCodes;
+  private server: Server | undefined;
+
+  constructor(readonly options: BotOptions) {
+    const { config, db, log } = options;
+    this.clock = options.clock ?? systemClock;
+    const now = () => this.clock.now();
+    this.responseCodes = new ResponseCodes(db, now);
+    this.outbox = new Outbox(db, this.transports(), log.child({ component: 'outbox' }), { ...config.outbox, now });
+    this.dispatcher = new Dispatcher({
+      db,
+      store: new InboundStore(db, now),
+      handler: options.handler ?? handleInbound,
+      outbox: this.outbox,
+      config,
+      log: log.child({ component: 'dispatcher' }),
+      clock: this.clock,
+      responseCodes: this.responseCodes,
+    });
+    this.app.use(this.health().routes());
+    for (const router of [wechatRouter(config, this.dispatcher, this.clock, log), wecomRouter(config, this.dispatcher, this.clock, log)]) {
+      this.app.use(router.routes()).use(router.allowedMethods());
+    }
+    this.app.on('error', (error) => log.debug({ err: error }, 'koa error after response'));
+  }
+
+  /** Platforms with credentials get their API client; the others a sandbox that only logs. */
+  private transports(): Record<'wechat' | 'wecom', Transport> {
+    const { config, db, log } = this.options;
+    const now = () => this.clock.now();
+    return {
+      wechat: config.wechat.outbound
+        ? new WechatTransport(new WechatClient(config.wechat, db, log, now), config.wechat.fallbackTemplateId)
+        : new SandboxTransport('wechat', log),
+      wecom: config.wecom.outbound
+        ? new WecomTransport(new WecomClient(config.wecom, db, log, now), this.responseCodes)
+        : new SandboxTransport('wecom', log),
+    };
+  }
+
+  private health(): Router {
+    const router = new Router();
+    router.get('/healthz', (ctx) => {
+      ctx.body = { status: 'ok' };
+    });
+    router.get('/readyz', async (ctx) => {
+      try {
+        await this.options.db.ping();
+        ctx.body = { status: 'ready', database: this.options.db.kind, outbox: await this.outbox.backlog() };
+      } catch (error) {
+        this.options.log.warn({ err: error }, 'readiness check: database does not answer');
+        ctx.status = 503;
+        ctx.body = { status: 'unavailable', database: this.options.db.kind };
+      }
+    });
+    return router;
+  }
+
+  /** Starts background work: outbox delivery and recovery of unfinished inbound messages. */
+  startBackground(): void {
+    this.outbox.start();
+    this.dispatcher.startRecovery();
+  }
+
+  async listen(port: number, host?: string): Promise<Server> {
+    const server = createServer(this.app.callback());
+    // WeChat gives up after 5 s; a connection idle longer than that is not WeChat's
+    server.requestTimeout = 10_000;
+    await new Promise<void>((resolve) => server.listen(port, host, resolve));
+    this.server = server;
+    return server;
+  }
+
+  async stop(): Promise<void> {
+    if (this.server) {
+      const server = this.server;
+      this.server = undefined;
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    await this.dispatcher.stop();
+    await this.outbox.stop();
+  }
+}

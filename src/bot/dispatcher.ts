@@ -1,0 +1,192 @@
+import type { Logger } from 'pino';
+import type { Config } from '../../config';
+import type { InboundMessage } from '../entities';
+import type { Database } from '../entities/database';
+import type { Clock, Handler, HandlerContext, OutboundMessage } from '../handlers/ports';
+import type { InboundEvent } from './inbound-event';
+import type { InboundStore } from './inbound-store';
+import { enqueue, type Outbox } from './outbox';
+import type { ResponseCodes } from './wecom/response-codes';
+
+/**
+ * From a stored inbound event to its handler and back, once (R-IN-1):
+ * - the event is stored before anything else; a retry finds the stored row and gets its reply;
+ * - the handler runs in one transaction with the outbox rows it queues and the "done" mark, so a
+ *   crash mid-handler leaves nothing half-done and the message is simply run again;
+ * - the platform gets an answer inside the reply budget: the first reply goes back passively if
+ *   the handler finished in time, otherwise the request is acknowledged empty and every reply
+ *   goes through the outbox.
+ */
+
+/** Renders a text reply as the platform's passive-reply plaintext; undefined: no passive replies. */
+export type PassiveRenderer = (event: InboundEvent, text: string) => string;
+
+/** A passive text reply is cut by WeCom past 2048 bytes; longer ones go through the API. */
+const PASSIVE_MAX_BYTES = 2000;
+const RECOVERY_BATCH = 50;
+const DUPLICATE_POLL_MS = 50;
+const RETRY_AFTER_FAILURE_MS = 10_000;
+
+interface Run {
+  /** The request was already answered empty: replies must go through the outbox. */
+  late: boolean;
+  /** The handler finished and the reply mode was decided: the answer is about to exist. */
+  deciding: boolean;
+}
+
+export interface DispatcherDeps {
+  db: Database;
+  store: InboundStore;
+  handler: Handler;
+  outbox: Outbox;
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  responseCodes?: ResponseCodes;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class Dispatcher {
+  private readonly inflight = new Map<string, Promise<string | null>>();
+  private recoveryTimer: NodeJS.Timeout | undefined;
+  private recovering: Promise<void> | undefined;
+  /** Counts handler runs; the retry-storm tests read it. */
+  handlerRuns = 0;
+
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  /**
+   * Stores and handles one verified event. Resolves with the passive reply plaintext, or null
+   * for an empty acknowledgement. Rejects only when the event could not be stored, in which
+   * case the caller must answer 5xx so the platform retries.
+   */
+  async receive(event: InboundEvent, render?: PassiveRenderer): Promise<string | null> {
+    const outcome = await this.deps.store.store(event);
+    const run: Run = { late: false, deciding: false };
+    if (outcome.status === 'claimed') {
+      return this.withinBudget(this.track(outcome.row, event, render, run), run);
+    }
+    const row = outcome.row;
+    if (row.status === 'done' || row.status === 'failed') return row.reply;
+    const sameProcess = this.inflight.get(row.dedupKey);
+    if (sameProcess) return this.withinBudget(sameProcess, { late: false, deciding: true });
+    if (await this.deps.store.claim(row)) return this.withinBudget(this.track(row, event, render, run), run);
+    return this.waitForOther(row);
+  }
+
+  /** Handles messages that were stored but never finished (crash, failure): at start and periodically. */
+  startRecovery(intervalMs = 5_000): void {
+    const tick = () => {
+      this.recovering ??= this.recover()
+        .then(() => undefined)
+        .catch((error) => this.deps.log.error({ err: error }, 'inbound recovery failed'))
+        .finally(() => {
+          this.recovering = undefined;
+        });
+    };
+    this.recoveryTimer = setInterval(tick, intervalMs);
+    this.recoveryTimer.unref();
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    if (this.recoveryTimer) clearInterval(this.recoveryTimer);
+    this.recoveryTimer = undefined;
+    await this.recovering;
+    await Promise.allSettled(this.inflight.values());
+  }
+
+  async recover(): Promise<number> {
+    const rows = await this.deps.store.unfinished(RECOVERY_BATCH);
+    let handled = 0;
+    for (const row of rows) {
+      if (this.inflight.has(row.dedupKey) || !(await this.deps.store.claim(row))) continue;
+      this.deps.log.info({ inboundId: row.id, kind: row.kind, attempt: row.attempts + 1 }, 'processing a stored message that was not finished');
+      await this.track(row, row.event as InboundEvent, undefined, { late: true, deciding: false });
+      handled++;
+    }
+    return handled;
+  }
+
+  private track(row: InboundMessage, event: InboundEvent, render: PassiveRenderer | undefined, run: Run): Promise<string | null> {
+    const key = row.dedupKey;
+    const processing = this.process(row, event, render, run).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, processing);
+    return processing;
+  }
+
+  private async withinBudget(processing: Promise<string | null>, run: Run): Promise<string | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), this.deps.config.webhook.replyBudgetMs);
+    });
+    try {
+      const first = await Promise.race([processing, budget]);
+      if (first !== 'late') return first;
+      // The handler is past deciding: its answer is a commit away, wait for it.
+      if (run.deciding) return await processing;
+      run.late = true;
+      return null;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async waitForOther(row: InboundMessage): Promise<string | null> {
+    const deadline = Date.now() + this.deps.config.webhook.replyBudgetMs;
+    while (Date.now() < deadline) {
+      await sleep(DUPLICATE_POLL_MS);
+      const current = await this.deps.store.find(row.id);
+      if (current && (current.status === 'done' || current.status === 'failed')) return current.reply;
+    }
+    return null;
+  }
+
+  private async process(row: InboundMessage, event: InboundEvent, render: PassiveRenderer | undefined, run: Run): Promise<string | null> {
+    const { db, store, handler, outbox, config, clock } = this.deps;
+    const log = this.deps.log.child({ inboundId: row.id, platform: event.platform, kind: event.type });
+    try {
+      if (event.type === 'card_click' && event.responseCode && this.deps.responseCodes) {
+        await this.deps.responseCodes.remember(event.taskId, event.from, event.responseCode);
+      }
+      const passive = await db.write(async (manager) => {
+        const replies: string[] = [];
+        const messages: OutboundMessage[] = [];
+        const ctx: HandlerContext = {
+          event,
+          db: manager,
+          clock,
+          config,
+          log,
+          reply: (text) => replies.push(text),
+          send: (message) => messages.push(message),
+        };
+        this.handlerRuns++;
+        await handler(ctx);
+        run.deciding = true;
+        const first = replies[0];
+        const canAnswerPassively = !run.late && render !== undefined && first !== undefined && Buffer.byteLength(first) <= PASSIVE_MAX_BYTES;
+        const plainReply = canAnswerPassively ? render(event, first) : null;
+        const viaOutbox = (canAnswerPassively ? replies.slice(1) : replies).map<OutboundMessage>((text) => ({
+          type: 'text',
+          to: { platform: event.platform, id: event.roomId ?? event.from },
+          text,
+        }));
+        const queued = [...viaOutbox, ...messages].map((message, index) => ({ dedupKey: `in:${row.id}:${index}`, message }));
+        await enqueue(manager, queued, clock.now());
+        await store.complete(manager, row.id, plainReply);
+        return { plainReply, queued: queued.length };
+      });
+      if (passive.queued > 0) outbox.kick();
+      log.info({ passiveReply: passive.plainReply !== null, queued: passive.queued }, 'inbound handled');
+      return passive.plainReply;
+    } catch (error) {
+      log.error({ err: error }, 'handler failed; the message stays stored and will be retried');
+      await store.fail(row, (error as Error).message ?? 'handler failed', RETRY_AFTER_FAILURE_MS).catch((failError) =>
+        log.error({ err: failError }, 'could not record the handler failure'),
+      );
+      return null;
+    }
+  }
+}

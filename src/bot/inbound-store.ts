@@ -1,0 +1,113 @@
+import { In, IsNull, LessThan, type EntityManager } from 'typeorm';
+import type { Database } from '../entities/database';
+import { InboundMessage } from '../entities';
+import { dedupKey, type InboundEvent } from './inbound-event';
+
+/**
+ * The inbound message store (会话记录). A message is inserted under its dedup key before it is
+ * acknowledged; processing is claimed with a lease so that exactly one instance runs its handler,
+ * and a claim left by a crashed process expires and is picked up again.
+ */
+
+/** How long one claim lasts: longer than any handler, short enough to recover soon after a crash. */
+export const CLAIM_MS = 30_000;
+/** After this many failed handler runs the message is parked as failed for a person to look at. */
+export const MAX_HANDLER_ATTEMPTS = 5;
+
+export type StoreOutcome =
+  | { status: 'claimed'; row: InboundMessage }
+  | { status: 'duplicate'; row: InboundMessage };
+
+function isUniqueViolation(error: unknown): boolean {
+  const err = error as { code?: string; errno?: number; driverError?: { code?: string } };
+  const code = err.driverError?.code ?? err.code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+export class InboundStore {
+  constructor(private readonly db: Database, private readonly now: () => number) {}
+
+  /** Stores the event, claimed by the caller; a retry of a stored event comes back as duplicate. */
+  async store(event: InboundEvent): Promise<StoreOutcome> {
+    const key = dedupKey(event);
+    const now = this.now();
+    try {
+      const row = await this.db.write((manager) =>
+        manager.save(
+          manager.create(InboundMessage, {
+            dedupKey: key,
+            platform: event.platform,
+            kind: event.type,
+            sender: event.from,
+            event,
+            status: 'processing',
+            attempts: 1,
+            claimedUntil: now + CLAIM_MS,
+            reply: null,
+            error: null,
+            receivedAt: now,
+            processedAt: null,
+          }),
+        ),
+      );
+      return { status: 'claimed', row };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const row = await this.db.reader.findOneByOrFail(InboundMessage, { dedupKey: key });
+      return { status: 'duplicate', row };
+    }
+  }
+
+  find(id: number): Promise<InboundMessage | null> {
+    return this.db.reader.findOneBy(InboundMessage, { id });
+  }
+
+  /** Takes over an unfinished message whose claim has lapsed; false if someone else holds it. */
+  async claim(row: InboundMessage): Promise<boolean> {
+    const now = this.now();
+    const result = await this.db.serial(() =>
+      this.db.source
+        .createQueryBuilder()
+        .update(InboundMessage)
+        .set({ status: 'processing', claimedUntil: now + CLAIM_MS, attempts: () => 'attempts + 1' })
+        .where('id = :id', { id: row.id })
+        .andWhere("status IN ('received', 'processing')")
+        .andWhere('(claimedUntil IS NULL OR claimedUntil < :now)', { now })
+        .execute(),
+    );
+    return (result.affected ?? 0) === 1;
+  }
+
+  /** Marks the message handled, inside the handler's transaction. */
+  async complete(manager: EntityManager, id: number, reply: string | null): Promise<void> {
+    await manager.update(InboundMessage, { id }, { status: 'done', reply, claimedUntil: null, processedAt: this.now(), error: null });
+  }
+
+  /** Releases a failed run for a later retry, or parks it after too many attempts. */
+  async fail(row: InboundMessage, reason: string, retryInMs: number): Promise<void> {
+    const current = await this.find(row.id);
+    const attempts = current?.attempts ?? row.attempts;
+    const parked = attempts >= MAX_HANDLER_ATTEMPTS;
+    await this.db.write((manager) =>
+      manager.update(
+        InboundMessage,
+        { id: row.id, status: 'processing' },
+        { status: parked ? 'failed' : 'received', claimedUntil: parked ? null : this.now() + retryInMs, error: reason.slice(0, 300) },
+      ),
+    );
+  }
+
+  /** Messages stored but not finished whose claim has lapsed: left by a crash or a failed run. */
+  async unfinished(limit: number): Promise<InboundMessage[]> {
+    const now = this.now();
+    const lapsed = await this.db.reader.find(InboundMessage, {
+      where: [
+        { status: In(['received', 'processing']), claimedUntil: LessThan(now) },
+        { status: In(['received', 'processing']), claimedUntil: IsNull() },
+      ],
+      order: { id: 'ASC' },
+      take: limit,
+    });
+    return lapsed;
+  }
+}

@@ -1,0 +1,210 @@
+import type { Logger } from 'pino';
+import { In, IsNull, LessThan, LessThanOrEqual, type EntityManager } from 'typeorm';
+import type { Database } from '../entities/database';
+import { OutboxMessage } from '../entities';
+import type { OutboundMessage } from '../handlers/ports';
+import { dispositionOf } from './api-client';
+import type { Platform } from './inbound-event';
+
+/**
+ * The outbox: every outbound message is a row written in the same transaction as the change that
+ * caused it, then delivered by a worker. Nothing is sent from a request handler directly, so a
+ * platform outage or a restart loses nothing, and the dedup key means nothing is queued twice.
+ */
+
+export interface DeliveryResult {
+  /** Kept on the row: platform msgid, "sandbox", "via template"… */
+  detail?: string;
+}
+
+/** Knows how to deliver a neutral message on one platform (or to log it in sandbox mode). */
+export interface Transport {
+  readonly sandbox: boolean;
+  deliver(message: OutboundMessage): Promise<DeliveryResult>;
+}
+
+/** A claimed row is the claimer's for this long; a crashed worker's rows come back after it. */
+const CLAIM_MS = 60_000;
+const BATCH = 20;
+const RETRY_BASE_MS = 2_000;
+const RETRY_MAX_MS = 10 * 60_000;
+/** Rate limits (45009 and friends) reset slowly: start at a minute. */
+const RATE_LIMIT_BASE_MS = 60_000;
+const RATE_LIMIT_MAX_MS = 60 * 60_000;
+
+function platformOf(message: OutboundMessage): Platform {
+  return message.type === 'card' || message.type === 'card_update' ? message.to[0]?.platform ?? 'wecom' : message.to.platform;
+}
+
+function recipientOf(message: OutboundMessage): string {
+  const ids = message.type === 'card' || message.type === 'card_update' ? message.to.map((r) => r.id) : [message.to.id];
+  return ids.join('|').slice(0, 128);
+}
+
+/** Queues messages inside the caller's transaction; `dedupKey` must name the cause (inbound id, job item). */
+export async function enqueue(
+  manager: EntityManager,
+  items: { dedupKey: string; message: OutboundMessage }[],
+  now: number,
+): Promise<void> {
+  if (items.length === 0) return;
+  const existing = await manager.find(OutboxMessage, { select: { dedupKey: true }, where: { dedupKey: In(items.map((i) => i.dedupKey)) } });
+  const queued = new Set(existing.map((row) => row.dedupKey));
+  const fresh = items.filter((item) => !queued.has(item.dedupKey));
+  for (const { dedupKey, message } of fresh) {
+    await manager.insert(OutboxMessage, {
+      dedupKey,
+      platform: platformOf(message),
+      kind: message.type,
+      recipient: recipientOf(message),
+      payload: message,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      lockedUntil: null,
+      lastError: null,
+      result: null,
+      createdAt: now,
+      deliveredAt: null,
+    });
+  }
+}
+
+export interface OutboxOptions {
+  pollMs: number;
+  maxAttempts: number;
+  now?: () => number;
+}
+
+export class Outbox {
+  private timer: NodeJS.Timeout | undefined;
+  private draining: Promise<number> | undefined;
+  private again = false;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly db: Database,
+    private readonly transports: Partial<Record<Platform, Transport>>,
+    private readonly log: Logger,
+    private readonly options: OutboxOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.kick(), this.options.pollMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.draining;
+  }
+
+  /** Deliver what is due now (called after a commit that queued something, and on every tick). */
+  kick(): void {
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = this.drain()
+      .catch((error) => {
+        this.log.error({ err: error }, 'outbox drain failed');
+        return 0;
+      })
+      .finally(() => {
+        this.draining = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Delivers every due message once; returns how many were attempted. */
+  async drain(): Promise<number> {
+    let attempted = 0;
+    for (;;) {
+      const due = await this.db.reader.find(OutboxMessage, {
+        where: [
+          { status: 'pending', nextAttemptAt: LessThanOrEqual(this.now()), lockedUntil: IsNull() },
+          { status: 'pending', nextAttemptAt: LessThanOrEqual(this.now()), lockedUntil: LessThan(this.now()) },
+        ],
+        order: { nextAttemptAt: 'ASC', id: 'ASC' },
+        take: BATCH,
+      });
+      if (due.length === 0) return attempted;
+      for (const row of due) {
+        if (await this.claim(row)) {
+          attempted++;
+          await this.deliver(row);
+        }
+      }
+      if (due.length < BATCH) return attempted;
+    }
+  }
+
+  /** Outbox backlog for /readyz and operators. */
+  async backlog(): Promise<{ pending: number; undeliverable: number }> {
+    const [pending, undeliverable] = await Promise.all([
+      this.db.reader.countBy(OutboxMessage, { status: 'pending' }),
+      this.db.reader.countBy(OutboxMessage, { status: 'undeliverable' }),
+    ]);
+    return { pending, undeliverable };
+  }
+
+  private async claim(row: OutboxMessage): Promise<boolean> {
+    const now = this.now();
+    const result = await this.db.serial(() =>
+      this.db.source
+        .createQueryBuilder()
+        .update(OutboxMessage)
+        .set({ lockedUntil: now + CLAIM_MS })
+        .where("id = :id AND status = 'pending' AND (lockedUntil IS NULL OR lockedUntil < :now)", { id: row.id, now })
+        .execute(),
+    );
+    return (result.affected ?? 0) === 1;
+  }
+
+  private async deliver(row: OutboxMessage): Promise<void> {
+    const message = row.payload as OutboundMessage;
+    const transport = this.transports[row.platform as Platform];
+    const attempts = row.attempts + 1;
+    const log = this.log.child({ outboxId: row.id, platform: row.platform, kind: row.kind, attempt: attempts });
+    if (!transport) {
+      await this.finish(row.id, { status: 'undeliverable', attempts, lastError: `no transport for platform ${row.platform}` });
+      log.error('outbox message has no transport: marked undeliverable');
+      return;
+    }
+    try {
+      const result = await transport.deliver(message);
+      await this.finish(row.id, {
+        status: transport.sandbox ? 'sandbox' : 'delivered',
+        attempts,
+        deliveredAt: this.now(),
+        result: result.detail?.slice(0, 300) ?? null,
+        lastError: null,
+      });
+      log.info(transport.sandbox ? 'outbox message recorded in sandbox (platform not configured)' : 'outbox message delivered');
+    } catch (error) {
+      const disposition = dispositionOf(error);
+      const reason = (error as Error).message.slice(0, 300);
+      if (disposition === 'permanent' || attempts >= this.options.maxAttempts) {
+        await this.finish(row.id, { status: 'undeliverable', attempts, lastError: reason });
+        log.error({ reason, disposition }, 'outbox message undeliverable');
+        return;
+      }
+      const [base, max] = disposition === 'rate_limited' ? [RATE_LIMIT_BASE_MS, RATE_LIMIT_MAX_MS] : [RETRY_BASE_MS, RETRY_MAX_MS];
+      const delay = Math.min(max, base * 2 ** (attempts - 1));
+      await this.finish(row.id, { status: 'pending', attempts, nextAttemptAt: this.now() + delay, lastError: reason });
+      log.warn({ reason, disposition, retryInMs: delay }, 'outbox delivery failed; will retry');
+    }
+  }
+
+  private async finish(id: number, changes: Partial<Omit<OutboxMessage, 'payload'>>): Promise<void> {
+    await this.db.write((manager) => manager.update(OutboxMessage, { id }, { ...changes, lockedUntil: null }));
+  }
+}

@@ -1,0 +1,21 @@
+import type { Logger } from 'pino';
+import type { OutboundMessage } from '../handlers/ports';
+import type { DeliveryResult, Transport } from './outbox';
+
+/**
+ * Stands in for a platform whose credentials are missing: the outbox records the message as
+ * delivered-to-sandbox and the log shows what would have been sent (type and recipient at info,
+ * the content only at debug, since it carries personal data).
+ */
+export class SandboxTransport implements Transport {
+  readonly sandbox = true;
+
+  constructor(private readonly platform: string, private readonly log: Logger) {}
+
+  async deliver(message: OutboundMessage): Promise<DeliveryResult> {
+    const to = 'to' in message ? (Array.isArray(message.to) ? message.to.map((r) => r.id) : [message.to.id]) : [];
+    this.log.info({ platform: this.platform, type: message.type, to }, 'sandbox: message not sent (platform not configured)');
+    this.log.debug({ platform: this.platform, message }, 'sandbox message content');
+    return { detail: 'sandbox' };
+  }
+}

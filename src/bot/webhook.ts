@@ -1,0 +1,95 @@
+import type { Context } from 'koa';
+import getRawBody from 'raw-body';
+import type { Logger } from 'pino';
+import { CryptoError, type MessageCrypto } from './crypto';
+import { UnsupportedEvent } from './inbound-event';
+import { parseXml, textField, XmlError, type XmlFields } from './xml';
+
+/**
+ * The edge shared by /wechat and /wecom: read a bounded body, check the timestamp, open the
+ * encrypted envelope, and turn every kind of bad request into a clear 4xx and a log line that
+ * says why without quoting the request (it may carry personal data).
+ */
+
+export class WebhookError extends Error {
+  constructor(readonly status: number, readonly reason: string) {
+    super(reason);
+    this.name = 'WebhookError';
+  }
+}
+
+const REASON_BY_FAILURE: Record<CryptoError['failure'], [number, string]> = {
+  signature: [403, 'signature mismatch (check the Token)'],
+  aes_key: [500, 'EncodingAESKey is not valid'],
+  receive_id: [400, 'envelope is for another appid/corpid'],
+  decrypt: [400, 'cannot decrypt (check the EncodingAESKey)'],
+  buffer: [400, 'decrypted frame is malformed'],
+  base64: [400, 'Encrypt is not base64'],
+};
+
+/** Maps what can go wrong at the edge to a status; anything else is a 500 and the process lives on. */
+export function webhookErrors(platform: string, log: Logger) {
+  return async (ctx: Context, next: () => Promise<unknown>) => {
+    try {
+      await next();
+    } catch (error) {
+      let status = 500;
+      let reason = 'internal error';
+      if (error instanceof WebhookError) [status, reason] = [error.status, error.reason];
+      else if (error instanceof CryptoError) [status, reason] = REASON_BY_FAILURE[error.failure];
+      else if (error instanceof XmlError) [status, reason] = [400, `bad XML: ${error.message}`];
+      const fields = { platform, status, reason, method: ctx.method, ip: ctx.ip };
+      if (status >= 500 && !(error instanceof WebhookError)) log.error({ ...fields, err: error }, 'webhook request failed');
+      else if (status >= 500) log.error(fields, 'webhook request failed');
+      else log.warn(fields, 'webhook request rejected');
+      ctx.status = status;
+      ctx.type = 'text/plain';
+      ctx.body = status >= 500 && !(error instanceof WebhookError) ? 'internal error' : reason;
+    }
+  };
+}
+
+export async function readBody(ctx: Context, limitBytes: number): Promise<string> {
+  try {
+    return await getRawBody(ctx.req, { limit: limitBytes, encoding: 'utf8', length: ctx.get('content-length') || undefined });
+  } catch (error) {
+    const err = error as { type?: string; status?: number };
+    if (err.type === 'entity.too.large') throw new WebhookError(413, `body larger than ${limitBytes} bytes`);
+    throw new WebhookError(err.status && err.status < 500 ? err.status : 400, 'could not read the body');
+  }
+}
+
+export function queryParam(ctx: Context, name: string): string | undefined {
+  const value = ctx.query[name];
+  if (Array.isArray(value)) throw new WebhookError(400, `${name} given twice`);
+  return value === undefined || value === '' ? undefined : value;
+}
+
+export function requireParams(ctx: Context, ...names: string[]): string[] {
+  return names.map((name) => {
+    const value = queryParam(ctx, name);
+    if (value === undefined) throw new WebhookError(400, `missing ${name}`);
+    if (value.length > 512) throw new WebhookError(400, `${name} too long`);
+    return value;
+  });
+}
+
+/** Refuses a timestamp too far from our clock (a replayed capture); 0 seconds turns the check off. */
+export function checkTimestamp(timestamp: string, maxSkewSeconds: number, nowMs: number): void {
+  if (!/^\d{1,12}$/.test(timestamp)) throw new WebhookError(400, 'timestamp is not a number');
+  if (maxSkewSeconds > 0 && Math.abs(nowMs / 1000 - Number(timestamp)) > maxSkewSeconds) {
+    throw new WebhookError(403, `timestamp outside the ${maxSkewSeconds}s window (replay or clock skew)`);
+  }
+}
+
+/** Verifies msg_signature over the envelope's Encrypt field, decrypts it and parses the inner XML. */
+export function openEnvelope(crypto: MessageCrypto, outer: XmlFields, msgSignature: string | undefined, timestamp: string, nonce: string): XmlFields {
+  const encrypted = textField(outer, 'Encrypt');
+  if (!encrypted) throw new XmlError('missing Encrypt');
+  crypto.verify(msgSignature, timestamp, nonce, encrypted);
+  return parseXml(crypto.decrypt(encrypted));
+}
+
+export function isUnsupported(error: unknown): error is UnsupportedEvent {
+  return error instanceof UnsupportedEvent;
+}

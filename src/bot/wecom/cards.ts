@@ -1,0 +1,29 @@
+import type { Card } from '../../handlers/ports';
+
+/**
+ * Renders the neutral Card as a WeCom button_interaction template_card (PROTOCOL.md §6).
+ * Limits are WeCom's: a title of 36 characters, up to 6 horizontal fields, up to 6 buttons.
+ */
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+export function renderTemplateCard(card: Card, decidedText?: string): Record<string, unknown> {
+  const rendered: Record<string, unknown> = {
+    card_type: 'button_interaction',
+    source: { desc: clip(card.source ?? '售后服务助手', 13) },
+    main_title: { title: clip(card.title, 36), desc: card.description ? clip(card.description, 44) : undefined },
+    horizontal_content_list: card.fields.slice(0, 6).map((field) => ({ keyname: clip(field.label, 5), value: clip(field.value || '—', 30) })),
+    task_id: card.taskId,
+  };
+  if (card.emphasis) {
+    rendered.quote_area = { type: 0, title: clip(card.emphasis.title, 20), quote_text: card.emphasis.description ?? '' };
+  }
+  if (decidedText) {
+    // A decided card keeps one disabled-looking button that says what happened.
+    rendered.sub_title_text = clip(decidedText, 80);
+    rendered.button_list = [{ text: clip(decidedText, 10), style: 4, key: `decided:${card.taskId}` }];
+  } else {
+    rendered.button_list = card.buttons.slice(0, 6).map((button) => ({ text: clip(button.text, 10), style: button.style ?? 1, key: button.key }));
+  }
+  return rendered;
+}

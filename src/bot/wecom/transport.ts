@@ -1,0 +1,39 @@
+import type { OutboundMessage } from '../../handlers/ports';
+import { PlatformApiError } from '../api-client';
+import type { DeliveryResult, Transport } from '../outbox';
+import type { WecomClient } from './client';
+import { renderTemplateCard } from './cards';
+import { WHOLE_CARD, type ResponseCodes } from './response-codes';
+
+/** Delivers neutral messages to WeCom members through the app (message/send, update_template_card). */
+export class WecomTransport implements Transport {
+  readonly sandbox = false;
+
+  constructor(private readonly client: WecomClient, private readonly codes: ResponseCodes) {}
+
+  async deliver(message: OutboundMessage): Promise<DeliveryResult> {
+    switch (message.type) {
+      case 'text': {
+        const sent = await this.client.send(message.to.id, { msgtype: 'text', text: { content: message.text } });
+        return { detail: sent.msgid };
+      }
+      case 'markdown': {
+        const sent = await this.client.send(message.to.id, { msgtype: 'markdown', markdown: { content: message.markdown } });
+        return { detail: sent.msgid };
+      }
+      case 'card': {
+        const users = message.to.map((r) => r.id).join('|');
+        const sent = await this.client.send(users, { msgtype: 'template_card', template_card: renderTemplateCard(message.card) });
+        if (sent.response_code) await this.codes.remember(message.card.taskId, WHOLE_CARD, sent.response_code);
+        return { detail: sent.msgid };
+      }
+      case 'card_update': {
+        const code = await this.codes.spend(message.taskId);
+        if (!code) throw new PlatformApiError('update_template_card', 81013, 'no unspent response_code for this card (expired or used)');
+        const userIds = message.to.map((r) => r.id);
+        await this.client.updateTemplateCard(userIds, code, renderTemplateCard(message.card, message.decidedText));
+        return { detail: `updated for ${userIds.length}` };
+      }
+    }
+  }
+}

@@ -1,0 +1,119 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createConnection } from 'mysql2/promise';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Database as DatabaseConfig } from '../../config';
+import { ENTITIES, MIGRATIONS } from './index';
+
+/**
+ * The data source and the one way to write.
+ *
+ * TypeORM's SQLite drivers share a single connection: two transactions open at once would nest
+ * (the second becomes a SAVEPOINT of the first) and a write outside a transaction would join
+ * whichever one is open. So on SQLite every write goes through one queue per database file,
+ * shared by every data source in the process. MySQL uses real pooled transactions.
+ */
+
+type Task = () => Promise<unknown>;
+const sqliteQueues = new Map<string, { tail: Promise<unknown> }>();
+
+function serialised<T>(file: string, task: () => Promise<T>): Promise<T> {
+  let queue = sqliteQueues.get(file);
+  if (!queue) {
+    queue = { tail: Promise.resolve() };
+    sqliteQueues.set(file, queue);
+  }
+  const run = queue.tail.then(task as Task, task as Task) as Promise<T>;
+  queue.tail = run.catch(() => undefined);
+  return run;
+}
+
+/**
+ * TypeORM reads MariaDB's information_schema differently from MySQL's (DEFAULT NULL is reported
+ * as the string 'NULL'), and only knows which one it talks to from the `type` option.
+ */
+async function serverFlavour(url: string): Promise<'mysql' | 'mariadb'> {
+  const connection = await createConnection({ uri: url.replace(/^mariadb:/, 'mysql:'), connectTimeout: 5000 });
+  try {
+    const [rows] = await connection.query('SELECT VERSION() AS version');
+    return /mariadb/i.test(String((rows as { version: string }[])[0]?.version)) ? 'mariadb' : 'mysql';
+  } finally {
+    await connection.end();
+  }
+}
+
+export interface OpenOptions {
+  /** Run pending migrations on open (production start, tests). */
+  migrate?: boolean;
+  /** Log SQL (debugging only). */
+  logging?: boolean;
+}
+
+export class Database {
+  private constructor(readonly source: DataSource, readonly config: DatabaseConfig) {}
+
+  static async open(config: DatabaseConfig, options: OpenOptions = {}): Promise<Database> {
+    const common = { entities: ENTITIES, migrations: MIGRATIONS, logging: options.logging ?? false, synchronize: false };
+    let source: DataSource;
+    if (config.kind === 'sqlite') {
+      if (config.file !== ':memory:') mkdirSync(dirname(config.file), { recursive: true });
+      source = new DataSource({
+        type: 'better-sqlite3',
+        database: config.file,
+        enableWAL: config.file !== ':memory:',
+        timeout: 10_000,
+        ...common,
+      });
+    } else {
+      source = new DataSource({
+        type: await serverFlavour(config.url),
+        url: config.url.replace(/^mariadb:/, 'mysql:'),
+        charset: 'utf8mb4_unicode_ci',
+        supportBigNumbers: true,
+        bigNumberStrings: false,
+        poolSize: 10,
+        ...common,
+      });
+    }
+    await source.initialize();
+    const database = new Database(source, config);
+    if (options.migrate) await database.migrate();
+    return database;
+  }
+
+  get kind(): DatabaseConfig['kind'] {
+    return this.config.kind;
+  }
+
+  async migrate(): Promise<string[]> {
+    const done = await this.serial(() => this.source.runMigrations({ transaction: 'each' }));
+    return done.map((migration) => migration.name);
+  }
+
+  async undoLastMigration(): Promise<void> {
+    await this.serial(() => this.source.undoLastMigration({ transaction: 'each' }));
+  }
+
+  /** Reads that need no transaction. */
+  get reader(): EntityManager {
+    return this.source.manager;
+  }
+
+  /** All writes: one transaction, committed or rolled back as a whole. */
+  write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.serial(() => this.source.transaction(work));
+  }
+
+  /** One statement that must not interleave with an open SQLite transaction. */
+  serial<T>(task: () => Promise<T>): Promise<T> {
+    return this.config.kind === 'sqlite' ? serialised(this.config.file, task) : task();
+  }
+
+  async ping(): Promise<void> {
+    await this.source.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (this.source.isInitialized) await this.source.destroy();
+  }
+}

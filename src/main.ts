@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../config';
+import { Bot } from './app';
+import { resolveDataKey } from './data-key';
+import { Database } from './entities/database';
+import { installDataKey } from './entities/personal-data';
+import { createLogger } from './logger';
+
+function platformState(inbound: boolean, outbound: boolean): string {
+  if (inbound && outbound) return 'configured';
+  if (!inbound && !outbound) return 'sandbox (no credentials)';
+  return inbound ? 'inbound only, outbound in sandbox' : 'outbound only (no callback token)';
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const log = createLogger(config.logLevel);
+  const dataDir = config.database.kind === 'sqlite' ? join(config.database.file, '..') : 'data';
+  installDataKey(resolveDataKey(config.dataKey, join(dataDir, 'data.key'), log));
+  const db = await Database.open(config.database, { migrate: true });
+  const bot = new Bot({ config, db, log });
+  await bot.listen(config.port);
+  bot.startBackground();
+  log.info(
+    {
+      port: config.port,
+      database: config.database.kind === 'sqlite' ? `sqlite ${config.database.file}` : `mysql ${config.database.host}:${config.database.port}/${config.database.database}`,
+      wechat: platformState(config.wechat.inbound, config.wechat.outbound),
+      wecom: platformState(config.wecom.inbound, config.wecom.outbound),
+      adminApi: config.adminToken ? 'enabled' : 'disabled (set ADMIN_TOKEN)',
+    },
+    `售后服务助手 listening on :${config.port} — database ${config.database.kind}, WeChat OA ${platformState(config.wechat.inbound, config.wechat.outbound)}, WeCom ${platformState(config.wecom.inbound, config.wecom.outbound)}`,
+  );
+  const shutdown = async (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    await bot.stop();
+    await db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error) => {
+  process.stderr.write(`startup failed: ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});
