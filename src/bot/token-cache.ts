@@ -117,7 +117,7 @@ export class TokenCache implements TokenSource {
 
   private async releaseLease(): Promise<void> {
     await this.db.serial(() =>
-      this.db.source.createQueryBuilder().update(AccessToken).set({ lockedUntil: null }).where('key = :key', { tokenKey: this.key }).execute(),
+      this.db.source.createQueryBuilder().update(AccessToken).set({ lockedUntil: null }).where('tokenKey = :key', { key: this.key }).execute(),
     );
   }
 }

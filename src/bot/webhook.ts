@@ -39,9 +39,9 @@ export function webhookErrors(platform: string, log: Logger) {
       else if (error instanceof CryptoError) [status, reason] = REASON_BY_FAILURE[error.failure];
       else if (error instanceof XmlError) [status, reason] = [400, `bad XML: ${error.message}`];
       const fields = { platform, status, reason, method: ctx.method, ip: ctx.ip };
-      if (status >= 500 && !(error instanceof WebhookError)) log.error({ ...fields, err: error }, 'webhook request failed');
-      else if (status >= 500) log.error(fields, 'webhook request failed');
-      else log.warn(fields, 'webhook request rejected');
+      // Our own refusals (4xx, "not configured", "retry later") are warnings; anything unexpected is an error.
+      if (error instanceof WebhookError || status < 500) log.warn(fields, 'webhook request rejected');
+      else log.error({ ...fields, err: error }, 'webhook request failed');
       ctx.status = status;
       ctx.type = 'text/plain';
       ctx.body = status >= 500 && !(error instanceof WebhookError) ? 'internal error' : reason;

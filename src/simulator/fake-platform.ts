@@ -1,0 +1,133 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local stand-in for the Tencent APIs the bot calls (OA and WeCom): gettoken/token,
+ * message/send, update_template_card, custom/send, template/send, subscribe/bizsend, menu.
+ * It records every call, issues real-looking tokens that expire, and can be scripted to fail,
+ * so tests (and the simulator) exercise the bot's real HTTP clients over a real socket.
+ */
+
+export interface RecordedCall {
+  path: string;
+  query: Record<string, string>;
+  body: Record<string, unknown> | undefined;
+  at: number;
+}
+
+/** What to answer instead of the normal result: an errcode body or an HTTP status. */
+export type ScriptedAnswer = { errcode: number; errmsg?: string } | { httpStatus: number };
+
+const TOKEN_TTL_SECONDS = 7200;
+
+export class FakePlatform {
+  readonly calls: RecordedCall[] = [];
+  private server: Server | undefined;
+  private readonly validTokens = new Set<string>();
+  private readonly scripted = new Map<string, ScriptedAnswer[]>();
+  private responseCodeCounter = 0;
+  /** Everything a test can look at besides raw calls. */
+  tokenIssued = 0;
+  down = false;
+
+  async start(port = 0): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    return this.url;
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null;
+    if (!address) throw new Error('fake platform not started');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    this.server = undefined;
+  }
+
+  /** The next calls to `path` answer these, in order, before normal service resumes. */
+  script(path: string, ...answers: ScriptedAnswer[]): void {
+    this.scripted.set(path, [...(this.scripted.get(path) ?? []), ...answers]);
+  }
+
+  /** Makes every issued token invalid, as when the platform revokes tokens early. */
+  revokeTokens(): void {
+    this.validTokens.clear();
+  }
+
+  callsTo(path: string): RecordedCall[] {
+    return this.calls.filter((call) => call.path === path);
+  }
+
+  /** Messages delivered (not failed) to a path, bodies only. */
+  delivered(path: string): Record<string, unknown>[] {
+    return this.callsTo(path)
+      .filter((call) => (call as RecordedCall & { ok?: boolean }).ok)
+      .map((call) => call.body ?? {});
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    let body: Record<string, unknown> | undefined;
+    try {
+      body = raw ? (JSON.parse(raw) as Record<string, unknown>) : undefined;
+    } catch {
+      return this.answer(res, { errcode: 47001, errmsg: 'data format error' });
+    }
+    const call: RecordedCall & { ok?: boolean } = { path: url.pathname, query: Object.fromEntries(url.searchParams), body, at: Date.now() };
+    this.calls.push(call);
+    if (this.down) return this.answer(res, undefined, 503);
+    const scripted = this.scripted.get(url.pathname)?.shift();
+    if (scripted) {
+      if ('httpStatus' in scripted) return this.answer(res, { errcode: -1, errmsg: 'scripted failure' }, scripted.httpStatus);
+      return this.answer(res, { errmsg: 'scripted', ...scripted });
+    }
+    const result = this.serve(url, body);
+    call.ok = result.errcode === 0 || result.errcode === undefined;
+    this.answer(res, result);
+  }
+
+  private serve(url: URL, body: Record<string, unknown> | undefined): Record<string, unknown> {
+    const path = url.pathname;
+    if (path === '/cgi-bin/gettoken' || path === '/cgi-bin/token') {
+      const secret = url.searchParams.get('corpsecret') ?? url.searchParams.get('secret');
+      if (!secret) return { errcode: 40001, errmsg: 'invalid credential' };
+      const token = `tok_${randomBytes(12).toString('hex')}`;
+      this.validTokens.add(token);
+      this.tokenIssued++;
+      return { errcode: 0, errmsg: 'ok', access_token: token, expires_in: TOKEN_TTL_SECONDS };
+    }
+    const token = url.searchParams.get('access_token');
+    if (!token || !this.validTokens.has(token)) return { errcode: 42001, errmsg: 'access_token expired' };
+    switch (path) {
+      case '/cgi-bin/message/send': {
+        const answer: Record<string, unknown> = { errcode: 0, errmsg: 'ok', msgid: `msg_${this.calls.length}` };
+        if (body?.msgtype === 'template_card') answer.response_code = `rc_${++this.responseCodeCounter}`;
+        return answer;
+      }
+      case '/cgi-bin/message/update_template_card':
+        return body?.response_code ? { errcode: 0, errmsg: 'ok' } : { errcode: 40058, errmsg: 'invalid response_code' };
+      case '/cgi-bin/message/custom/send':
+      case '/cgi-bin/message/template/send':
+      case '/cgi-bin/message/subscribe/bizsend':
+        return { errcode: 0, errmsg: 'ok', msgid: this.calls.length };
+      case '/cgi-bin/menu/create':
+        return { errcode: 0, errmsg: 'ok' };
+      default:
+        return { errcode: 48001, errmsg: `api unauthorized: ${path}` };
+    }
+  }
+
+  private answer(res: ServerResponse, body: unknown, status = 200): void {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(body === undefined ? '' : JSON.stringify(body));
+  }
+}
