@@ -15,9 +15,13 @@
  *  3. Otherwise an intent about the customer's own case (service request, renewal, status, human)
  *     outranks a lead or a general question; among those, and then among inquiry / faq / cancel,
  *     the best-scored wins (ties: the order in PRIORITY).
- *  4. Greeting and cancel are the main intent only when nothing substantive is present, and are
- *     never listed in `also` ("你好，我想找月嫂" is an inquiry, not a greeting plus an inquiry).
- *  5. Severity is 'serious' as soon as one serious cue (theft, loss, damage, injury, police) is
+ *  4. Greeting is the main intent only when nothing else is present; cancel competes with
+ *     inquiry and faq on score ("取消预约" is a cancel). Neither is ever listed in `also`
+ *     ("你好，我想找月嫂" is an inquiry, not a greeting plus an inquiry).
+ *  5. A message no cue understood that names the housekeeper with a person, a belonging or a
+ *     negative word falls into a safety net (`safetyNet`): a complaint, serious when a person,
+ *     body part, pet or belonging is named.
+ *  6. Severity is 'serious' as soon as one serious cue (theft, loss, damage, injury, police) is
  *     present and not negated — a missed theft or injury is the worst outcome, so doubt goes to
  *     serious and staff can downgrade it (R-CP-1: "the bot proposes the severity").
  *  English: only a few unmistakable words are understood (complaint, theft/injury/police,
@@ -74,7 +78,7 @@ const CLASSES: Record<string, string> = {
   // the housekeeper, however the customer writes it (啊姨 and 保母 are frequent typos)
   STAFF: '(?:阿姨|啊姨|保姆|保母|月嫂|月稍|育儿嫂|育婴嫂|育婴师|钟点工|钟点功|小时工|护工|保洁|师傅|家政员|她)',
   // valuables and money whose disappearance is a theft/loss report
-  VAL: '(?:钱|现金|块|元|美金|美元|港币|外币|欧元|压岁钱|红包|卡|微信|支付宝|首饰|项链|手链|戒指|钻戒|手镯|镯子|耳环|耳钉|手表|金表|金条|黄金|金子|金器|银器|包|手机|平板|ipad|电脑|相机|银行卡|钱包|茅台|酒|烟|东西|衣服|化妆品|护肤品|玉|翡翠|珍珠|存折|证件|钥匙)',
+  VAL: '(?:钱|现金|存款|金饰|名表|名牌|存钱罐|鱼缸|块|元|美金|美元|港币|外币|欧元|压岁钱|红包|卡|微信|支付宝|首饰|项链|手链|戒指|钻戒|手镯|镯子|耳环|耳钉|手表|金表|金条|黄金|金子|金器|银器|包|手机|平板|ipad|电脑|相机|银行卡|钱包|茅台|酒|烟|东西|衣服|化妆品|护肤品|玉|翡翠|珍珠|存折|证件|钥匙)',
   // vulnerable people in the customer's home
   KID: '(?:孩子|宝宝|小孩|娃|婴儿|儿子|女儿|老人|老太太|老爷子|我爸|我妈|奶奶|爷爷|外婆|外公|姥姥|姥爷|父亲|母亲|公公|婆婆|老公|产妇)',
   // body parts, minus their idioms: 顶嘴/插嘴, 手机/手续, 脸色, 背后, 头发
@@ -116,25 +120,24 @@ function cues(intent: Intent, w: number, props: CueProps, patterns: string[]): C
 const SERIOUS_CUES: Cue[] = [
   ...cues('complaint', 3, { cat: 'theft', serious: true }, [
     '偷偷(?:拿|带|藏|装|顺|用|转)|(?<!偷)偷(?![懒偷])', '被盗|盗刷|被刷|刷走|失窃|盗窃|小偷|顺走|顺手牵羊|手脚不干净|私拿|私自拿|被人(?:打开|撬|动|翻)过?',
-    '{VAL}.{0,8}(?:不见|找不到|找不着|找不见|丢了|丢失|没了|少了|对不上|不翼而飞|踪影)',
-    '(?:不见了|丢了|少了|丢失了?)(?:一|两|几|\\d)?.{0,4}{VAL}',
+    '{VAL}.{0,8}(?:不见|找不到|找不着|找不见|丢了|丢失|没了|少了|对不上|不翼而飞|踪影|空了)',
+    '用(?:了)?我(?:家)?的.{0,6}(?:付款|付钱|买|转账|支付|下单)|给自己买|密码|偷拍',
+    '(?:不见了|丢了|少了|丢失了?)(?:一|两|几|\\d)?.{0,4}{VAL}|少了(?:好)?几(?:件|样|个|条)',
     '(?<!垃圾|走)(?:不见了|弄丢了?|丢了)|找不着了|不翼而飞', '(?:{STAFF}|人).{0,3}拿(?:了|走)|{STAFF}.{0,12}拿(?:走|去|回)|拿.{0,3}回家|拿走了?我|带走了?我|没还回来|不还',
   ]),
   ...cues('complaint', 3, { cat: 'injury', serious: true }, [
     '{HARM}', '(?<![心悲感])伤(?!心|感|脑筋)|(?<!熨)烫(?!衣|发|头)|噎|呛|(?<!刷)抓(?:痕|伤|破|出)|掐|拧|踢|踹|拽|扯着|摇晃|使劲摇|捂(?:住|着)?嘴',
     '{BODY}(?:上|都|也)?.{0,4}(?:破|肿|红|青|紫|伤|疼|痛|流血|包|印)', '(?<!吐)吐(?!槽)|泻|腹泻|发烧|发高烧|滑了?一跤|滑倒|(?<!不)小心摔',
     // hitting or pushing a person (not 打扫, 打电话, 推荐 …)
-    '打(?:了)?(?:她|他|人|{KID}|{BODY})|(?:被|挨).{0,4}打(?!扫|电话|车|针|疫苗|折|卡)|扇了|巴掌|推(?:倒|了|搡)',
+    '打(?:了)?(?:她|他|人|{KID}|{BODY})|抽(?:了)?(?:他|她|我|{KID}|{BODY})|拿.{0,4}(?:衣架|棍|尺|皮带|鞋|扫把|拖把).{0,3}(?:打|抽)|喂了.{0,8}药|给.{0,6}吃了.{0,6}药|(?:被|挨).{0,4}打(?!扫|电话|车|针|疫苗|折|卡)|扇了|巴掌|推(?:倒|了|搡)',
     '虐待|体罚|动手|窒息|中毒|拉肚子|吃错药|喂错药|送(?:去)?医院|进(?:了)?医院|急诊|救护车|打120|晕倒|昏迷|车祸|出事|意外',
-    '{KID}.{0,4}(?:走丢|走失|丢了|不见了|找不到)|走丢了|走失|锁在家|一个人(?:留|丢|扔)在家|关(?:进|在).{0,4}(?:厕所|房间|屋|柜)|恐吓',
+    '咬(?:了|伤|破|到)|{KID}.{0,4}(?:走丢|走失|丢了|不见了|找不到)|走丢了|走失|锁在家|一个人(?:留|丢|扔)在家|关(?:进|在).{0,4}(?:厕所|房间|屋|柜)|恐吓',
     '(?:翻|滚|跌|摔)下(?:来|去)|褥疮|压疮|(?<!收)割(?!草)|切(?:到|了|伤)手',
   ]),
-  // Safety net: a vulnerable person's body part in an after-sales message is nearly always harm.
-  ...cues('complaint', 2, { cat: 'injury', serious: true }, ['{KID}.{0,4}{BODY}']),
   ...cues('complaint', 3, { cat: 'property_damage', serious: true }, [
-    '打碎|摔碎|摔坏|弄坏|搞坏|损坏|打坏|划坏|刮花|划花|烫坏|洗坏|泡坏|起鼓|染色|串色|缩水|烧坏|烧焦|掉色|褪色|变色|变形|开裂|划痕|刮痕',
+    '打碎|摔碎|摔坏|弄坏|搞坏|损坏|打坏|划坏|刮花|划花|烫坏|洗坏|泡坏|起鼓|染色|串色|缩水|烧坏|烧焦|掉色|褪色|变色|结块|起球|变硬|变形|开裂|划痕|刮痕',
     '(?:弄|搞|用|洗|擦|碰|摔|烫|刷|泡|拖)(?:得|的)?.{0,2}(?:坏|裂|碎|花了)|坏了|坏掉|颜色.{0,3}变|进水|泡水',
-    '开不了机|不能用了|用不了了|废了|毁了|报废|弄漏|(?:管|管子|水管|暖气|地暖).{0,3}漏|(?:都|全)湿了|放跑|跑丢|着火|失火|起火|熏黑|漏水|淹了|水漫|(?<!嘴.{0,2}|心)碎了|裂了',
+    '开不了机|不能用了|打翻|弄翻|碰翻|(?:全|都)死了|把(?:我|我们|我家)家?的.{0,10}(?:洗|泡|烫|扔|摔|剪|烧|翻)(?:了|坏|掉|破)|(?:皮|漆|色|毛)(?:都)?(?:被)?(?:刷|擦|洗|磨)?掉了|用不了了|废了|毁了|报废|弄漏|(?:管|管子|水管|暖气|地暖).{0,3}漏|(?:都|全)湿了|放跑|跑丢|着火|失火|起火|熏黑|漏水|淹了|水漫|(?<!嘴.{0,2}|心)碎了|裂了',
   ]),
   ...cues('complaint', 3, { cat: 'other', serious: true }, ['报警|报案|派出所|警察|公安|立案|起诉|律师|法院|(?<!\\d)110(?!\\d)']),
 ];
@@ -143,21 +146,21 @@ const SERIOUS_CUES: Cue[] = [
 const ORDINARY_CUES: Cue[] = [
   ...cues('complaint', 3, { cat: 'attitude' }, [
     '态度.{0,4}(?:差|不好|恶劣|有问题|不行)|态度这么', '顶嘴|甩脸|摆脸色|脸色难看|翻白眼|不耐烦|爱答不理|爱理不理|一问三不知',
-    '骂|吼|凶|吵架|冷言冷语|冷嘲热讽|阴阳怪气|强势|不干了|撂挑子|抽烟|烟味|喝酒|说话.{0,2}(?:冲|难听)|难听|脏话|爆粗口|嫌(?:弃|我|我们)|不尊重|没礼貌|没素质|摔门',
+    '骂|吼|凶|吵架|(?:跟|和)(?:我|我们|老人|孩子|我妈|我爸|家里人).{0,2}吵|才肯|不肯|数落|冷言冷语|冷嘲热讽|阴阳怪气|强势|不干了|撂挑子|抽烟|烟味|喝酒|说话.{0,2}(?:冲|难听)|难听|脏话|爆粗口|嫌(?:弃|我|我们)|不尊重|没礼貌|没素质|摔门',
     '(?:玩|刷|看|抱着)(?:手机|抖音|视频)|偷懒|太懒|很懒|不听(?!说)|嘴.{0,2}碎|坏话|到处说|不高兴|脾气',
     '打(?:很长时间|好长时间|半天|好久|一上午|一下午)的?电话|不做饭|不干活|翻.{0,4}(?:抽屉|柜子|衣柜|包|东西)|吵醒|大声',
   ]),
   ...cues('complaint', 3, { cat: 'lateness' }, [
     '迟到|早退|来晚|晚来|晚到|来迟|提前(?:一个小时|半小时|.{0,4})(?:走|下班|离开)|放鸽子|爽约|不按时|不准时|缺勤|旷工',
-    '(?:人|{STAFF}|又|还|都|根本)没来|(?:小时|分钟|点)就(?:要|说要)?走|(?<!刚)才(?:到|来)', '(?:经常|老是|总是|动不动就?|又|频繁)请假',
-    '不说一声|没打招呼|不打招呼|还没(?:到|来)|说好.{0,4}点|现在(?:都)?[\\d一二三四五六七八九十]+点',
+    '(?:人|又|还|都|根本)没来|{STAFF}.{0,4}没来|(?:小时|分钟|点)就(?:要|说要)?走|(?<!刚)才(?:到|来)', '(?:经常|老是|总是|动不动就?|又|频繁)请假',
+    '不说一声|没打招呼|不打招呼|才说|约(?:了|好的?)[\\d一二三四五六七八九十]+点|快[\\d一二三四五六七八九十]+点了|还没(?:到|来)|说好.{0,4}点|现在(?:都)?[\\d一二三四五六七八九十]+点',
   ]),
   ...cues('complaint', 3, { cat: 'quality' }, [
     '不干净|没(?:打扫|擦|弄|洗|收拾)干净|没(?:打扫|擦|拖)|(?:还是|很|太|好|真|特别|挺)脏|脏兮兮|难吃|不好吃|太咸|太淡|油太多|没法吃|吃不下',
     '不会(?:带孩子|做饭|照顾|做菜|消毒)|根本不会|什么都不会|啥都不会|不专业|没经验|太慢|磨蹭|墨迹|磨叽|看不出来',
     '敷衍|马虎|糊弄|偷工减料|没做完|一塌糊涂|乱七八糟|一团糟|不仔细|不讲卫生|卫生习惯.{0,2}差|不洗手|水印',
     '不起夜|不起来|(?:都|也)不管|(?<!管)不管{KID}|都不(?:行|吃)|(?:做|干|弄|搞|打扫)得.{0,2}(?:差|不好|不行)|跟没做一样',
-    '(?:干活|做事|水平|手艺)(?:真的|很|太)?(?:不行|差)|不给{KID}|学不会|老是糊|比例.{0,2}不对|还(?:有|是)(?:油|灰|水渍|污渍|头发)|全是灰|都是灰|一层灰',
+    '(?:干活|做事|水平|手艺)(?:真的|很|太)?(?:不行|差)|不给{KID}|学不会|都不会|连.{0,6}都不|老是糊|比例.{0,2}不对|还(?:有|是)(?:油|灰|水渍|污渍|头发)|全是灰|都是灰|一层灰',
     '要我(?:再|重新)|我还得|只(?:拖|擦|扫)|就拖|随便(?:擦|拖|扫|弄)|根本没(?:有)?(?:做|洗|擦|打扫|收拾|弄|管)|没(?:有)?味道|不爱吃',
     '(?:全|都)是(?:印子|灰|水印|头发|污渍)|(?:让|给)孩子看|不(?:太)?会(?:带|做|照顾|消毒|护理|煮|烧|洗|打扫|收拾|喂|哄)',
   ]),
@@ -171,7 +174,7 @@ const ORDINARY_CUES: Cue[] = [
 ];
 
 const REQUEST_CUES: Cue[] = [
-  ...cues('service_request', 3, { kind: 'replacement' }, [
+  ...cues('service_request', 3, { kind: 'replacement', unlessClause: /收费|费用|多少钱|要钱|几次|流程|手续/ }, [
     '换(?:{STAFF}|人|女的|男的)', '换(?:个|一个|一位|掉)(?!时间|地址|号码|电话|手机|方式|办法|说法)',
     '更换|换成', '重新(?:给我)?(?:安排|派|找|换)(?:个|一个)?(?:{STAFF}|人)', '再(?:找|安排|派)(?:一个|个)', '不要(?:这个|她)(?:{STAFF})?了',
   ]),
@@ -180,7 +183,7 @@ const REQUEST_CUES: Cue[] = [
     '来家里|来我家', '当面(?:聊|谈|沟通|说)',
   ]),
   ...cues('service_request', 3, { kind: 'refund' }, [
-    '退(?:款|钱|费|押金|回|给我|一下|掉)|(?:钱|费|款)退|把钱|怎么退|要退|申请退',
+    '退(?:款|钱|费|押金|回|给我|一下|掉)|(?:钱|费|款)退|剩下的(?:钱|费)|把钱|怎么退|要退|申请退',
   ]),
   // cover while the current housekeeper is away: a substitute word, or absence plus "临时/替/顶"
   ...cues('service_request', 4, { kind: 'leave_cover' }, [
@@ -189,8 +192,8 @@ const REQUEST_CUES: Cue[] = [
   ...cues('service_request', 3, { kind: 'leave_cover' }, ['替班|顶班|代班|顶(?:一下|几天)|替(?:几天|一下)|(?:找|有)人替']),
   ...cues('service_request', 2, { kind: 'leave_cover' }, ['请假|休假|休息那天']),
   ...cues('service_request', 3, { kind: 'redo' }, [
-    '返工|重做|补做|重新(?:打扫|做|弄|收拾|擦|洗|清洁)', '再(?:来)?.{0,2}(?:擦|扫|打扫|收拾|弄)一(?:遍|次|下)',
-    '回来(?:重新)?(?:弄|打扫|收拾|擦|补)',
+    '返工|重做|补做|重新(?:打扫|做|弄|收拾|擦|洗|清洁)', '再来.{0,2}(?:擦|扫|打扫|收拾|弄)一(?:遍|次|下)|再(?:擦|扫|打扫|收拾)一遍',
+    '回来(?:重新)?(?:弄|打扫|收拾|擦|补|做完|做好)',
   ]),
 ];
 
@@ -199,7 +202,7 @@ const STATUS_CUES: Cue[] = [
     '(?:处理|进展|安排|弄|办|商量|沟通|谈)(?:得|的)?(?:怎么样|如何|好了?没|到哪)|进度|进展',
     '有(?:结果|消息|回复|回音|答复|着落)了?(?:吗|没)|还没(?:有)?消息|到哪(?:一)?步|谁在跟进|(?:找|安排|办|弄)好了(?:吗|没)|找到了吗',
     '什么时候(?:能|可以)?(?:到账|安排好|到岗|有结果|处理好)|到账|审核|确认了(?:吗|没)|(?:什么|啥)情况了|(?:现在|目前)(?:是)?(?:什么|啥)情况',
-    '工单|我的(?:订单|单子)|查(?:一)?下|查询|怎么还没(?:有)?(?:人|消息|结果|回复|处理|联系|到账)|钱还没|还没(?:到账|收到|退)|还来(?:吗|不来)|还过来吗',
+    '工单|我的(?:订单|单子)|下一步|人呢|发(?:给我)?了(?:吗|没)|查(?:一)?下|查询|怎么还没(?:有)?(?:人|消息|结果|回复|处理|联系|到账)|钱还没|还没(?:到账|收到|退)|还来(?:吗|不来)|还过来吗',
     '批(?:下来|了|准)了?(?:吗|没)|通过了(?:吗|没)|怎么还没人处理|有人(?:在)?(?:处理|跟进)(?:吗|没)|处理了(?:吗|没)|定(?:下来)?了(?:吗|没)|到哪了|查查',
     '的事(?:情)?.{0,8}(?:什么时候|怎么样|如何)',
   ]),
@@ -212,7 +215,7 @@ const STATUS_CUES: Cue[] = [
 
 const OTHER_CUES: Cue[] = [
   ...cues('renewal', 3, {}, [
-    '续签|续约|续费|续(?:一|两|半|几|\\d)(?:年|个?月)|续合同|续一下|重新签|再签(?:合同)?[一两半]|继续签|接着用|继续用|不续了',
+    '续签|续约|续费|续(?:一|两|半|几|\\d)个?(?:年|月|周|星期|天)|再续|续合同|续一下|想续|要续|打算续|重新签|再签(?:合同)?[一两半]|继续签|接着用|继续用|不续了',
     '合同.{0,6}(?:到期|延长|延期|顺延)|到期.{0,4}(?:续|签)|延长|延期',
   ]),
   ...cues('human', 3, {}, [
@@ -221,14 +224,14 @@ const OTHER_CUES: Cue[] = [
     '(?:叫|找|让)你们的?(?:经理|店长|领导|负责人|主管)', '找人(?!照顾|带|做|打扫|把|替|顶|帮)',
   ]).map((c) => ({ ...c, unlessClause: /说.{0,4}给我(?:回|打)/ })),
   ...cues('inquiry', 3, {}, [
-    '想找|要找|找(?:个|一个|一位)|想约|约(?:个|一个|一位)|想请|要请|请(?:个|一个|一位)|帮我(?:找|安排|推荐)|推荐|介绍(?:个|一个|一位)|想做(?:个|一次)',
-    '需要.{0,12}(?:{STAFF}|陪护|陪床)|需要(?:有)?人|需要(?:擦|打扫|保洁|清洗|做饭|开荒)|需要(?:人)?带(?:孩子|娃|宝宝)|要(?:一个|个|一位).{0,8}{STAFF}|需要.{0,6}照顾|找.{0,4}{STAFF}|预产期|想订|订(?:个|一个|一次)|得找',
-    '急需|想要(?:个|一个)|想咨询|了解.{0,4}服务|怀孕|怀二胎|要生了|(?:月|月份|下个?月|底|初|中旬)生|忙不过来|想给.{0,6}(?:请|找)|还有档期',
+    '想找|要找|找(?:个|一个|一位)|想约|约(?:个|一个|一位)|约到|能约|头胎|二胎|求(?:个|一个|一位|推荐)|请人(?!工)|想请|要请|请(?:个|一个|一位)|帮我(?:找|安排|推荐)|推荐|介绍(?:个|一个|一位)|想做(?:个|一次)',
+    '需要.{0,12}(?:{STAFF}|陪护|陪床)|需要(?:有)?人|需要.{0,6}(?:擦|打扫|保洁|清洗|做饭|开荒|除)|需要(?:人)?带(?:孩子|娃|宝宝)|要(?:一个|个|一位).{0,8}{STAFF}|需要.{0,6}照顾|找.{0,4}{STAFF}|预产期|想订|订(?:个|一个|一次)|得找',
+    '急需|想要(?:个|一个)|想咨询|了解.{0,8}服务|怀孕|怀二胎|要生了|(?:月|月份|下个?月|底|初|中旬)生|忙不过来|想给.{0,6}(?:请|找)|还有档期',
   ]),
   ...cues('inquiry', 3, {}, ['有.{0,10}的{STAFF}吗']),
   // a household description is a concrete need
   ...cues('inquiry', 1, {}, ['一家[三四五六七]口|[三四五六七]口人']),
-  ...cues('inquiry', 2, {}, ['有没有.{0,10}{STAFF}|{STAFF}.{0,4}有吗|有{STAFF}吗|预约', '(?:能|可以)(?:来|安排).{0,10}吗|能安排|就要|找阿姨']),
+  ...cues('inquiry', 2, {}, ['有没有.{0,16}{STAFF}|能不能.{0,8}来|{STAFF}.{0,4}有吗|有{STAFF}吗|预约', '(?:能|可以)(?:来|安排).{0,10}吗|能安排|就要|找阿姨']),
 ];
 
 const FAQ_CUES: Cue[] = [
@@ -236,12 +239,12 @@ const FAQ_CUES: Cue[] = [
     '(?:做|管|干|负责|包括)哪些|都(?:做|管|干)(?:什么|啥)|管不管|负不负责|包不包|包括.{0,8}吗|服务范围|服务内容|工作内容',
     '(?:需要|会|能|可以)(?:帮忙)?(?:做|擦|洗|带|管).{0,8}吗|这项服务|这个服务|这种服务|覆盖|服务时间|休息几天|休息时间|放假|几点到几点|带.{0,4}睡吗',
   ]),
-  ...cues('faq', 2, { topic: 'scope' }, ['你们这?(?:有没有|有)|{STAFF}(?:能|会|可以|管|负责).{0,8}吗']),
+  ...cues('faq', 2, { topic: 'scope' }, ['你们这?(?:有没有|有)|{STAFF}(?:能|会|可以|管|负责|需要|要).{0,8}吗|接不接|做不做']),
   ...cues('faq', 2, { topic: 'price' }, [
     '多少钱|价格|价位|价钱|收费|费用|怎么收|怎么算|工资|报价|贵不贵|便宜|什么价|最少|起步|起订|按平米|翻倍|中介费|加钱|涨价|行情|市场价|优惠|扣钱|扣工资|扣费|定金',
   ]),
   ...cues('faq', 3, { topic: 'commitment' }, [
-    '保障|保证|承诺|保险(?!柜|箱)|背景调查|背调|健康证|体检|资质|培训|考核|持证|证书|(?:护理|资格|上岗|等级|育婴师)证|售后(?!.{0,2}电话)|规定|无理由',
+    '保障|保证|承诺|保险(?!柜|箱)|背景调查|背调|健康证|体检|资质|培训|考核|持证|证书|(?:护理|资格|上岗|等级|育婴师)证|售后(?!.{0,2}电话)|规定|无理由|管理|措施|制度|介意|监控|补偿|测评|评估|审核',
     '(?:能|可以)(?:免费)?(?:退|换)(?:吗|不|几)|免费换|换几次|几次.{0,2}换|多久.{0,4}(?:上|处理|到|联系)|(?:不满意|不合适)(?:的话)?.{0,6}(?:换|退)',
     '怎么赔|赔吗|赔不赔|赔偿吗|责任|谁(?:来)?(?:负责|承担)',
   ]),
@@ -249,16 +252,16 @@ const FAQ_CUES: Cue[] = [
   ...cues('faq', 4, { topic: 'process' }, ['的(?:流程|手续|步骤)']),
   ...cues('faq', 3, { topic: 'process' }, ['(?:怎么|如何).{0,3}(?:预约|投诉)|在线预约|流程|手续|步骤']),
   ...cues('faq', 2, { topic: 'process' }, [
-    '怎么签|签合同|签约|电子签|面试|带什么|证件|材料|怎么付|付款|分期|怎么预约|在线预约|如何预约|步骤|怎么处理|如何处理|怎么办理|怎么办',
+    '怎么签|签合同|签约|电子签|面试|带什么|证件|材料|怎么付|付款|分期|怎么预约|在线预约|如何预约|步骤|怎么处理|如何处理|怎么办理|怎么办|找谁|应该怎么',
   ]),
   ...cues('faq', 1, {}, ['问问|想问|问一下|问下']),
   ...cues('faq', 3, { topic: 'contact' }, [
-    '门店|地址|(?:你们|公司|店|办公室).{0,3}在哪|电话.{0,4}多少|联系方式|怎么联系|几点(?:上班|下班|开门|关门)|营业时间|上班吗|热线|有(?:门)?店|公众号|小程序|官网|网站',
+    '门店|(?:你们|门店|公司|店)的?地址|地址(?:在|是)?(?:哪|多少|什么)|(?:你们|公司|店|办公室).{0,3}在哪|电话.{0,4}多少|联系方式|怎么联系|几点(?:上班|下班|开门|关门)|营业|上班吗|热线|有(?:门)?店|公众号|小程序|官网|网站',
   ]),
 ];
 
 const SOCIAL_CUES: Cue[] = [
-  ...cues('greeting', 1, {}, ['你好|您好|在吗|在不在|有人吗|哈喽|嗨|早上好|下午好|晚上好|谢谢|多谢|感谢|辛苦了|哈罗|嗨喽|^(?:早|早安|在|在么)$']),
+  ...cues('greeting', 1, {}, ['你好(?!棒|厉害|漂亮|帅|美)|您好|在吗|在不在|有人吗|哈喽|嗨|早上好|下午好|晚上好|谢谢|多谢|感谢|辛苦了|哈罗|嗨喽|老师好|亲在|^(?:早|早安|在|在么)$']),
   ...cues('cancel', 3, {}, ['取消|算了|不用了|不需要了|不要了|不找了|先不(?:用|要)|不用处理|不用麻烦|不麻烦了|已经找到了|先这样|没事了']),
 ];
 
@@ -288,7 +291,8 @@ const NEGATED_BEFORE = /(?:(?<!有)没有?|不是|并非|并没有|未|无|不|�
 const NEGATABLE: ReadonlySet<Intent> = new Set<Intent>(['complaint', 'service_request', 'inquiry', 'renewal', 'human', 'cancel']);
 /** Words that make a clause hypothetical ("如果阿姨偷东西怎么赔", "不满意的话可以换吗"). */
 const HYPOTHETICAL = /如果|万一|假如|假设|假若|一旦|要是|的话|担心|怕|会不会|防止|避免/;
-const QUESTION = /吗|怎么|如何|什么|多久|\?/;
+/** A question: particles, question words, or the A-not-A form (接不接, 有没有, 能不能). */
+const QUESTION = /吗|怎么|如何|什么|多久|多少|哪里|哪儿|哪个|哪些|几点|几个人|谁|\?|([\u4e00-\u9fa5])[不没]\1/;
 
 function clauseAround(text: string, index: number, length: number): { before: string; clause: string } {
   let start = index;
@@ -378,12 +382,12 @@ function rank(scores: Map<Intent, number>): Intent[] {
 const CASE_INTENTS: ReadonlySet<Intent> = new Set<Intent>(['status_query', 'renewal', 'service_request', 'human']);
 
 /**
- * "没打扫干净，让她回来重新打扫": when the only fault is the quality of the work and the customer
- * asks for it to be redone, the redo is the request (R-AS-1) and the complaint goes to `also`.
+ * "没打扫干净，让她回来重新打扫": when the only fault is the work itself (poor or unfinished) and
+ * the customer asks for it to be redone, the redo is the request (R-AS-1), the complaint `also`.
  */
 function isRedoOfPoorWork(hits: Hit[]): boolean {
   const complaints = hits.filter((h) => h.cue.intent === 'complaint');
-  return hits.some((h) => h.cue.kind === 'redo') && complaints.every((h) => h.cue.cat === 'quality');
+  return hits.some((h) => h.cue.kind === 'redo') && complaints.every((h) => h.cue.cat === 'quality' || h.cue.cat === 'lateness');
 }
 
 /** Someone who could have caused an incident in the customer's home. */
@@ -454,25 +458,30 @@ function classify(hits: Hit[], slots: Slots): Omit<Understanding, 'slots' | 'nor
 }
 
 /**
- * Safety net for messages no cue understood. A message that names the housekeeper and a
- * person, a body part, a pet or a belonging is treated as a possible serious incident; one
- * that names the housekeeper or us with a negative word as an ordinary complaint. Praise and
- * questions are left alone. Recall over precision: staff can downgrade (R-CP-1).
+ * Safety net for messages no cue understood: one that names the housekeeper (or us) together
+ * with a sign of trouble is a complaint — serious when it also names a body part, a person,
+ * money, a belonging or a pet, ordinary otherwise. Without a sign of trouble ("阿姨今天带孩子
+ * 去公园了") or with praise or a question, the message stays unknown: a false serious alert
+ * pages the CS manager at once (R-CP-4), so the net must not fire on everyday remarks.
  */
 const FALLBACK_CUES = {
   theft: cues('complaint', 2, { cat: 'theft', serious: true }, ['{VAL}'])[0],
-  injury: cues('complaint', 2, { cat: 'injury', serious: true }, ['{KID}|{BODY}'])[0],
+  bodyInjury: cues('complaint', 2, { cat: 'injury', serious: true }, ['{BODY}'])[0],
+  injury: cues('complaint', 2, { cat: 'injury', serious: true }, ['{KID}'])[0],
   damage: cues('complaint', 2, { cat: 'property_damage', serious: true }, ['猫|狗|宠物|家具|电器'])[0],
-  ordinary: cues('complaint', 2, { cat: 'other' }, ['不|没|太|老是|总是|一直|又|还是|偷偷|乱|随便|怎么回事'])[0],
+  ordinary: cues('complaint', 2, { cat: 'other' }, ['.'])[0],
 };
-const PRAISE = /好|不错|满意|喜欢|感谢|谢谢|辛苦|棒|优秀|表扬/;
+/** Signs that something went wrong; 被 is the adversative passive ("孩子被…"). */
+const TROUBLE = /不|没|太|老是|总是|一直|又|还是|偷偷|乱|随便|怎么回事|竟然|居然|结果|发现|怀疑|莫名其妙|差点|突然|根本|害得|弄得|搞得|被/;
+const PRAISE = /很好|挺好|真好|不错|满意|喜欢|爱吃|感谢|谢谢|辛苦|棒|优秀|表扬|好评|放心/;
 
 function safetyNet(text: string, hits: Hit[]): Hit[] {
   const substantive = hits.some((h) => h.cue.intent !== 'greeting');
-  if (substantive || PRAISE.test(text) || QUESTION.test(text)) return [];
+  if (substantive || PRAISE.test(text) || QUESTION.test(text) || !TROUBLE.test(text)) return [];
   const agent = text.match(AGENT);
   if (!agent || agent.index === undefined) return [];
-  const order: (keyof typeof FALLBACK_CUES)[] = agent[0] === '你们' ? ['ordinary'] : ['injury', 'theft', 'damage', 'ordinary'];
+  const order: (keyof typeof FALLBACK_CUES)[] =
+    agent[0] === '你们' ? ['ordinary'] : ['bodyInjury', 'theft', 'injury', 'damage', 'ordinary'];
   for (const key of order) {
     const cue = FALLBACK_CUES[key];
     const m = text.match(new RegExp(cue.re.source, 'i'));
@@ -487,8 +496,7 @@ const LATIN = /[a-z]/i;
 export function understand(text: string, now: number, timeZone: string = DEFAULT_TZ): Understanding {
   const normalized = normalize(text);
   const slots = extractSlots(normalized, now, timeZone);
-  // Phone numbers and addresses are data, not words: blank them so "110" or "120平" inside
-  // them cannot look like a cue.
+  // Phone numbers are data, not words: blank them so a "110" inside one cannot look like a cue.
   const words = blankData(normalized);
   const english = !CJK.test(words) && LATIN.test(words);
   const hits = english ? scan(words.toLowerCase(), ENGLISH_CUES) : scan(words, LEXICON);
@@ -538,7 +546,7 @@ const BARE_DISTRICTS =
 const BARE_DISTRICT = new RegExp(`(${BARE_DISTRICTS})(新区|区)?`);
 const GENERIC_DISTRICT = /([\u4e00-\u9fa5]{2,4}?)(新区|区|县)/g;
 /** Leading words that are not part of a district name ("我家在海淀区"). */
-const DISTRICT_LEAD = /^.*(?:在|住|是|家|我|于|到|去|的|和|从|找|个|哪|些)/;
+const DISTRICT_LEAD = /^.*(?:在|住|是|家|我|于|到|去|的|和|从|找|个|哪|些|市|省|镇)/;
 /** Endings that make "X区" something else: 小区, 社区, 校区, 西园三区 … */
 const NOT_DISTRICT = /(?:小|社|园|校|景|城|市|郊|山|病|片|街|营|厂|务|地|全|各|辖|禁|误|分|[\d一二三四五六七八九十])$/;
 
@@ -558,13 +566,23 @@ const ADDRESS_WEAK = /(?:路|街|大道|巷|村)\d+号?/;
 const ADDRESS_LEAD = /^(?:我们家|我家|家|我们|我)?(?:在|住在|住|地址是|地址|位于)?[:\s]*/;
 const ADDRESS_STOP = /需要|想|要找|找|请|能|电话|手机|联系|的阿姨|,/;
 
+/** A token that continues an address across a space: "望京西园三区 312号楼 2单元". */
+const ADDRESS_CONTINUES = /^[\d一二三四五六七八九十]|号|栋|幢|单元|室|楼/;
+
+function isAddressy(token: string): boolean {
+  return ADDRESS_STRONG.test(token) || ADDRESS_WEAK.test(token);
+}
+
 function extractAddress(text: string): string | undefined {
-  for (const segment of text.split(/[,;!?。，；！？]/)) {
-    if (!ADDRESS_STRONG.test(segment) && !ADDRESS_WEAK.test(segment)) continue;
-    let s = blankData(segment).trim().replace(ADDRESS_LEAD, '');
+  const tokens = blankData(text).split(/[,;!?。，；！？\s]+/);
+  for (let i = 0; i < tokens.length; i++) {
+    if (!isAddressy(tokens[i])) continue;
+    // "朝阳区望京西园三区 312号楼": the place name before the building belongs to it
+    let s = i > 0 && /[区园苑村里路街道]$/.test(tokens[i - 1]) ? tokens[i - 1] + tokens[i] : tokens[i];
+    while (i + 1 < tokens.length && ADDRESS_CONTINUES.test(tokens[i + 1])) s += tokens[++i];
+    s = s.replace(ADDRESS_LEAD, '');
     const stop = s.search(ADDRESS_STOP);
     if (stop > 0) s = s.slice(0, stop);
-    s = s.trim();
     if (s.length >= 4) return s;
   }
   return undefined;
@@ -674,6 +692,7 @@ function validDay(x: Ymd | undefined): x is Ymd {
 function chronoDate(text: string, clock: ReturnType<typeof wallClock>): { index: number; day: Ymd } | undefined {
   // A reference built from the Shanghai wall clock in the process zone: chrono computes in the
   // process zone, and we read back only year/month/day, so the process zone does not matter.
+  // chrono.zh reads 明天 before 02:00 as the coming day (same date); we keep that.
   const ref = new Date(clock.y, clock.m - 1, clock.d, clock.h, clock.min);
   for (const r of chrono.zh.parse(text, ref, { forwardDate: true })) {
     if (!r.start.isCertain('day') && !r.start.isCertain('weekday')) continue; // "8点" is not a date
@@ -733,7 +752,8 @@ export function parseSurveyAnswer(text: string): { score: number; comment?: stri
   const found = surveyScore(t);
   if (!found || found.score < 1 || found.score > 5) return undefined;
   const comment = t.replace(found.span, ' ').replace(/^[\s,.!;:。、~]+|[\s,.!;:。、~]+$/g, '').trim();
-  return comment ? { score: found.score, comment } : { score: found.score };
+  // "打三分吧": a lone particle is not a comment
+  return comment && !/^[吧啊呀哈了的呢嘛哦噢]+$/.test(comment) ? { score: found.score, comment } : { score: found.score };
 }
 
 const PARTICLES = '[了啊吧呀哈呢嘛哦噢喔的]*';
