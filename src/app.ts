@@ -15,6 +15,7 @@ import { WecomClient } from './bot/wecom/client';
 import { ResponseCodes } from './bot/wecom/response-codes';
 import { wecomRouter } from './bot/wecom/route';
 import { WecomTransport } from './bot/wecom/transport';
+import { adminApi } from './api';
 import { handleInbound } from './handlers';
 import { systemClock, type Clock, type Handler } from './handlers/ports';
 
@@ -57,7 +58,9 @@ export class Bot {
       responseCodes: this.responseCodes,
     });
     this.app.use(this.health().routes());
-    for (const router of [wechatRouter(config, this.dispatcher, this.clock, log), wecomRouter(config, this.dispatcher, this.clock, log)]) {
+    const api = adminApi(config, db, log.child({ component: 'api' }));
+    this.app.use(api.routes()).use(api.allowedMethods());
+    for (const router of [wechatRouter(config, this.dispatcher, log), wecomRouter(config, this.dispatcher, log)]) {
       this.app.use(router.routes()).use(router.allowedMethods());
     }
     this.app.on('error', (error) => log.debug({ err: error }, 'koa error after response'));

@@ -1,18 +1,13 @@
+import { handleCustomerEvent } from './intake';
 import type { Handler } from './ports';
+import { handleStaffEvent } from './staff';
 
 /**
- * The table of contents of what the bot does with an inbound event. Each flow lives in its own
- * module; this file only routes.
+ * The table of contents of what the bot does with an inbound event:
+ * - customers (OA, personal WeChat)  → intake: dialogue, leads, complaints, service requests
+ * - staff (WeCom)                     → staff: logging calls (登记), card buttons, approvals
  */
 export const handleInbound: Handler = async (ctx) => {
-  const { event } = ctx;
-  switch (event.type) {
-    case 'subscribe':
-      ctx.reply('您好，欢迎关注！我是售后服务助手，可以帮您预约家政服务、处理投诉和售后问题、查询服务进度。请直接告诉我您的需要。');
-      return;
-    case 'unsubscribe':
-      return;
-    default:
-      ctx.reply('您好，您的消息已收到，我们会尽快回复您。');
-  }
+  if (ctx.event.platform === 'wecom') return handleStaffEvent(ctx);
+  return handleCustomerEvent(ctx);
 };

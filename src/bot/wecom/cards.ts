@@ -18,12 +18,11 @@ export function renderTemplateCard(card: Card, decidedText?: string): Record<str
   if (card.emphasis) {
     rendered.quote_area = { type: 0, title: clip(card.emphasis.title, 20), quote_text: card.emphasis.description ?? '' };
   }
-  if (decidedText) {
-    // A decided card keeps one disabled-looking button that says what happened.
-    rendered.sub_title_text = clip(decidedText, 80);
-    rendered.button_list = [{ text: clip(decidedText, 10), style: 4, key: `decided:${card.taskId}` }];
-  } else {
-    rendered.button_list = card.buttons.slice(0, 6).map((button) => ({ text: clip(button.text, 10), style: button.style ?? 1, key: button.key }));
-  }
+  if (decidedText) rendered.sub_title_text = clip(decidedText, 80);
+  rendered.button_list =
+    card.buttons.length > 0
+      ? card.buttons.slice(0, 6).map((button) => ({ text: clip(button.text, 10), style: button.style ?? 1, key: button.key }))
+      : // a finished card keeps one grey button that says what happened (WeCom needs at least one)
+        [{ text: clip(decidedText ?? '已处理', 10), style: 4, key: `decided:${card.taskId}` }];
   return rendered;
 }

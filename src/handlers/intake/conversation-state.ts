@@ -1,0 +1,51 @@
+import type { EntityManager } from 'typeorm';
+import { Conversation } from '../../entities';
+import type { Slots } from './understand';
+
+/** Where a customer's dialogue stands, kept in the database so any instance can continue it. */
+
+export type Flow = 'lead' | 'complaint' | 'service_request';
+export type Awaiting = 'serviceType' | 'district' | 'phone' | 'name' | 'complaint_detail' | 'safety_check';
+
+export interface ActiveDialogue {
+  flow: Flow;
+  awaiting: Awaiting | null;
+  leadId: number | null;
+  ticketId: number | null;
+  slots: Slots;
+  /** Slots already asked for once: optional ones are not asked again. */
+  asked: Awaiting[];
+}
+
+export async function loadDialogue(db: EntityManager, customerId: number, now: number): Promise<ActiveDialogue | null> {
+  const row = await db.findOneBy(Conversation, { customerId });
+  if (!row || row.expiresAt <= now || row.flow === 'idle') return null;
+  const state = (row.state ?? {}) as { slots?: Slots; asked?: Awaiting[] };
+  return {
+    flow: row.flow as Flow,
+    awaiting: row.awaiting as Awaiting | null,
+    leadId: row.leadId,
+    ticketId: row.ticketId,
+    slots: state.slots ?? {},
+    asked: state.asked ?? [],
+  };
+}
+
+export async function saveDialogue(db: EntityManager, customerId: number, dialogue: ActiveDialogue, now: number, idleMinutes: number): Promise<void> {
+  const values = {
+    flow: dialogue.flow,
+    awaiting: dialogue.awaiting,
+    leadId: dialogue.leadId,
+    ticketId: dialogue.ticketId,
+    state: { slots: dialogue.slots, asked: dialogue.asked },
+    updatedAt: now,
+    expiresAt: now + idleMinutes * 60_000,
+  };
+  const existing = await db.findOneBy(Conversation, { customerId });
+  if (existing) await db.update(Conversation, { id: existing.id }, values);
+  else await db.insert(Conversation, { customerId, ...values });
+}
+
+export async function endDialogue(db: EntityManager, customerId: number, now: number): Promise<void> {
+  await db.update(Conversation, { customerId }, { flow: 'idle', awaiting: null, leadId: null, ticketId: null, state: null, updatedAt: now, expiresAt: now });
+}

@@ -1,0 +1,245 @@
+import { faqAnswer, GREETING, NOT_UNDERSTOOD, type FaqTopic } from '../../../config/faq';
+import type { Customer } from '../../entities';
+import { Lead } from '../../entities/lead';
+import { complaintAccepted, openComplaint, upgradeToSerious } from '../complaints';
+import { Ticket } from '../../entities/ticket';
+import { complaintPromise, leadPromise } from '../commitments';
+import { createLead, openLeadOf, setLeadStatus, updateLeadFacts } from '../leads';
+import { submitLead } from '../lead-dispatch';
+import type { HandlerContext } from '../ports';
+import { addTimeline, maskPhone, updateCustomer } from '../records';
+import { openHandoff, openServiceRequest, serviceRequestAccepted } from '../service-requests';
+import { statusReport } from '../status';
+import { latestOpenTicket } from '../tickets';
+import { endDialogue, loadDialogue, saveDialogue, type ActiveDialogue, type Awaiting } from './conversation-state';
+import { extractSlots, parseYesNo, understand, type Slots, type Understanding } from './understand';
+
+/**
+ * The customer's side of the conversation (R-IN-3): understand the message, create the record
+ * from the first message that needs one, ask for what is missing one question at a time, and
+ * tell the customer the number of their case and the commitment that applies.
+ */
+
+const QUESTIONS: Record<Awaiting, string> = {
+  serviceType: '请问您需要哪种服务？住家保姆、月嫂、育儿嫂、钟点工、老人陪护还是保洁？',
+  district: '请问服务地址在哪个区？',
+  phone: '请留一个手机号，方便我们联系您。',
+  name: '怎么称呼您？（例如：王女士）',
+  complaint_detail: '请您说说具体发生了什么，我马上为您登记。',
+  safety_check: '为了尽快安排处理，请问这次有没有财物丢失、损坏或人员受伤？（回复“有”或“没有”）',
+};
+
+/** What a lead needs before it goes to a consultant, in the order we ask. */
+const LEAD_REQUIRED: Awaiting[] = ['serviceType', 'district', 'phone'];
+/** Asked once, never insisted on. */
+const LEAD_OPTIONAL: Awaiting[] = ['name'];
+
+const channelOf = (customer: Customer) => customer.platform ?? 'wechat';
+
+export async function handleCustomerText(ctx: HandlerContext, customer: Customer, text: string): Promise<void> {
+  const now = ctx.clock.now();
+  const understood = understand(text, now, ctx.config.timezone);
+  const dialogue = await loadDialogue(ctx.db, customer.id, now);
+  if (dialogue && !switchesTopic(understood, dialogue)) {
+    await continueDialogue(ctx, customer, dialogue, text, understood);
+    return;
+  }
+  await startTopic(ctx, customer, text, understood);
+}
+
+/** While a dialogue waits for an answer, only a clearly different request changes the subject. */
+function switchesTopic(u: Understanding, dialogue: ActiveDialogue): boolean {
+  // more about the same complaint continues it; a complaint during a booking is a new case
+  if (u.intent === 'complaint') return dialogue.flow !== 'complaint';
+  return ['status_query', 'human', 'service_request', 'renewal'].includes(u.intent) && u.intent !== dialogue.flow;
+}
+
+async function startTopic(ctx: HandlerContext, customer: Customer, text: string, u: Understanding): Promise<void> {
+  await updateCustomer(ctx.db, customer, u.slots);
+  switch (u.intent) {
+    case 'inquiry':
+      return startLead(ctx, customer, text, u.slots);
+    case 'complaint':
+      return startComplaint(ctx, customer, text, u);
+    case 'service_request':
+      return startServiceRequest(ctx, customer, text, u);
+    case 'status_query':
+      ctx.reply(await statusReport(ctx.db, customer.id, ctx.config.timezone));
+      return;
+    case 'human': {
+      const ticket = await openHandoff(ctx, customer, text, 'human');
+      ctx.reply(`好的，已为您转人工客服（编号 ${ticket.number}），客服会在${ctx.config.commitments.replyHours}小时内联系您，工作时间内通常很快。`);
+      return;
+    }
+    case 'renewal': {
+      const ticket = await openHandoff(ctx, customer, text, 'renewal');
+      ctx.reply(`好的，已通知门店为您办理续签（编号 ${ticket.number}），顾问会在${ctx.config.commitments.replyHours}小时内与您联系。`);
+      return;
+    }
+    case 'faq':
+      ctx.reply(faqAnswer((u.faqTopic ?? 'scope') as FaqTopic, ctx.config.commitments));
+      return;
+    case 'greeting':
+      ctx.reply(GREETING);
+      return;
+    case 'cancel':
+      ctx.reply('好的。如需帮助，随时告诉我。');
+      return;
+    default:
+      ctx.reply(u.slots.phone ? `已记下您的电话 ${maskPhone(u.slots.phone)}。请问您需要什么服务或帮助？` : NOT_UNDERSTOOD);
+  }
+}
+
+async function startLead(ctx: HandlerContext, customer: Customer, text: string, slots: Slots): Promise<void> {
+  const now = ctx.clock.now();
+  const open = await openLeadOf(ctx.db, customer.id);
+  if (open && open.status !== 'draft') {
+    // asking again while a lead is open adds to it (its consultant is told) instead of a second one
+    await updateLeadFacts(ctx.db, open, slots, now);
+    await addTimeline(ctx.db, { leadId: open.id, type: 'customer_message', actor: 'customer', note: text, at: now });
+    await submitLead(ctx, open, customer, { addition: text });
+    ctx.reply(`已把您的补充需求加到预约 ${open.number} 中，顾问会一并跟进。`);
+    return;
+  }
+  const lead =
+    open ?? (await createLead(ctx.db, customer, { need: text, serviceType: slots.serviceType, district: slots.district, startDate: slots.startDate, channel: channelOf(customer) }, now, ctx.config.timezone, 'customer'));
+  if (open) await updateLeadFacts(ctx.db, open, slots, now);
+  const dialogue: ActiveDialogue = { flow: 'lead', awaiting: null, leadId: lead.id, ticketId: null, slots: { ...slots }, asked: [] };
+  await advanceLead(ctx, customer, dialogue, lead, slots.serviceType ? `好的，您需要${slots.serviceType}服务，我来帮您登记。` : '好的，我来帮您登记。');
+}
+
+/** Asks for the next missing fact of a lead, or submits it when nothing required is missing. */
+async function advanceLead(ctx: HandlerContext, customer: Customer, dialogue: ActiveDialogue, lead: Lead, preface = ''): Promise<void> {
+  const now = ctx.clock.now();
+  const have: Record<Awaiting, boolean> = {
+    serviceType: Boolean(lead.serviceType),
+    district: Boolean(lead.district ?? customer.district),
+    phone: Boolean(customer.phone),
+    name: Boolean(customer.name),
+    complaint_detail: true,
+    safety_check: true,
+  };
+  const next = LEAD_REQUIRED.find((slot) => !have[slot]) ?? LEAD_OPTIONAL.find((slot) => !have[slot] && !dialogue.asked.includes(slot));
+  if (next) {
+    dialogue.awaiting = next;
+    if (!dialogue.asked.includes(next)) dialogue.asked.push(next);
+    await saveDialogue(ctx.db, customer.id, dialogue, now, ctx.config.commitments.conversationIdleMinutes);
+    ctx.reply(`${preface}${QUESTIONS[next]}`);
+    return;
+  }
+  if (!lead.district && customer.district) await updateLeadFacts(ctx.db, lead, { district: customer.district }, now);
+  if (lead.status === 'draft') await setLeadStatus(ctx.db, lead, 'new', now, 'customer');
+  await endDialogue(ctx.db, customer.id, now);
+  const consultant = await submitLead(ctx, lead, customer, {});
+  const who = customer.name ? `${customer.name}，` : '';
+  const promise = consultant ? `您的专属顾问${consultant.name}会尽快与您联系（${ctx.config.commitments.replyHours}小时内）。` : leadPromise(ctx.config.commitments);
+  ctx.reply(
+    `${preface}${who}已为您登记预约，编号 ${lead.number}：${lead.serviceType}，${lead.district}，联系电话 ${maskPhone(customer.phone)}。${promise}如需修改，直接回复即可。`,
+  );
+}
+
+async function startComplaint(ctx: HandlerContext, customer: Customer, text: string, u: Understanding): Promise<void> {
+  const bare = text.replace(/[\s，。！!,.]/g, '').length <= 6;
+  if (bare && (!u.category || u.category === 'other')) {
+    // "我要投诉" alone: ask what happened before opening a case with nothing in it
+    await saveDialogue(ctx.db, customer.id, { flow: 'complaint', awaiting: 'complaint_detail', leadId: null, ticketId: null, slots: {}, asked: ['complaint_detail'] }, ctx.clock.now(), ctx.config.commitments.conversationIdleMinutes);
+    ctx.reply(`很抱歉给您带来困扰。${QUESTIONS.complaint_detail}`);
+    return;
+  }
+  const ticket = await openComplaint(ctx, customer, { severity: u.severity ?? 'ordinary', category: u.category, summary: text, channel: channelOf(customer) }, 'customer');
+  const extra = u.also.includes('faq') && u.faqTopic ? `\n\n另外，关于您的问题：${faqAnswer(u.faqTopic as FaqTopic, ctx.config.commitments)}` : '';
+  const accepted = `${complaintAccepted(ctx, ticket)}${extra}`;
+  if (ticket.severity === 'ordinary') {
+    // The text classifier can miss a theft or an injury phrased in a new way: ask the customer.
+    await saveDialogue(ctx.db, customer.id, { flow: 'complaint', awaiting: 'safety_check', leadId: null, ticketId: ticket.id, slots: {}, asked: ['safety_check'] }, ctx.clock.now(), ctx.config.commitments.conversationIdleMinutes);
+    ctx.reply(`${accepted}\n${QUESTIONS.safety_check}`);
+    return;
+  }
+  await followUpForContact(ctx, customer, ticket.id, 'complaint', accepted);
+}
+
+async function answerSafetyCheck(ctx: HandlerContext, customer: Customer, dialogue: ActiveDialogue, text: string, u: Understanding): Promise<void> {
+  const now = ctx.clock.now();
+  const ticket = await ctx.db.findOneByOrFail(Ticket, { id: dialogue.ticketId! });
+  await addTimeline(ctx.db, { ticketId: ticket.id, type: 'customer_message', actor: 'customer', note: text, at: now });
+  const answer = parseYesNo(text);
+  const serious = u.severity === 'serious' || answer === true || (answer === undefined && /有|丢|坏|伤/.test(text) && !/没有|没/.test(text));
+  if (serious) {
+    await upgradeToSerious(ctx, ticket, 'customer', '客户确认有财物损失或人员受伤');
+    return followUpForContact(ctx, customer, ticket.id, 'complaint', `明白了，已将您的投诉 ${ticket.number} 升级为严重事件。${complaintPromise(ctx.config.commitments, 'serious')}`);
+  }
+  await followUpForContact(ctx, customer, ticket.id, 'complaint', '好的，谢谢您的说明，我们会尽快处理。');
+}
+
+async function startServiceRequest(ctx: HandlerContext, customer: Customer, text: string, u: Understanding): Promise<void> {
+  const ticket = await openServiceRequest(ctx, customer, { requestKind: u.requestKind, summary: text, channel: channelOf(customer) }, 'customer');
+  await followUpForContact(ctx, customer, ticket.id, 'service_request', serviceRequestAccepted(ctx, ticket));
+}
+
+/** A case is open already; if we cannot call the customer back, ask for a phone once. */
+async function followUpForContact(ctx: HandlerContext, customer: Customer, ticketId: number, flow: 'complaint' | 'service_request', accepted: string): Promise<void> {
+  const now = ctx.clock.now();
+  if (customer.phone) {
+    await endDialogue(ctx.db, customer.id, now);
+    ctx.reply(accepted);
+    return;
+  }
+  await saveDialogue(ctx.db, customer.id, { flow, awaiting: 'phone', leadId: null, ticketId, slots: {}, asked: ['phone'] }, now, ctx.config.commitments.conversationIdleMinutes);
+  ctx.reply(`${accepted}\n${QUESTIONS.phone}`);
+}
+
+async function continueDialogue(ctx: HandlerContext, customer: Customer, dialogue: ActiveDialogue, text: string, u: Understanding): Promise<void> {
+  const now = ctx.clock.now();
+  if (u.intent === 'cancel') return cancelDialogue(ctx, customer, dialogue);
+  if (dialogue.flow === 'complaint' && dialogue.awaiting === 'safety_check' && dialogue.ticketId) {
+    return answerSafetyCheck(ctx, customer, dialogue, text, u);
+  }
+  if (dialogue.flow === 'complaint' && dialogue.awaiting === 'complaint_detail') {
+    await endDialogue(ctx.db, customer.id, now);
+    const detailed = understand(`投诉：${text}`, now, ctx.config.timezone);
+    return startComplaint(ctx, customer, text, { ...detailed, severity: detailed.severity ?? 'ordinary', category: detailed.category ?? 'other' });
+  }
+  const slots = { ...extractSlots(text, now, ctx.config.timezone) };
+  if (dialogue.awaiting === 'name' && !slots.name && /^[\u4e00-\u9fa5A-Za-z·]{1,6}$/.test(text.trim())) slots.name = text.trim();
+  if (dialogue.awaiting === 'phone' && !slots.phone && /\d{5,}/.test(text)) {
+    ctx.reply('这个手机号好像不完整，请输入11位手机号，例如 13800138000。');
+    return;
+  }
+  await updateCustomer(ctx.db, customer, slots);
+  dialogue.slots = { ...dialogue.slots, ...slots };
+  if (dialogue.ticketId) {
+    await addTimeline(ctx.db, { ticketId: dialogue.ticketId, type: 'customer_message', actor: 'customer', note: text, at: now });
+    if (u.severity === 'serious') await upgradeToSerious(ctx, await ctx.db.findOneByOrFail(Ticket, { id: dialogue.ticketId }), 'customer', '客户补充的描述显示有财物损失或人员受伤');
+  }
+  if (dialogue.flow === 'lead' && dialogue.leadId) {
+    const lead = await ctx.db.findOneByOrFail(Lead, { id: dialogue.leadId });
+    await updateLeadFacts(ctx.db, lead, slots, now);
+    await addTimeline(ctx.db, { leadId: lead.id, type: 'customer_message', actor: 'customer', note: text, at: now });
+    return advanceLead(ctx, customer, dialogue, lead);
+  }
+  await endDialogue(ctx.db, customer.id, now);
+  ctx.reply(slots.phone ? `好的，已记下您的电话 ${maskPhone(slots.phone)}，我们会尽快联系您。` : '好的，已记下，已补充到您的工单中。');
+}
+
+async function cancelDialogue(ctx: HandlerContext, customer: Customer, dialogue: ActiveDialogue): Promise<void> {
+  const now = ctx.clock.now();
+  if (dialogue.flow === 'lead' && dialogue.leadId) {
+    const lead = await ctx.db.findOneByOrFail(Lead, { id: dialogue.leadId });
+    if (lead.status === 'draft') await setLeadStatus(ctx.db, lead, 'cancelled', now, 'customer', '客户取消');
+  }
+  await endDialogue(ctx.db, customer.id, now);
+  ctx.reply(dialogue.flow === 'lead' ? '好的，已取消这次预约登记。需要时随时找我。' : '好的，您的工单会继续处理，有进展会通知您。');
+}
+
+/** A photo, voice or video goes with the customer's newest open case (evidence), or is acknowledged. */
+export async function attachMedia(ctx: HandlerContext, customer: Customer, media: { kind: string; mediaId: string }): Promise<void> {
+  const now = ctx.clock.now();
+  const ticket = await latestOpenTicket(ctx.db, customer.id);
+  const label = media.kind === 'image' ? '图片' : media.kind === 'voice' ? '语音' : '视频';
+  if (!ticket) {
+    ctx.reply(`收到您发的${label}。请问需要什么帮助？可以直接用文字告诉我。`);
+    return;
+  }
+  await addTimeline(ctx.db, { ticketId: ticket.id, type: 'media', actor: 'customer', data: { mediaType: media.kind, mediaId: media.mediaId }, at: now });
+  ctx.reply(`收到您发的${label}，已附在工单 ${ticket.number} 中。`);
+}

@@ -1,0 +1,59 @@
+import type { Customer } from '../../entities';
+import { Customer as CustomerEntity } from '../../entities';
+import { GREETING } from '../../../config/faq';
+import type { HandlerContext } from '../ports';
+import { customerByExternalId } from '../records';
+import { attachMedia, handleCustomerText } from './customer-dialogue';
+
+/** Everything a customer sends on the OA (or personal WeChat): messages, menu clicks, follows. */
+
+/** OA custom-menu keys (自定义菜单) and what a customer means by pressing them. */
+export const MENU_TEXT: Record<string, string> = {
+  MENU_BOOK: '我想预约家政服务',
+  MENU_COMPLAIN: '我要投诉',
+  MENU_AFTER_SALES: '我要申请售后',
+  MENU_STATUS: '查进度',
+  MENU_HUMAN: '转人工',
+};
+
+export async function handleCustomerEvent(ctx: HandlerContext): Promise<void> {
+  const { event } = ctx;
+  const now = ctx.clock.now();
+  const customer = await customerByExternalId(ctx.db, event.platform, event.from, now);
+  await ctx.db.update(CustomerEntity, { id: customer.id }, { lastInboundAt: now, subscribed: event.type !== 'unsubscribe' });
+  switch (event.type) {
+    case 'text':
+      return handleCustomerText(ctx, customer, event.text);
+    case 'voice':
+      // WeChat's speech recognition, when on, gives us the words; the recording stays as evidence
+      if (event.recognition) return handleCustomerText(ctx, customer, event.recognition);
+      return attachMedia(ctx, customer, { kind: 'voice', mediaId: event.mediaId });
+    case 'image':
+    case 'video':
+      return attachMedia(ctx, customer, { kind: event.type, mediaId: event.mediaId });
+    case 'location':
+      return handleLocation(ctx, customer, event.label);
+    case 'subscribe':
+      ctx.reply(GREETING);
+      return;
+    case 'unsubscribe':
+      return;
+    case 'menu_click': {
+      const meaning = MENU_TEXT[event.key];
+      if (meaning) return handleCustomerText(ctx, customer, meaning);
+      ctx.reply(GREETING);
+      return;
+    }
+    case 'card_click':
+      return; // customers have no cards
+  }
+}
+
+async function handleLocation(ctx: HandlerContext, customer: Customer, label: string | undefined): Promise<void> {
+  if (!label) {
+    ctx.reply('收到您的位置。请再告诉我具体地址（小区、楼号），方便安排服务。');
+    return;
+  }
+  // the label is an address: treat it as if the customer had typed it
+  return handleCustomerText(ctx, customer, `地址：${label}`);
+}

@@ -1,0 +1,111 @@
+import { Customer } from '../entities';
+import { Lead, type LeadStatus } from '../entities/lead';
+import { hasRole, type Staff } from '../entities/staff';
+import { Store } from '../entities/store';
+import { decidedText, LEAD_ACTIONS, leadCardBody, leadTaskId, type LeadAction } from './lead-cards';
+import { assignLead, storeManagers } from './lead-dispatch';
+import type { CardButton, HandlerContext } from './ports';
+import { addTimeline } from './records';
+
+/**
+ * The consultant's buttons on a lead card (R-LD-2/3): accept → contacted → signed | lost, or hand
+ * back. Only the assigned consultant or the store's manager may press them; every refusal is
+ * answered and logged, and nothing changes.
+ */
+
+/** From which states each button is allowed, and where it leads. */
+const TRANSITIONS: Record<LeadAction, { from: LeadStatus[]; to: LeadStatus }> = {
+  accept: { from: ['assigned'], to: 'accepted' },
+  contacted: { from: ['assigned', 'accepted'], to: 'contacted' },
+  signed: { from: ['accepted', 'contacted'], to: 'signed' },
+  lost: { from: ['assigned', 'accepted', 'contacted'], to: 'lost' },
+  handback: { from: ['assigned', 'accepted'], to: 'new' },
+};
+
+const STATUS_NAMES: Record<string, string> = {
+  draft: '待补充',
+  new: '待分配',
+  assigned: '待接单',
+  accepted: '已接单',
+  contacted: '已联系',
+  signed: '已签单',
+  lost: '未成交',
+  cancelled: '已取消',
+};
+
+/** Buttons that still make sense in each state. */
+const NEXT_BUTTONS: Partial<Record<LeadStatus, LeadAction[]>> = {
+  assigned: ['accept', 'contacted', 'signed', 'lost', 'handback'],
+  accepted: ['contacted', 'signed', 'lost', 'handback'],
+  contacted: ['signed', 'lost'],
+};
+
+export function parseLeadKey(key: string): { leadId: number; action: LeadAction } | undefined {
+  const match = /^lead:(\d{1,10}):([a-z]+)$/.exec(key);
+  if (!match || !(LEAD_ACTIONS as readonly string[]).includes(match[2])) return undefined;
+  return { leadId: Number(match[1]), action: match[2] as LeadAction };
+}
+
+function refuse(ctx: HandlerContext, reason: string, answer: string, facts: Record<string, unknown>): void {
+  ctx.log.warn({ audit: 'lead_button_refused', reason, ...facts }, 'lead card button refused');
+  ctx.reply(answer);
+}
+
+export async function handleLeadButton(ctx: HandlerContext, staff: Staff | null, key: string, taskId: string): Promise<void> {
+  const parsed = parseLeadKey(key);
+  const facts = { user: ctx.event.from, key: key.slice(0, 64), taskId: taskId.slice(0, 64) };
+  if (!parsed) return refuse(ctx, 'bad_key', '这个按钮无法识别，请在最新的线索卡片上操作。', facts);
+  if (!staff || !staff.active) return refuse(ctx, 'not_staff', '您不在员工名单中，无法处理线索。如有疑问请联系管理员。', facts);
+  const lead = await ctx.db.findOneBy(Lead, { id: parsed.leadId });
+  if (!lead) return refuse(ctx, 'no_lead', '这条线索已不存在。', facts);
+  const isConsultant = lead.consultantId === staff.id;
+  const isManager = hasRole(staff, 'store_manager') && staff.storeId === lead.storeId;
+  if (!isConsultant && !isManager) return refuse(ctx, 'not_assigned', `线索 ${lead.number} 不是分配给您的，无法操作。`, { ...facts, leadId: lead.id });
+  if (taskId !== leadTaskId(lead)) return refuse(ctx, 'stale_card', `这张卡片已过期：线索 ${lead.number} 已重新分配。`, { ...facts, leadId: lead.id });
+  const transition = TRANSITIONS[parsed.action];
+  if (!transition.from.includes(lead.status)) {
+    return refuse(ctx, 'wrong_state', `线索 ${lead.number} 当前状态为「${STATUS_NAMES[lead.status] ?? lead.status}」，无需重复操作。`, { ...facts, leadId: lead.id, status: lead.status });
+  }
+  await applyAction(ctx, lead, staff, parsed.action);
+}
+
+async function applyAction(ctx: HandlerContext, lead: Lead, staff: Staff, action: LeadAction): Promise<void> {
+  const now = ctx.clock.now();
+  const to = TRANSITIONS[action].to;
+  const customer = await ctx.db.findOneByOrFail(Customer, { id: lead.customerId });
+  const store = lead.storeId ? await ctx.db.findOneBy(Store, { id: lead.storeId }) : null;
+  const consultantUserId = staff.wecomUserId;
+  const taskId = leadTaskId(lead);
+  const stamps: Partial<Lead> = { status: to, updatedAt: now };
+  if (action === 'accept') stamps.acceptedAt = now;
+  if (action === 'contacted') Object.assign(stamps, { contactedAt: now, acceptedAt: lead.acceptedAt ?? now });
+  if (to === 'signed' || to === 'lost') stamps.closedAt = now;
+  const from = lead.status;
+  Object.assign(lead, stamps);
+  await ctx.db.update(Lead, { id: lead.id }, stamps);
+  await addTimeline(ctx.db, { leadId: lead.id, type: 'status', actor: staff.wecomUserId, data: { from, to, action }, at: now });
+  ctx.log.info({ audit: 'lead_button', leadId: lead.id, action, by: staff.wecomUserId }, 'lead updated from its card');
+
+  const card = leadCardBody(lead, customer, to !== 'new', ctx.config.timezone, store?.name);
+  card.taskId = taskId;
+  card.buttons = (NEXT_BUTTONS[to] ?? []).map((next) => card.buttons.find((b) => b.key.endsWith(`:${next}`))).filter((b): b is CardButton => Boolean(b));
+  ctx.send({ type: 'card_update', to: [{ platform: 'wecom', id: consultantUserId }], taskId, card, decidedText: decidedText(action, staff, now, ctx.config.timezone) });
+
+  if (action === 'handback') await handBack(ctx, lead, customer, staff);
+}
+
+/** Handed back: the next consultant of the store gets it; with nobody left the manager is told. */
+async function handBack(ctx: HandlerContext, lead: Lead, customer: Customer, from: Staff): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.db.update(Lead, { id: lead.id }, { consultantId: null, assignedAt: null, acceptedAt: null });
+  Object.assign(lead, { consultantId: null, assignedAt: null, acceptedAt: null });
+  const next = await assignLead(ctx, lead, customer, [from.id]);
+  for (const manager of await storeManagers(ctx.db, lead.storeId)) {
+    ctx.send({
+      type: 'text',
+      to: { platform: 'wecom', id: manager.wecomUserId },
+      text: `线索 ${lead.number} 被 ${from.name} 退回，${next ? `已改派给 ${next.name}。` : '门店暂无其他顾问可接，请手动安排。'}`,
+    });
+  }
+  if (!next) await addTimeline(ctx.db, { leadId: lead.id, type: 'unassigned', actor: 'system', at: now });
+}

@@ -1,0 +1,108 @@
+import type { EntityManager } from 'typeorm';
+import { Customer, Sequence, TicketEvent } from '../entities';
+import { lookupHash } from '../entities/personal-data';
+import { dayKey } from './time';
+
+/** Shared record keeping used by every flow: numbers, customers, the timeline. */
+
+/**
+ * The next human-readable number of the day: TS202611260001. The counter row is updated inside
+ * the caller's transaction, so two instances never hand out the same number.
+ */
+export async function nextNumber(db: EntityManager, prefix: 'TS' | 'XS', now: number, timeZone: string): Promise<string> {
+  const name = `${prefix}${dayKey(now, timeZone)}`;
+  const updated = await db.createQueryBuilder().update(Sequence).set({ value: () => 'value + 1' }).where('name = :name', { name }).execute();
+  if ((updated.affected ?? 0) === 0) {
+    try {
+      await db.insert(Sequence, { name, value: 1 });
+    } catch {
+      // inserted by a concurrent transaction in the meantime
+      await db.createQueryBuilder().update(Sequence).set({ value: () => 'value + 1' }).where('name = :name', { name }).execute();
+    }
+  }
+  const { value } = await db.findOneByOrFail(Sequence, { name });
+  return `${name}${String(value).padStart(4, '0')}`;
+}
+
+/** Mobile numbers are stored and hashed in one form: 11 digits. */
+export function normalisePhone(phone: string): string {
+  return phone.replace(/\D/g, '').replace(/^86(?=1\d{10}$)/, '');
+}
+
+export function phoneHash(phone: string): string {
+  return lookupHash(`phone:${normalisePhone(phone)}`);
+}
+
+/** 138****8000: what staff see before a lead is accepted, and what logs would show. */
+export function maskPhone(phone: string | null | undefined): string {
+  if (!phone) return '未留电话';
+  const digits = normalisePhone(phone);
+  return digits.length === 11 ? `${digits.slice(0, 3)}****${digits.slice(7)}` : '***';
+}
+
+export async function customerByExternalId(db: EntityManager, platform: string, externalId: string, now: number): Promise<Customer> {
+  const existing = await db.findOneBy(Customer, { platform, externalId });
+  if (existing) return existing;
+  const created = db.create(Customer, {
+    platform,
+    externalId,
+    unionId: null,
+    name: null,
+    phone: null,
+    phoneHash: null,
+    address: null,
+    district: null,
+    channel: platform,
+    isMajor: false,
+    storeId: null,
+    subscribed: true,
+    lastInboundAt: now,
+    createdAt: now,
+  });
+  return db.save(created);
+}
+
+export async function customerByPhone(db: EntityManager, phone: string): Promise<Customer | null> {
+  return db.findOne(Customer, { where: { phoneHash: phoneHash(phone) }, order: { id: 'ASC' } });
+}
+
+/** Applies what the customer told us; only fields that were said are changed. */
+export async function updateCustomer(
+  db: EntityManager,
+  customer: Customer,
+  facts: { name?: string; phone?: string; district?: string; address?: string },
+): Promise<void> {
+  const changes: Partial<Customer> = {};
+  if (facts.name && facts.name !== customer.name) changes.name = facts.name;
+  if (facts.phone && normalisePhone(facts.phone) !== customer.phone) {
+    changes.phone = normalisePhone(facts.phone);
+    changes.phoneHash = phoneHash(facts.phone);
+  }
+  if (facts.district && facts.district !== customer.district) changes.district = facts.district;
+  if (facts.address && facts.address !== customer.address) changes.address = facts.address;
+  if (Object.keys(changes).length === 0) return;
+  Object.assign(customer, changes);
+  await db.update(Customer, { id: customer.id }, changes);
+}
+
+export interface TimelineEntry {
+  ticketId?: number;
+  leadId?: number;
+  type: string;
+  actor: string;
+  note?: string;
+  data?: Record<string, unknown>;
+  at: number;
+}
+
+export async function addTimeline(db: EntityManager, entry: TimelineEntry): Promise<void> {
+  await db.insert(TicketEvent, {
+    ticketId: entry.ticketId ?? null,
+    leadId: entry.leadId ?? null,
+    type: entry.type,
+    actor: entry.actor,
+    note: entry.note ?? null,
+    data: entry.data ? JSON.stringify(entry.data) : null,
+    at: entry.at,
+  });
+}

@@ -1,0 +1,94 @@
+import { Customer } from '../entities';
+import type { Staff } from '../entities/staff';
+import { hasRole } from '../entities/staff';
+import { complaintAccepted, openComplaint } from './complaints';
+import { understand } from './intake/understand';
+import { channelName } from './lead-cards';
+import { createLead, setLeadStatus } from './leads';
+import { submitLead } from './lead-dispatch';
+import type { HandlerContext } from './ports';
+import { customerByPhone, maskPhone, updateCustomer } from './records';
+import { openServiceRequest, serviceRequestAccepted } from './service-requests';
+
+/**
+ * Staff log what arrived by phone, QQ, e-mail or in person (R-IN-2, 《客户来电登记表》):
+ *   登记 张女士 13800138000 朝阳区 需要月嫂 来源电话
+ * The channel word is taken out, the rest is understood like a customer's message.
+ */
+
+const CHANNEL_WORDS: [RegExp, string][] = [
+  [/(电话|热线|来电)/, 'phone'],
+  [/(qq|QQ)/, 'qq'],
+  [/(邮件|邮箱|email|e-mail)/i, 'email'],
+  [/(到店|门店|上门咨询|面谈)/, 'walk_in'],
+  [/(微信)/, 'wechat'],
+];
+
+export const LOG_COMMAND = /^\s*(登记|录入)[\s:：]*/;
+
+export function parseChannel(text: string): { channel: string; rest: string } {
+  const marker = /(来源|渠道)[\s:：]*(\S+)/.exec(text);
+  const source = marker?.[2] ?? text;
+  const found = CHANNEL_WORDS.find(([pattern]) => pattern.test(source));
+  const rest = marker ? text.replace(marker[0], ' ') : text;
+  return { channel: found?.[1] ?? 'phone', rest: rest.trim() };
+}
+
+export function mayLog(staff: Staff | null): boolean {
+  return hasRole(staff, 'cs_specialist') || hasRole(staff, 'cs_manager') || hasRole(staff, 'store_manager');
+}
+
+export async function logOnBehalf(ctx: HandlerContext, staff: Staff, text: string): Promise<void> {
+  const now = ctx.clock.now();
+  const { channel, rest } = parseChannel(text.replace(LOG_COMMAND, ''));
+  const u = understand(rest, now, ctx.config.timezone);
+  if (!u.slots.phone && !u.slots.name) {
+    ctx.reply('登记需要客户的姓名或电话。格式：登记 张女士 13800138000 朝阳区 需要月嫂 来源电话');
+    return;
+  }
+  const customer = await findOrCreateOffline(ctx, u.slots.phone, channel, now);
+  await updateCustomer(ctx.db, customer, u.slots);
+  const who = `${customer.name ?? '客户'} ${maskPhone(customer.phone)}`;
+  if (u.intent === 'complaint') {
+    const ticket = await openComplaint(ctx, customer, { severity: u.severity ?? 'ordinary', category: u.category, summary: rest, channel, loggedBy: staff.wecomUserId }, staff.wecomUserId);
+    ctx.reply(`已登记投诉 ${ticket.number}（${ticket.severity === 'serious' ? '严重' : '普通'}）：${who}，来源${channelName(channel)}。\n告知客户：${complaintAccepted(ctx, ticket)}`);
+    return;
+  }
+  if (u.intent === 'service_request') {
+    const ticket = await openServiceRequest(ctx, customer, { requestKind: u.requestKind, summary: rest, channel, loggedBy: staff.wecomUserId }, staff.wecomUserId);
+    ctx.reply(`已登记售后 ${ticket.number}：${who}，来源${channelName(channel)}。\n告知客户：${serviceRequestAccepted(ctx, ticket)}`);
+    return;
+  }
+  const lead = await createLead(ctx.db, customer, { need: rest, serviceType: u.slots.serviceType, district: u.slots.district, startDate: u.slots.startDate, channel, loggedBy: staff.wecomUserId }, now, ctx.config.timezone, staff.wecomUserId);
+  await setLeadStatus(ctx.db, lead, 'new', now, staff.wecomUserId);
+  const consultant = await submitLead(ctx, lead, customer, {});
+  const missing = [!lead.serviceType && '服务类型', !lead.district && '区域', !customer.phone && '电话'].filter(Boolean);
+  ctx.reply(
+    `已登记咨询 ${lead.number}：${who}，${lead.serviceType ?? '服务待定'}，${lead.district ?? '区域待定'}，来源${channelName(channel)}。` +
+      (consultant ? `已分配给顾问 ${consultant.name}。` : '暂未分配顾问（门店或顾问未配置）。') +
+      (missing.length ? `\n缺少：${missing.join('、')}，请补充后告诉顾问。` : ''),
+  );
+}
+
+async function findOrCreateOffline(ctx: HandlerContext, phone: string | undefined, channel: string, now: number): Promise<Customer> {
+  const known = phone ? await customerByPhone(ctx.db, phone) : null;
+  if (known) return known;
+  return ctx.db.save(
+    ctx.db.create(Customer, {
+      platform: null,
+      externalId: null,
+      unionId: null,
+      name: null,
+      phone: null,
+      phoneHash: null,
+      address: null,
+      district: null,
+      channel,
+      isMajor: false,
+      storeId: null,
+      subscribed: false,
+      lastInboundAt: null,
+      createdAt: now,
+    }),
+  );
+}

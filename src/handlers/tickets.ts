@@ -1,0 +1,59 @@
+import { In, Not, type EntityManager } from 'typeorm';
+import type { Customer } from '../entities';
+import { CLOSED_TICKET_STATUSES, Ticket, type Severity, type TicketKind } from '../entities/ticket';
+import type { Deadlines } from './commitments';
+import { addTimeline, nextNumber } from './records';
+
+/** Tickets: complaints, service requests and hand-offs share numbering, deadlines and timeline. */
+
+export interface TicketFacts {
+  kind: TicketKind;
+  severity?: Severity;
+  category?: string;
+  summary: string;
+  channel: string;
+  status: string;
+  deadlines: Deadlines;
+  loggedBy?: string;
+}
+
+export async function createTicket(db: EntityManager, customer: Customer, facts: TicketFacts, now: number, timeZone: string, actor: string): Promise<Ticket> {
+  const ticket = db.create(Ticket, {
+    number: await nextNumber(db, 'TS', now, timeZone),
+    kind: facts.kind,
+    severity: facts.kind === 'complaint' ? facts.severity ?? 'ordinary' : null,
+    category: facts.category ?? null,
+    status: facts.status,
+    customerId: customer.id,
+    channel: facts.channel,
+    summary: facts.summary,
+    storeId: customer.storeId,
+    housekeeperId: null,
+    ownerId: null,
+    loggedBy: facts.loggedBy ?? null,
+    createdAt: now,
+    updatedAt: now,
+    ...facts.deadlines,
+    closedAt: null,
+  });
+  const saved = await db.save(ticket);
+  await addTimeline(db, {
+    ticketId: saved.id,
+    type: 'created',
+    actor,
+    note: facts.summary,
+    data: { kind: saved.kind, severity: saved.severity, category: saved.category, channel: facts.channel },
+    at: now,
+  });
+  return saved;
+}
+
+export async function openTicketsOf(db: EntityManager, customerId: number): Promise<Ticket[]> {
+  return db.find(Ticket, { where: { customerId, status: Not(In(CLOSED_TICKET_STATUSES)) }, order: { id: 'DESC' } });
+}
+
+/** The open case a customer's photo or follow-up most likely belongs to: the newest one. */
+export async function latestOpenTicket(db: EntityManager, customerId: number): Promise<Ticket | null> {
+  const [latest] = await openTicketsOf(db, customerId);
+  return latest ?? null;
+}
