@@ -63,6 +63,14 @@ export interface Config {
   };
   outbox: { pollMs: number; maxAttempts: number };
   commitments: Commitments;
+  leads: {
+    /** A lead not accepted within this many working minutes goes to the next consultant. */
+    acceptMinutes: number;
+    /** An accepted lead not contacted within this many hours: remind the consultant, then the manager. */
+    contactHours: number;
+  };
+  /** Set JOBS_ENABLED=false on an instance that must not run scheduled jobs. */
+  jobsEnabled: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -216,6 +224,11 @@ export function loadConfig(env: Env = process.env): Config {
       pollMs: parseWith(env, 'OUTBOX_POLL_MS', positiveInt, 1000),
       maxAttempts: parseWith(env, 'OUTBOX_MAX_ATTEMPTS', positiveInt, 8),
     },
+    leads: {
+      acceptMinutes: parseWith(env, 'LEAD_ACCEPT_MINUTES', positiveInt, 30),
+      contactHours: parseWith(env, 'LEAD_CONTACT_HOURS', positiveInt, 24),
+    },
+    jobsEnabled: parseWith(env, 'JOBS_ENABLED', z.enum(['true', 'false']), 'true') === 'true',
     commitments: commitmentsFromEnv((name, schema, fallback) => parseWith(env, name, schema, fallback)),
   };
   return deepFreeze(config);

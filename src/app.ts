@@ -17,6 +17,8 @@ import { wecomRouter } from './bot/wecom/route';
 import { WecomTransport } from './bot/wecom/transport';
 import { adminApi } from './api';
 import { handleInbound } from './handlers';
+import { JobRunner } from './jobs/runner';
+import { JOBS } from './jobs/schedule';
 import { systemClock, type Clock, type Handler } from './handlers/ports';
 
 /**
@@ -39,6 +41,7 @@ export class Bot {
   readonly outbox: Outbox;
   readonly dispatcher: Dispatcher;
   readonly responseCodes: ResponseCodes;
+  readonly jobs: JobRunner;
   private server: Server | undefined;
 
   constructor(readonly options: BotOptions) {
@@ -57,8 +60,9 @@ export class Bot {
       clock: this.clock,
       responseCodes: this.responseCodes,
     });
+    this.jobs = new JobRunner(JOBS, { db, config, clock: this.clock, log: log.child({ component: 'jobs' }), outbox: this.outbox });
     this.app.use(this.health().routes());
-    const api = adminApi(config, db, log.child({ component: 'api' }));
+    const api = adminApi(config, db, log.child({ component: 'api' }), this.jobs);
     this.app.use(api.routes()).use(api.allowedMethods());
     for (const router of [wechatRouter(config, this.dispatcher, log), wecomRouter(config, this.dispatcher, log)]) {
       this.app.use(router.routes()).use(router.allowedMethods());
@@ -98,10 +102,11 @@ export class Bot {
     return router;
   }
 
-  /** Starts background work: outbox delivery and recovery of unfinished inbound messages. */
-  startBackground(): void {
+  /** Starts background work: outbox delivery, recovery of unfinished inbound messages, scheduled jobs. */
+  async startBackground(options: { jobs?: boolean } = {}): Promise<void> {
     this.outbox.start();
     this.dispatcher.startRecovery();
+    if (options.jobs ?? this.options.config.jobsEnabled) await this.jobs.start();
   }
 
   async listen(port: number, host?: string): Promise<Server> {
@@ -120,6 +125,7 @@ export class Bot {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+    await this.jobs.stop();
     await this.dispatcher.stop();
     await this.outbox.stop();
   }

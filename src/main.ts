@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const db = await Database.open(config.database, { migrate: true });
   const bot = new Bot({ config, db, log });
   await bot.listen(config.port);
-  bot.startBackground();
+  await bot.startBackground();
   log.info(
     {
       port: config.port,
@@ -38,6 +38,7 @@ async function main(): Promise<void> {
       wechat: platformState(config.wechat.inbound, config.wechat.outbound),
       wecom: platformState(config.wecom.inbound, config.wecom.outbound),
       adminApi: config.adminToken ? 'enabled' : 'disabled (set ADMIN_TOKEN)',
+      jobs: config.jobsEnabled ? bot.jobs.jobs.map((job) => `${job.name} (${job.cron})`) : 'disabled (JOBS_ENABLED=false)',
     },
     `售后服务助手 listening on :${config.port} — database ${config.database.kind}, WeChat OA ${platformState(config.wechat.inbound, config.wechat.outbound)}, WeCom ${platformState(config.wecom.inbound, config.wecom.outbound)}`,
   );

@@ -3,13 +3,17 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config';
 import type { Database } from '../entities/database';
 import { apiErrors, requireAdmin } from './http';
+import { jobRoutes } from './jobs';
 import { recordRoutes } from './records';
+import { reportRoutes } from './reports';
+import type { JobRunner } from '../jobs/runner';
 
 /** The admin REST API under /api: bearer ADMIN_TOKEN, JSON in and out. */
-export function adminApi(config: Config, db: Database, log: Logger): Router {
+export function adminApi(config: Config, db: Database, log: Logger, jobs: JobRunner): Router {
   const router = new Router({ prefix: '/api' });
   router.use(apiErrors(log), requireAdmin(config.adminToken, log));
-  const records = recordRoutes(db);
-  router.use(records.routes(), records.allowedMethods());
+  for (const routes of [recordRoutes(db), reportRoutes(config, db), jobRoutes(db, jobs)]) {
+    router.use(routes.routes(), routes.allowedMethods());
+  }
   return router;
 }

@@ -3,6 +3,7 @@ import { CardResponseCode } from './card-response-code';
 import { Conversation } from './conversation';
 import { Customer } from './customer';
 import { InboundMessage } from './inbound-message';
+import { JobRun } from './job-run';
 import { Lead } from './lead';
 import { OutboxMessage } from './outbox-message';
 import { Sequence } from './sequence';
@@ -12,11 +13,12 @@ import { Ticket } from './ticket';
 import { TicketEvent } from './ticket-event';
 import { Foundation1764201600000 } from './migrations/1764201600000-Foundation';
 import { Conversations1764288000000 } from './migrations/1764288000000-Conversations';
+import { Jobs1764374400000 } from './migrations/1764374400000-Jobs';
 
-export { AccessToken, CardResponseCode, Conversation, Customer, InboundMessage, Lead, OutboxMessage, Sequence, Staff, Store, Ticket, TicketEvent };
+export { AccessToken, CardResponseCode, Conversation, Customer, InboundMessage, JobRun, Lead, OutboxMessage, Sequence, Staff, Store, Ticket, TicketEvent };
 
 /** Every entity the data source knows; a flow's entities are added here with their migration. */
-export const ENTITIES = [InboundMessage, OutboxMessage, AccessToken, CardResponseCode, Customer, Lead, Ticket, TicketEvent, Conversation, Sequence, Store, Staff];
+export const ENTITIES = [InboundMessage, OutboxMessage, AccessToken, CardResponseCode, Customer, Lead, Ticket, TicketEvent, Conversation, Sequence, Store, Staff, JobRun];
 
 /** In order: TypeORM runs them by timestamp, the list is the table of contents. */
-export const MIGRATIONS = [Foundation1764201600000, Conversations1764288000000];
+export const MIGRATIONS = [Foundation1764201600000, Conversations1764288000000, Jobs1764374400000];

@@ -4,7 +4,7 @@ import { Lead } from '../entities/lead';
 import { hasRole, Staff } from '../entities/staff';
 import { Store } from '../entities/store';
 import { leadCard } from './lead-cards';
-import type { HandlerContext, OutboundMessage } from './ports';
+import type { FlowContext, OutboundMessage } from './ports';
 import { addTimeline } from './records';
 
 /**
@@ -39,7 +39,7 @@ export async function storeManagers(db: EntityManager, storeId: number | null): 
 }
 
 /** Gives a lead to a consultant and sends them the card; returns them, or null when nobody can take it. */
-export async function assignLead(ctx: HandlerContext, lead: Lead, customer: Customer, exclude: number[] = []): Promise<Staff | null> {
+export async function assignLead(ctx: FlowContext, lead: Lead, customer: Customer, exclude: number[] = []): Promise<Staff | null> {
   const now = ctx.clock.now();
   const store = lead.storeId ? await ctx.db.findOneBy(Store, { id: lead.storeId }) : await storeForDistrict(ctx.db, lead.district ?? customer.district);
   if (!store) {
@@ -64,7 +64,7 @@ export async function assignLead(ctx: HandlerContext, lead: Lead, customer: Cust
  * A lead is ready (or the customer added to it): assign it if nobody has it yet, or tell its
  * consultant what the customer added. Returns the consultant now responsible, if any.
  */
-export async function submitLead(ctx: HandlerContext, lead: Lead, customer: Customer, options: { addition?: string }): Promise<Staff | null> {
+export async function submitLead(ctx: FlowContext, lead: Lead, customer: Customer, options: { addition?: string }): Promise<Staff | null> {
   if (lead.consultantId) {
     const consultant = await ctx.db.findOneBy(Staff, { id: lead.consultantId });
     if (consultant && options.addition) {

@@ -48,18 +48,22 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-/** Everything a flow gets for one inbound event; writes go through `db` (one transaction). */
-export interface HandlerContext {
-  event: InboundEvent;
-  /** The transaction this event is handled in: its writes and its messages commit together. */
+/** What any flow step gets, from a message or from a scheduled job: one transaction, one outbox. */
+export interface FlowContext {
+  /** The transaction this step runs in: its writes and its messages commit together. */
   db: EntityManager;
   clock: Clock;
   config: Config;
   log: Logger;
+  /** A message delivered through the outbox after the transaction commits. */
+  send(message: OutboundMessage): void;
+}
+
+/** A flow step started by an inbound event. */
+export interface HandlerContext extends FlowContext {
+  event: InboundEvent;
   /** Answer the sender on the channel they wrote from. */
   reply(text: string): void;
-  /** Any other message, delivered through the outbox after the transaction commits. */
-  send(message: OutboundMessage): void;
 }
 
 export type Handler = (ctx: HandlerContext) => Promise<void>;

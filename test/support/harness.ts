@@ -69,6 +69,8 @@ export interface StartOptions {
   /** Share a fake platform between two bots (two instances on one database). */
   platform?: FakePlatform;
   background?: boolean;
+  /** Start the cron jobs too (off by default: tests run jobs explicitly with bot.jobs.runNow). */
+  jobs?: boolean;
 }
 
 /** Starts the real bot on a real port against `db`, with every platform pointed at a fake API server. */
@@ -81,7 +83,7 @@ export async function startBot(db: Database, options: StartOptions = {}): Promis
   const log = createLogger(config.logLevel === 'info' ? 'debug' : config.logLevel, logs.stream);
   const bot = new Bot({ config, db, log, clock: options.clock, handler: options.handler });
   const server: Server = await bot.listen(0, '127.0.0.1');
-  if (options.background !== false) bot.startBackground();
+  if (options.background !== false) await bot.startBackground({ jobs: options.jobs ?? false });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const request = async (path: string, init: RequestInit) => {
     const response = await fetch(url + path, init);

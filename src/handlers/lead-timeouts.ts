@@ -1,0 +1,80 @@
+import { In, LessThan } from 'typeorm';
+import { Customer, Staff, TicketEvent } from '../entities';
+import { Lead } from '../entities/lead';
+import { leadCardBody, leadTaskId } from './lead-cards';
+import { assignLead, storeManagers } from './lead-dispatch';
+import type { FlowContext } from './ports';
+import { addTimeline } from './records';
+import { chineseDateTime } from './time';
+import { workingMsBetween } from './working-time';
+
+/**
+ * Lead time-outs (R-LD-2): a lead not accepted within the working-time window goes to the next
+ * consultant and the store manager is told; an accepted lead not contacted within the hours
+ * reminds the consultant, then the store manager. Each step looks before it writes, so a job
+ * that runs it twice changes nothing the second time.
+ */
+
+export async function overdueAssignedLeads(ctx: Omit<FlowContext, 'send'>): Promise<Lead[]> {
+  const now = ctx.clock.now();
+  const windowMs = ctx.config.leads.acceptMinutes * 60_000;
+  // wall-clock prefilter on the index; working time is checked per lead below
+  const candidates = await ctx.db.find(Lead, { where: { status: 'assigned', assignedAt: LessThan(now - windowMs) }, order: { id: 'ASC' }, take: 500 });
+  if (candidates.length === 0) return [];
+  const consultants = await ctx.db.find(Staff, { where: { id: In(candidates.map((l) => l.consultantId!).filter(Boolean)) } });
+  const hoursOf = new Map(consultants.map((s) => [s.id, s.workingHours]));
+  return candidates.filter((lead) => workingMsBetween(lead.assignedAt!, now, hoursOf.get(lead.consultantId!) ?? '09:00-18:00', ctx.config.timezone) >= windowMs);
+}
+
+async function alreadyRecorded(ctx: FlowContext, leadId: number, type: string, marker: string): Promise<boolean> {
+  const events = await ctx.db.find(TicketEvent, { where: { leadId, type } });
+  return events.some((event) => event.data !== null && event.data.includes(marker));
+}
+
+/** Reassigns a lead still waiting for acceptance since `assignedAt`. */
+export async function reassignOverdueLead(ctx: FlowContext, leadId: number, assignedAt: number): Promise<void> {
+  const lead = await ctx.db.findOneBy(Lead, { id: leadId });
+  if (!lead || lead.status !== 'assigned' || lead.assignedAt !== assignedAt) return;
+  if (await alreadyRecorded(ctx, lead.id, 'accept_timeout', `"assignedAt":${assignedAt}`)) return;
+  const now = ctx.clock.now();
+  const previous = lead.consultantId ? await ctx.db.findOneBy(Staff, { id: lead.consultantId }) : null;
+  const customer = await ctx.db.findOneByOrFail(Customer, { id: lead.customerId });
+  await addTimeline(ctx.db, { leadId: lead.id, type: 'accept_timeout', actor: 'system', data: { assignedAt, consultantId: lead.consultantId }, at: now });
+  const oldTask = leadTaskId(lead);
+  const oldCard = leadCardBody(lead, customer, false, ctx.config.timezone);
+  const next = await assignLead(ctx, lead, customer, previous ? [previous.id] : []);
+  if (next && previous) {
+    ctx.send({ type: 'card_update', to: [{ platform: 'wecom', id: previous.wecomUserId }], taskId: oldTask, card: { ...oldCard, taskId: oldTask, buttons: [] }, decidedText: `超时未接单，已改派给${next.name}` });
+  }
+  const minutes = ctx.config.leads.acceptMinutes;
+  const text = next
+    ? `线索 ${lead.number} 超过${minutes}分钟未接单${previous ? `（${previous.name}）` : ''}，已改派给 ${next.name}。`
+    : `线索 ${lead.number} 超过${minutes}分钟未接单${previous ? `（${previous.name}）` : ''}，门店没有其他可接单的顾问，请尽快安排。`;
+  for (const manager of await storeManagers(ctx.db, lead.storeId)) ctx.send({ type: 'text', to: { platform: 'wecom', id: manager.wecomUserId }, text });
+}
+
+export async function acceptedNotContacted(ctx: Omit<FlowContext, 'send'>, olderThanHours: number): Promise<Lead[]> {
+  const cutoff = ctx.clock.now() - olderThanHours * 3600_000;
+  return ctx.db.find(Lead, { where: { status: 'accepted', acceptedAt: LessThan(cutoff) }, order: { id: 'ASC' }, take: 500 });
+}
+
+/** Reminds the consultant (first) or the store manager (after twice the time) once each. */
+export async function remindToContact(ctx: FlowContext, leadId: number, who: 'consultant' | 'manager'): Promise<void> {
+  const lead = await ctx.db.findOneBy(Lead, { id: leadId });
+  if (!lead || lead.status !== 'accepted' || !lead.consultantId) return;
+  if (await alreadyRecorded(ctx, lead.id, 'reminder', `"to":"${who}"`)) return;
+  const consultant = await ctx.db.findOneBy(Staff, { id: lead.consultantId });
+  const since = chineseDateTime(lead.acceptedAt!, ctx.config.timezone);
+  const recipients = who === 'consultant' ? (consultant ? [consultant] : []) : await storeManagers(ctx.db, lead.storeId);
+  for (const staff of recipients) {
+    ctx.send({
+      type: 'text',
+      to: { platform: 'wecom', id: staff.wecomUserId },
+      text:
+        who === 'consultant'
+          ? `提醒：线索 ${lead.number} 您在 ${since} 接单，还没有记录联系客户。联系后请在卡片上点“已联系”。`
+          : `提醒：线索 ${lead.number} 由 ${consultant?.name ?? '顾问'} 在 ${since} 接单，至今未联系客户，请跟进。`,
+    });
+  }
+  await addTimeline(ctx.db, { leadId: lead.id, type: 'reminder', actor: 'system', data: { to: who }, at: ctx.clock.now() });
+}

@@ -1,0 +1,217 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import type { Config } from '../../config';
+import { JobRun } from '../entities';
+import type { Database } from '../entities/database';
+import { enqueue, type Outbox } from '../bot/outbox';
+import type { Clock, FlowContext, OutboundMessage } from '../handlers/ports';
+
+/**
+ * Runs scheduled jobs on node-cron (time zone from config), once per period across every
+ * instance: the (job, period) row in job_run is the lock. A run missed while no instance was up
+ * is caught up at start. Each item a job handles runs in its own transaction with the outbox
+ * rows it queues, keyed by the item, so running a job twice sends nothing twice.
+ */
+
+export interface JobContext {
+  config: Config;
+  clock: Clock;
+  log: Logger;
+  db: Database;
+  /** The period this run covers (see Job.period). */
+  period: string;
+  /**
+   * Handles one item in its own transaction. `itemKey` names the item and what is done to it
+   * (e.g. `contract:12:term:3:prompt`): messages it sends are queued under that key, once.
+   */
+  item(itemKey: string, step: (ctx: FlowContext) => Promise<void>): Promise<void>;
+}
+
+export interface Job {
+  name: string;
+  /** node-cron expression, in the business time zone. */
+  cron: string;
+  /** Plain-language line for the schedule table and logs. */
+  description: string;
+  /** The period a scheduled time belongs to: one run per period. */
+  period(at: number, timeZone: string): string;
+  run(ctx: JobContext): Promise<void>;
+}
+
+export interface RunOutcome {
+  status: 'done' | 'failed' | 'skipped';
+  items: number;
+  errors: number;
+  run?: JobRun;
+}
+
+/** A run whose instance stopped renewing it is considered dead after this. */
+const LEASE_MS = 10 * 60_000;
+/** How far back the start-up catch-up looks for a missed scheduled time. */
+const CATCH_UP_LOOKBACK_MS = 32 * 24 * 3600_000;
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (error as { code?: string }).code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+export class JobRunner {
+  private readonly tasks: ScheduledTask[] = [];
+  private readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly running = new Set<Promise<unknown>>();
+
+  constructor(
+    readonly jobs: Job[],
+    private readonly deps: { db: Database; config: Config; clock: Clock; log: Logger; outbox: Outbox },
+  ) {}
+
+  job(name: string): Job | undefined {
+    return this.jobs.find((job) => job.name === name);
+  }
+
+  /** Schedules every job and catches up the runs missed while the bot was down. */
+  async start(): Promise<void> {
+    const { config, log } = this.deps;
+    for (const job of this.jobs) {
+      const task = cron.schedule(job.cron, (context) => this.track(this.runScheduled(job, context.date.getTime())), {
+        name: job.name,
+        timezone: config.timezone,
+        noOverlap: true,
+        logger: {
+          info: (message) => log.debug({ job: job.name }, String(message)),
+          warn: (message) => log.warn({ job: job.name }, String(message)),
+          error: (message) => log.error({ job: job.name }, String(message)),
+          debug: (message) => log.debug({ job: job.name }, String(message)),
+        },
+      });
+      this.tasks.push(task);
+    }
+    await this.catchUp();
+  }
+
+  async stop(): Promise<void> {
+    for (const task of this.tasks.splice(0)) await task.destroy();
+    await Promise.allSettled([...this.running]);
+  }
+
+  /** Runs every job whose latest scheduled time has passed without a run of its period. */
+  async catchUp(): Promise<void> {
+    const now = this.deps.clock.now();
+    for (const job of this.jobs) {
+      const last = previousOccurrence(job.cron, this.deps.config.timezone, now);
+      if (last === undefined) continue;
+      const period = job.period(last, this.deps.config.timezone);
+      const exists = await this.deps.db.reader.existsBy(JobRun, { job: job.name, period });
+      if (!exists) {
+        this.deps.log.info({ job: job.name, period }, 'catching up a run missed while the bot was down');
+        await this.track(this.runPeriod(job, period));
+      }
+    }
+  }
+
+  /** POST /api/jobs/:name/run: a run outside the schedule, recorded like any other. */
+  runNow(name: string): Promise<RunOutcome> {
+    const job = this.job(name);
+    if (!job) throw new Error(`no job named ${name}`);
+    return this.track(this.runPeriod(job, `manual:${this.deps.clock.now()}`));
+  }
+
+  private runScheduled(job: Job, scheduledAt: number): Promise<RunOutcome> {
+    return this.runPeriod(job, job.period(scheduledAt, this.deps.config.timezone));
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.running.add(work);
+    void work.finally(() => this.running.delete(work)).catch(() => undefined);
+    return work;
+  }
+
+  /** Takes the period's lock and runs the job; another instance holding it means "skipped". */
+  async runPeriod(job: Job, period: string): Promise<RunOutcome> {
+    const { db, clock, config, outbox } = this.deps;
+    const log = this.deps.log.child({ job: job.name, period });
+    const run = await this.claim(job.name, period);
+    if (!run) {
+      log.debug('job period already run or running elsewhere: skipped');
+      return { status: 'skipped', items: 0, errors: 0 };
+    }
+    let items = 0;
+    let errors = 0;
+    let lastError: string | null = null;
+    const ctx: JobContext = {
+      config,
+      clock,
+      log,
+      db,
+      period,
+      item: async (itemKey, step) => {
+        try {
+          const queued = await db.write(async (manager) => {
+            const messages: OutboundMessage[] = [];
+            await step({ db: manager, clock, config, log: log.child({ item: itemKey }), send: (m) => messages.push(m) });
+            await enqueue(manager, messages.map((message, i) => ({ dedupKey: `job:${job.name}:${itemKey}:${i}`, message })), clock.now());
+            return messages.length;
+          });
+          items++;
+          if (queued > 0) outbox.kick();
+        } catch (error) {
+          errors++;
+          lastError = `${itemKey}: ${(error as Error).message}`.slice(0, 300);
+          log.error({ err: error, item: itemKey }, 'job item failed; the next run retries it');
+        }
+      },
+    };
+    try {
+      await job.run(ctx);
+      await this.finish(run.id, { status: 'done', items, errors, lastError });
+      log.info({ items, errors }, 'job run finished');
+      return { status: 'done', items, errors, run: { ...run, status: 'done', items, errors } };
+    } catch (error) {
+      await this.finish(run.id, { status: 'failed', items, errors: errors + 1, lastError: (error as Error).message.slice(0, 300) });
+      log.error({ err: error }, 'job run failed');
+      return { status: 'failed', items, errors: errors + 1 };
+    }
+  }
+
+  private async claim(job: string, period: string): Promise<JobRun | null> {
+    const now = this.deps.clock.now();
+    const { db } = this.deps;
+    try {
+      return await db.write((manager) =>
+        manager.save(manager.create(JobRun, { job, period, status: 'running', owner: this.owner, startedAt: now, leaseUntil: now + LEASE_MS, finishedAt: null, items: 0, errors: 0, lastError: null })),
+      );
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    // The period was taken: by a run that finished (done), or by an instance that died mid-run.
+    const taken = await db.serial(() =>
+      db.source
+        .createQueryBuilder()
+        .update(JobRun)
+        .set({ owner: this.owner, leaseUntil: now + LEASE_MS, startedAt: now })
+        .where("job = :job AND period = :period AND status = 'running' AND leaseUntil < :now", { job, period, now })
+        .execute(),
+    );
+    return (taken.affected ?? 0) === 1 ? db.reader.findOneBy(JobRun, { job, period }) : null;
+  }
+
+  private async finish(id: number, result: Pick<JobRun, 'status' | 'items' | 'errors' | 'lastError'>): Promise<void> {
+    await this.deps.db.write((manager) => manager.update(JobRun, { id }, { ...result, finishedAt: this.deps.clock.now() }));
+  }
+}
+
+/** The latest time at or before `now` that the cron expression fires (minute resolution). */
+export function previousOccurrence(expression: string, timeZone: string, now: number): number | undefined {
+  const task = cron.createTask(expression, () => undefined, { timezone: timeZone });
+  try {
+    const start = Math.floor(now / 60_000) * 60_000;
+    for (let at = start; at > now - CATCH_UP_LOOKBACK_MS; at -= 60_000) {
+      if (task.match(new Date(at))) return at;
+    }
+    return undefined;
+  } finally {
+    void task.destroy();
+  }
+}
