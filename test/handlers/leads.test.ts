@@ -105,7 +105,7 @@ describeEachDatabase('lead dispatch', ({ db, skipped }) => {
     const done = await lead(first.number);
     expect(done).toMatchObject({ status: 'signed' });
     expect(done.closedAt).toBe(clock.now());
-    const updates = await eventually(() => (updatesFor(first.taskId).length === 3 ? updatesFor(first.taskId) : undefined));
+    const updates = (await eventually(() => (updatesFor(first.taskId).length === 3 ? updatesFor(first.taskId) : undefined)))!;
     expect(updates.map((u) => u.response_code)).toEqual(['RC-accept', 'RC-contacted', 'RC-signed']);
     expect(updates[2].template_card.button_list).toEqual([expect.objectContaining({ style: 4, text: expect.stringContaining('已签单') })]);
     const timeline = await db().reader.find(TicketEvent, { where: { leadId: l.id, type: 'status' }, order: { id: 'ASC' } });
