@@ -4,6 +4,7 @@ import type { Config } from '../../config';
 import type { Database } from '../entities/database';
 import { apiErrors, requireAdmin } from './http';
 import { jobRoutes } from './jobs';
+import { organisationRoutes } from './organisation';
 import { recordRoutes } from './records';
 import { reportRoutes } from './reports';
 import type { JobRunner } from '../jobs/runner';
@@ -15,5 +16,6 @@ export function adminApi(config: Config, db: Database, log: Logger, jobs: JobRun
   for (const routes of [recordRoutes(db), reportRoutes(config, db), jobRoutes(db, jobs)]) {
     router.use(routes.routes(), routes.allowedMethods());
   }
+  router.use(organisationRoutes(db, log).routes());
   return router;
 }
