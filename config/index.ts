@@ -69,6 +69,12 @@ export interface Config {
     /** An accepted lead not contacted within this many hours: remind the consultant, then the manager. */
     contactHours: number;
   };
+  /** Office hours for clocks that count working time, e.g. ["09:00-12:00", "13:30-18:00"] (lunch pause). */
+  workingHours: string[];
+  /** Working hours an approver has for a step before it escalates to the next role up. */
+  stepDueWorkingHours: number;
+  /** JSON file of holidays for years chinese-days does not know yet (see config/holidays.ts). */
+  holidaysFile?: string;
   /** Set JOBS_ENABLED=false on an instance that must not run scheduled jobs. */
   jobsEnabled: boolean;
 }
@@ -228,6 +234,17 @@ export function loadConfig(env: Env = process.env): Config {
       acceptMinutes: parseWith(env, 'LEAD_ACCEPT_MINUTES', positiveInt, 30),
       contactHours: parseWith(env, 'LEAD_CONTACT_HOURS', positiveInt, 24),
     },
+    workingHours: parseWith(
+      env,
+      'WORKING_HOURS',
+      z
+        .string()
+        .regex(/^\d{2}:\d{2}-\d{2}:\d{2}(,\d{2}:\d{2}-\d{2}:\d{2})*$/, 'must look like 09:00-12:00,13:30-18:00')
+        .transform((value) => value.split(',')),
+      ['09:00-12:00', '13:30-18:00'],
+    ),
+    stepDueWorkingHours: parseWith(env, 'STEP_DUE_WORKING_HOURS', positiveInt, 8),
+    holidaysFile: read(env, 'HOLIDAYS_FILE'),
     jobsEnabled: parseWith(env, 'JOBS_ENABLED', z.enum(['true', 'false']), 'true') === 'true',
     commitments: commitmentsFromEnv((name, schema, fallback) => parseWith(env, name, schema, fallback)),
   };

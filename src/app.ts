@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Database } from './entities/database';
 import { Dispatcher } from './bot/dispatcher';
+import { EvidenceStore } from './bot/evidence-store';
 import { InboundStore } from './bot/inbound-store';
 import { Outbox, type Transport } from './bot/outbox';
 import { SandboxTransport } from './bot/sandbox';
@@ -41,6 +42,7 @@ export class Bot {
   readonly outbox: Outbox;
   readonly dispatcher: Dispatcher;
   readonly responseCodes: ResponseCodes;
+  readonly evidence: EvidenceStore;
   readonly jobs: JobRunner;
   private server: Server | undefined;
 
@@ -49,6 +51,7 @@ export class Bot {
     this.clock = options.clock ?? systemClock;
     const now = () => this.clock.now();
     this.responseCodes = new ResponseCodes(db, now);
+    this.evidence = new EvidenceStore(db, now);
     this.outbox = new Outbox(db, this.transports(), log.child({ component: 'outbox' }), { ...config.outbox, now });
     this.dispatcher = new Dispatcher({
       db,
@@ -62,7 +65,7 @@ export class Bot {
     });
     this.jobs = new JobRunner(JOBS, { db, config, clock: this.clock, log: log.child({ component: 'jobs' }), outbox: this.outbox });
     this.app.use(this.health().routes());
-    const api = adminApi(config, db, log.child({ component: 'api' }), this.jobs);
+    const api = adminApi(config, db, log.child({ component: 'api' }), this.jobs, this.evidence);
     this.app.use(api.routes()).use(api.allowedMethods());
     for (const router of [wechatRouter(config, this.dispatcher, log), wecomRouter(config, this.dispatcher, log)]) {
       this.app.use(router.routes()).use(router.allowedMethods());
@@ -76,11 +79,11 @@ export class Bot {
     const now = () => this.clock.now();
     return {
       wechat: config.wechat.outbound
-        ? new WechatTransport(new WechatClient(config.wechat, db, log, now), config.wechat.fallbackTemplateId)
-        : new SandboxTransport('wechat', log),
+        ? new WechatTransport(new WechatClient(config.wechat, db, log, now), this.evidence, config.wechat.fallbackTemplateId)
+        : new SandboxTransport('wechat', log, this.evidence),
       wecom: config.wecom.outbound
-        ? new WecomTransport(new WecomClient(config.wecom, db, log, now), this.responseCodes)
-        : new SandboxTransport('wecom', log),
+        ? new WecomTransport(new WecomClient(config.wecom, db, log, now), this.responseCodes, this.evidence)
+        : new SandboxTransport('wecom', log, this.evidence),
     };
   }
 

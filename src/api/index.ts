@@ -5,17 +5,18 @@ import type { Database } from '../entities/database';
 import { apiErrors, requireAdmin } from './http';
 import { jobRoutes } from './jobs';
 import { organisationRoutes } from './organisation';
+import { penaltyRoutes } from './penalties';
 import { recordRoutes } from './records';
 import { reportRoutes } from './reports';
 import type { JobRunner } from '../jobs/runner';
+import type { EvidenceStore } from '../bot/evidence-store';
 
 /** The admin REST API under /api: bearer ADMIN_TOKEN, JSON in and out. */
-export function adminApi(config: Config, db: Database, log: Logger, jobs: JobRunner): Router {
+export function adminApi(config: Config, db: Database, log: Logger, jobs: JobRunner, evidence: EvidenceStore): Router {
   const router = new Router({ prefix: '/api' });
   router.use(apiErrors(log), requireAdmin(config.adminToken, log));
-  for (const routes of [recordRoutes(db), reportRoutes(config, db), jobRoutes(db, jobs)]) {
+  for (const routes of [recordRoutes(db, evidence), reportRoutes(config, db), jobRoutes(db, jobs), organisationRoutes(db, log), penaltyRoutes(db)]) {
     router.use(routes.routes(), routes.allowedMethods());
   }
-  router.use(organisationRoutes(db, log).routes());
   return router;
 }

@@ -1,7 +1,8 @@
 import Router from '@koa/router';
 import { In } from 'typeorm';
 import type { Database } from '../entities/database';
-import { Customer, Lead, Ticket, TicketEvent } from '../entities';
+import { Approval, Customer, Evidence, Lead, Ticket, TicketEvent } from '../entities';
+import type { EvidenceStore } from '../bot/evidence-store';
 import { ApiError, idParam, iso, optionalString, paging } from './http';
 
 /**
@@ -81,7 +82,7 @@ async function customerIdsFor(db: Database, openid: string | undefined): Promise
   return (await db.reader.find(Customer, { where: { externalId: openid } })).map((c) => c.id);
 }
 
-export function recordRoutes(db: Database): Router {
+export function recordRoutes(db: Database, evidence: EvidenceStore): Router {
   const router = new Router();
 
   router.get('/leads', async (ctx) => {
@@ -120,8 +121,26 @@ export function recordRoutes(db: Database): Router {
   router.get('/tickets/:id', async (ctx) => {
     const ticket = await db.reader.findOneBy(Ticket, { id: idParam(ctx.params.id) });
     if (!ticket) throw new ApiError(404, 'no such ticket');
-    const timeline = await db.reader.find(TicketEvent, { where: { ticketId: ticket.id }, order: { at: 'ASC', id: 'ASC' } });
-    ctx.body = { ...ticketJson(ticket), timeline: timeline.map(timelineJson) };
+    const [timeline, approvals, evidence] = await Promise.all([
+      db.reader.find(TicketEvent, { where: { ticketId: ticket.id }, order: { at: 'ASC', id: 'ASC' } }),
+      db.reader.find(Approval, { where: { ticketId: ticket.id }, order: { id: 'ASC' } }),
+      db.reader.find(Evidence, { where: { ticketId: ticket.id }, order: { id: 'ASC' } }),
+    ]);
+    ctx.body = {
+      ...ticketJson(ticket),
+      timeline: timeline.map(timelineJson),
+      // the sign-offs of 门店问题处理详情表 and every other decision, who and when
+      approvals: approvals.map((a) => ({ id: a.id, step: a.step, role: a.role, status: a.status, decision: a.decision, text: a.text, decidedBy: a.decidedBy, decidedAt: iso(a.decidedAt), dueAt: iso(a.dueAt), escalated: a.escalated })),
+      evidence: evidence.map((e) => ({ id: e.id, mediaType: e.mediaType, contentType: e.contentType, size: e.size, status: e.status, receivedAt: iso(e.receivedAt), fetchedAt: iso(e.fetchedAt), download: `/api/evidence/${e.id}` })),
+    };
+  });
+
+  router.get('/evidence/:id', async (ctx) => {
+    const loaded = await evidence.load(idParam(ctx.params.id));
+    if (!loaded) throw new ApiError(404, 'no such evidence');
+    if (loaded.evidence.status !== 'stored') throw new ApiError(409, `evidence not stored (status ${loaded.evidence.status})`);
+    ctx.type = loaded.evidence.contentType ?? 'application/octet-stream';
+    ctx.body = loaded.body;
   });
 
   router.get('/customers/:id', async (ctx) => {

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Config } from '../../config';
 import type { Database } from '../entities/database';
+import { complaintReport } from '../handlers/reports/complaints';
 import { leadReport } from '../handlers/reports/leads';
 import { monthParam } from './http';
 
@@ -9,6 +10,9 @@ export function reportRoutes(config: Config, db: Database): Router {
   const router = new Router();
   router.get('/reports/leads', async (ctx) => {
     ctx.body = await leadReport(db.reader, monthParam(ctx), config.timezone);
+  });
+  router.get('/reports/complaints', async (ctx) => {
+    ctx.body = await complaintReport(db.reader, monthParam(ctx), config.timezone);
   });
   return router;
 }

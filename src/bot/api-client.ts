@@ -93,7 +93,7 @@ export interface TokenSource {
 
 /** An API that needs `access_token`: one refresh and one retry on a token error, never a loop. */
 export class TokenedApi {
-  constructor(readonly base: string, private readonly tokens: TokenSource) {}
+  constructor(readonly base: string, readonly tokens: TokenSource) {}
 
   async call<T extends { errcode?: number; errmsg?: string }>(path: string, options: CallOptions = {}): Promise<T> {
     const token = await this.tokens.get();
@@ -105,5 +105,41 @@ export class TokenedApi {
       const fresh = await this.tokens.get();
       return callApi<T>(this.base, path, { ...options, query: { ...options.query, access_token: fresh } });
     }
+  }
+}
+
+/** media/get: the file itself, or a JSON error body (errcode) with HTTP 200. */
+export async function fetchMedia(base: string, tokens: TokenSource, mediaId: string, maxBytes: number): Promise<{ body: Buffer; contentType: string | null }> {
+  const attempt = async (token: string) => {
+    const url = new URL(`${base}/cgi-bin/media/get`);
+    url.searchParams.set('access_token', token);
+    url.searchParams.set('media_id', mediaId);
+    let response: Response;
+    try {
+      response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
+    } catch (error) {
+      throw new NetworkError('media/get', (error as Error).message);
+    }
+    if (response.status >= 500) throw new NetworkError('media/get', `HTTP ${response.status}`, response.status);
+    const contentType = response.headers.get('content-type');
+    const body = Buffer.from(await response.arrayBuffer());
+    if (contentType?.includes('json') || contentType?.startsWith('text/plain')) {
+      const json = JSON.parse(body.toString('utf8')) as { errcode?: number; errmsg?: string; video_url?: string };
+      if (json.errcode) throw new PlatformApiError('media/get', json.errcode, json.errmsg ?? '');
+      if (json.video_url) {
+        const video = await fetch(json.video_url, { signal: AbortSignal.timeout(120_000) });
+        return { body: Buffer.from(await video.arrayBuffer()), contentType: video.headers.get('content-type') };
+      }
+    }
+    if (body.length > maxBytes) throw new PlatformApiError('media/get', 45002, `file of ${body.length} bytes is over the ${maxBytes}-byte limit`);
+    return { body, contentType };
+  };
+  const token = await tokens.get();
+  try {
+    return await attempt(token);
+  } catch (error) {
+    if (!(error instanceof PlatformApiError) || !TOKEN_ERRCODES.has(error.errcode)) throw error;
+    await tokens.invalidate(token);
+    return attempt(await tokens.get());
   }
 }

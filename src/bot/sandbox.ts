@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { OutboundMessage } from '../handlers/ports';
+import type { EvidenceStore } from './evidence-store';
 import type { DeliveryResult, Transport } from './outbox';
 
 /**
@@ -10,9 +11,15 @@ import type { DeliveryResult, Transport } from './outbox';
 export class SandboxTransport implements Transport {
   readonly sandbox = true;
 
-  constructor(private readonly platform: string, private readonly log: Logger) {}
+  constructor(private readonly platform: string, private readonly log: Logger, private readonly evidence?: EvidenceStore) {}
 
   async deliver(message: OutboundMessage): Promise<DeliveryResult> {
+    if (message.type === 'fetch_media') {
+      // nothing to fetch from: the record stays, marked as not stored
+      await this.evidence?.fail(message.evidenceId);
+      this.log.info({ platform: this.platform, evidenceId: message.evidenceId }, 'sandbox: media not fetched (platform not configured)');
+      return { detail: 'sandbox' };
+    }
     const to = 'to' in message ? (Array.isArray(message.to) ? message.to.map((r) => r.id) : [message.to.id]) : [];
     this.log.info({ platform: this.platform, type: message.type, to }, 'sandbox: message not sent (platform not configured)');
     this.log.debug({ platform: this.platform, message }, 'sandbox message content');

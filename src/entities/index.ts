@@ -1,11 +1,16 @@
 import { AccessToken } from './access-token';
+import { Approval } from './approval';
 import { CardResponseCode } from './card-response-code';
 import { Conversation } from './conversation';
 import { Customer } from './customer';
+import { Evidence, EvidenceChunk } from './evidence';
+import { Housekeeper } from './housekeeper';
+import { HousekeeperMovement } from './housekeeper-movement';
 import { InboundMessage } from './inbound-message';
 import { JobRun } from './job-run';
 import { Lead } from './lead';
 import { OutboxMessage } from './outbox-message';
+import { Penalty } from './penalty';
 import { Sequence } from './sequence';
 import { Staff } from './staff';
 import { Store } from './store';
@@ -14,11 +19,12 @@ import { TicketEvent } from './ticket-event';
 import { Foundation1764201600000 } from './migrations/1764201600000-Foundation';
 import { Conversations1764288000000 } from './migrations/1764288000000-Conversations';
 import { Jobs1764374400000 } from './migrations/1764374400000-Jobs';
+import { Complaints1764460800000 } from './migrations/1764460800000-Complaints';
 
-export { AccessToken, CardResponseCode, Conversation, Customer, InboundMessage, JobRun, Lead, OutboxMessage, Sequence, Staff, Store, Ticket, TicketEvent };
+export { AccessToken, Approval, CardResponseCode, Evidence, EvidenceChunk, Housekeeper, HousekeeperMovement, Penalty, Conversation, Customer, InboundMessage, JobRun, Lead, OutboxMessage, Sequence, Staff, Store, Ticket, TicketEvent };
 
 /** Every entity the data source knows; a flow's entities are added here with their migration. */
-export const ENTITIES = [InboundMessage, OutboxMessage, AccessToken, CardResponseCode, Customer, Lead, Ticket, TicketEvent, Conversation, Sequence, Store, Staff, JobRun];
+export const ENTITIES = [InboundMessage, OutboxMessage, AccessToken, CardResponseCode, Customer, Lead, Ticket, TicketEvent, Conversation, Sequence, Store, Staff, JobRun, Approval, Penalty, Evidence, EvidenceChunk, Housekeeper, HousekeeperMovement];
 
 /** In order: TypeORM runs them by timestamp, the list is the table of contents. */
-export const MIGRATIONS = [Foundation1764201600000, Conversations1764288000000, Jobs1764374400000];
+export const MIGRATIONS = [Foundation1764201600000, Conversations1764288000000, Jobs1764374400000, Complaints1764460800000];

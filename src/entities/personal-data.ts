@@ -41,6 +41,21 @@ export function openText(sealed: string): string {
   return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
 }
 
+/** Binary files (evidence photos): same scheme, base64 out. */
+export function sealBytes(plain: Buffer): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', keys().encryption, iv);
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+}
+
+export function openBytes(sealed: string): Buffer {
+  const raw = Buffer.from(sealed, 'base64');
+  const decipher = createDecipheriv('aes-256-gcm', keys().encryption, raw.subarray(0, 12));
+  decipher.setAuthTag(raw.subarray(12, 28));
+  return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]);
+}
+
 /** Keyed hash for equality lookups on an encrypted field; normalise the value before hashing. */
 export function lookupHash(value: string): string {
   return createHmac('sha256', keys().lookup).update(value, 'utf8').digest('hex');

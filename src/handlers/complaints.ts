@@ -2,6 +2,7 @@ import { Ticket, type Customer } from '../entities';
 import type { Severity } from '../entities/ticket';
 import { complaintDeadlines, complaintPromise } from './commitments';
 import type { HandlerContext } from './ports';
+import { escalateToSerious, startComplaintWorkflow } from './complaint-workflow';
 import { addTimeline } from './records';
 import { createTicket } from './tickets';
 
@@ -39,6 +40,7 @@ export async function openComplaint(ctx: HandlerContext, customer: Customer, fac
     actor,
   );
   ctx.log.info({ ticketId: ticket.id, severity: ticket.severity, category: ticket.category }, 'complaint opened');
+  await startComplaintWorkflow(ctx, ticket);
   return ticket;
 }
 
@@ -57,4 +59,5 @@ export async function upgradeToSerious(ctx: HandlerContext, ticket: Ticket, acto
   await ctx.db.update(Ticket, { id: ticket.id }, changes);
   await addTimeline(ctx.db, { ticketId: ticket.id, type: 'severity', actor, note: reason, data: { from: 'ordinary', to: 'serious' }, at: now });
   ctx.log.info({ ticketId: ticket.id }, 'complaint upgraded to serious');
+  await escalateToSerious(ctx, ticket);
 }

@@ -40,7 +40,9 @@ export type OutboundMessage =
   | { type: 'markdown'; to: Recipient; markdown: string }
   | { type: 'card'; to: Recipient[]; card: Card }
   /** Replace every copy of a card with its decided state (who, what, when). */
-  | { type: 'card_update'; to: Recipient[]; taskId: string; card: Card; decidedText: string };
+  | { type: 'card_update'; to: Recipient[]; taskId: string; card: Card; decidedText: string }
+  /** Not a message: download a customer's photo/voice/video before the platform expires it (3 days). */
+  | { type: 'fetch_media'; to: Recipient; mediaId: string; evidenceId: number };
 
 export interface Clock {
   now(): number;

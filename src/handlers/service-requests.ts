@@ -1,6 +1,7 @@
 import type { Customer, Ticket } from '../entities';
 import { requestDeadlines, requestPromise } from './commitments';
 import type { HandlerContext } from './ports';
+import { startServiceRequestWorkflow } from './service-request-workflow';
 import { createTicket } from './tickets';
 
 /** After-sales requests (R-AS-1): 换阿姨, 上门, 退款, 替班, 返工 — and hand-offs to a person. */
@@ -20,7 +21,7 @@ export async function openServiceRequest(
   actor: string,
 ): Promise<Ticket> {
   const now = ctx.clock.now();
-  return createTicket(
+  const ticket = await createTicket(
     ctx.db,
     customer,
     {
@@ -36,6 +37,8 @@ export async function openServiceRequest(
     ctx.config.timezone,
     actor,
   );
+  await startServiceRequestWorkflow(ctx, ticket);
+  return ticket;
 }
 
 export function serviceRequestAccepted(ctx: HandlerContext, ticket: Ticket): string {

@@ -22,7 +22,9 @@ const TICKET_STEP: Record<string, string> = {
   closed: '已处理完毕',
   dispatched: '已安排人员处理',
   in_progress: '正在处理',
-  reported: '已上报，总经理指示处理中',
+  reported: '总经理已督办，正在处理',
+  hk_contacted: '已联系涉事阿姨，正在处理',
+  confirmed: '已确认，正在安排人员',
 };
 
 const LEAD_STEP: Record<string, string> = {

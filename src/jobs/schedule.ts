@@ -1,4 +1,5 @@
 import { leadTimeouts } from './lead-timeouts';
+import { slaChecks } from './sla-checks';
 import type { Job } from './runner';
 
 /**
@@ -8,5 +9,6 @@ import type { Job } from './runner';
  * | job            | when                     |
  * |----------------|--------------------------|
  * | lead-timeouts  | every minute             |
+ * | sla-checks     | every 5 minutes          |
  */
-export const JOBS: Job[] = [leadTimeouts];
+export const JOBS: Job[] = [leadTimeouts, slaChecks];

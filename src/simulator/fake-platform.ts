@@ -90,6 +90,7 @@ export class FakePlatform {
       if ('httpStatus' in scripted) return this.answer(res, { errcode: -1, errmsg: 'scripted failure' }, scripted.httpStatus);
       return this.answer(res, { errmsg: 'scripted', ...scripted });
     }
+    if (url.pathname === '/cgi-bin/media/get') return this.serveMedia(url, res, call);
     const result = this.serve(url, body);
     call.ok = result.errcode === 0 || result.errcode === undefined;
     this.answer(res, result);
@@ -124,6 +125,17 @@ export class FakePlatform {
       default:
         return { errcode: 48001, errmsg: `api unauthorized: ${path}` };
     }
+  }
+
+  /** Media downloads answer bytes; an id starting with "expired" answers the platform's error. */
+  private serveMedia(url: URL, res: ServerResponse, call: RecordedCall & { ok?: boolean }): void {
+    const token = url.searchParams.get('access_token');
+    if (!token || !this.validTokens.has(token)) return this.answer(res, { errcode: 42001, errmsg: 'access_token expired' });
+    const mediaId = url.searchParams.get('media_id') ?? '';
+    if (mediaId.startsWith('expired')) return this.answer(res, { errcode: 40007, errmsg: 'invalid media_id' });
+    call.ok = true;
+    res.writeHead(200, { 'content-type': 'image/jpeg' });
+    res.end(Buffer.from(`\xff\xd8fake-jpeg:${mediaId}`, 'latin1'));
   }
 
   private answer(res: ServerResponse, body: unknown, status = 200): void {

@@ -2,6 +2,8 @@ import type { OutboundMessage } from '../../handlers/ports';
 import { PlatformApiError } from '../api-client';
 import type { DeliveryResult, Transport } from '../outbox';
 import type { WechatClient } from './client';
+import type { EvidenceStore } from '../evidence-store';
+import { fetchEvidence } from '../media';
 
 /** Outside the 48-hour customer-service window (PROTOCOL.md §6). */
 const OUTSIDE_WINDOW = 45015;
@@ -14,9 +16,10 @@ const OUTSIDE_WINDOW = 45015;
 export class WechatTransport implements Transport {
   readonly sandbox = false;
 
-  constructor(private readonly client: WechatClient, private readonly fallbackTemplateId?: string) {}
+  constructor(private readonly client: WechatClient, private readonly evidence: EvidenceStore, private readonly fallbackTemplateId?: string) {}
 
   async deliver(message: OutboundMessage): Promise<DeliveryResult> {
+    if (message.type === 'fetch_media') return fetchEvidence(this.client.api, this.evidence, message);
     if (message.type !== 'text' && message.type !== 'markdown') {
       throw new PlatformApiError('custom/send', 40008, `the Official Account cannot show a ${message.type}`);
     }

@@ -3,13 +3,15 @@ import { PlatformApiError } from '../api-client';
 import type { DeliveryResult, Transport } from '../outbox';
 import type { WecomClient } from './client';
 import { renderTemplateCard } from './cards';
+import type { EvidenceStore } from '../evidence-store';
+import { fetchEvidence } from '../media';
 import { WHOLE_CARD, type ResponseCodes } from './response-codes';
 
 /** Delivers neutral messages to WeCom members through the app (message/send, update_template_card). */
 export class WecomTransport implements Transport {
   readonly sandbox = false;
 
-  constructor(private readonly client: WecomClient, private readonly codes: ResponseCodes) {}
+  constructor(private readonly client: WecomClient, private readonly codes: ResponseCodes, private readonly evidence: EvidenceStore) {}
 
   async deliver(message: OutboundMessage): Promise<DeliveryResult> {
     switch (message.type) {
@@ -34,6 +36,8 @@ export class WecomTransport implements Transport {
         await this.client.updateTemplateCard(userIds, code, renderTemplateCard(message.card, message.decidedText));
         return { detail: `updated for ${userIds.length}` };
       }
+      case 'fetch_media':
+        return fetchEvidence(this.client.api, this.evidence, message);
     }
   }
 }

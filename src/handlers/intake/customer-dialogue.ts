@@ -1,5 +1,5 @@
 import { faqAnswer, GREETING, NOT_UNDERSTOOD, type FaqTopic } from '../../../config/faq';
-import type { Customer } from '../../entities';
+import { Evidence, type Customer } from '../../entities';
 import { Lead } from '../../entities/lead';
 import { complaintAccepted, openComplaint, upgradeToSerious } from '../complaints';
 import { Ticket } from '../../entities/ticket';
@@ -241,5 +241,10 @@ export async function attachMedia(ctx: HandlerContext, customer: Customer, media
     return;
   }
   await addTimeline(ctx.db, { ticketId: ticket.id, type: 'media', actor: 'customer', data: { mediaType: media.kind, mediaId: media.mediaId }, at: now });
-  ctx.reply(`收到您发的${label}，已附在工单 ${ticket.number} 中。`);
+  // temporary media expire after 3 days: keep our own encrypted copy as evidence
+  const evidence = await ctx.db.save(
+    ctx.db.create(Evidence, { ticketId: ticket.id, platform: ctx.event.platform, mediaId: media.mediaId, mediaType: media.kind, contentType: null, size: 0, status: 'pending', receivedAt: now, fetchedAt: null }),
+  );
+  ctx.send({ type: 'fetch_media', to: { platform: ctx.event.platform, id: customer.externalId ?? ctx.event.from }, mediaId: media.mediaId, evidenceId: evidence.id });
+  ctx.reply(`收到您发的${label}，已作为凭证附在工单 ${ticket.number} 中。`);
 }

@@ -1,0 +1,135 @@
+import { Approval } from '../entities/approval';
+import { hasRole, type Staff } from '../entities/staff';
+import { CLOSED_TICKET_STATUSES, Ticket } from '../entities/ticket';
+import { mayDecide, pendingTextSteps, recordDecision, roleName, updateCards } from './approvals';
+import { changeSeverity, COMPLAINT_STEPS, complaintStepDecided, complaintStepNoted, isComplaintStep, tellCustomerProgress } from './complaint-workflow';
+import { penaltyStepDecided, isPenaltyStep, PENALTY_STEPS } from './penalties';
+import type { FlowContext, HandlerContext } from './ports';
+import { addTimeline } from './records';
+import { isRequestStep, REQUEST_STEPS, requestStepDecided } from './service-request-workflow';
+import { chineseDateTime } from './time';
+
+/**
+ * What staff do with approval cards and replies in WeCom: press a button, answer a step that
+ * needs words, log progress, change a complaint's severity. Every refusal is answered and
+ * written to the log as an audit line; nothing changes.
+ */
+
+const TICKET_NUMBER = /TS\d{12}/;
+
+function choicesOf(approval: Approval, ticket: Ticket | null) {
+  if (isComplaintStep(approval.step)) return COMPLAINT_STEPS[approval.step].choices;
+  if (isRequestStep(approval.step)) return REQUEST_STEPS[approval.step].choices(ticket?.category ?? '');
+  if (isPenaltyStep(approval.step)) return PENALTY_STEPS[approval.step].choices;
+  return [];
+}
+
+function refuse(ctx: HandlerContext, reason: string, answer: string, facts: Record<string, unknown>): void {
+  ctx.log.warn({ audit: 'approval_refused', reason, user: ctx.event.from, ...facts }, 'approval action refused');
+  ctx.reply(answer);
+}
+
+async function advance(ctx: FlowContext, approval: Approval, ticket: Ticket | null, choice: string, text: string | null): Promise<void> {
+  if (isPenaltyStep(approval.step)) return penaltyStepDecided(ctx, approval, choice);
+  if (!ticket) return;
+  if (isComplaintStep(approval.step)) return complaintStepDecided(ctx, approval, ticket, choice, text);
+  if (isRequestStep(approval.step)) return requestStepDecided(ctx, approval, ticket, choice, text);
+}
+
+export async function handleApprovalButton(ctx: HandlerContext, staff: Staff | null, key: string): Promise<void> {
+  const match = /^ap:(\d{1,10}):([a-z_]{1,32})$/.exec(key);
+  const facts = { key: key.slice(0, 64) };
+  if (!match) return refuse(ctx, 'bad_key', '这个按钮无法识别。', facts);
+  const approval = await ctx.db.findOneBy(Approval, { id: Number(match[1]) });
+  if (!approval) return refuse(ctx, 'no_approval', '该审批事项不存在。', facts);
+  const ticket = approval.ticketId ? await ctx.db.findOneBy(Ticket, { id: approval.ticketId }) : null;
+  if (approval.status !== 'pending') {
+    const when = approval.decidedAt ? chineseDateTime(approval.decidedAt, ctx.config.timezone) : '';
+    return refuse(ctx, 'already_decided', `该事项已由 ${approval.decidedBy ?? '他人'} 于 ${when} 处理，无需重复操作。`, { ...facts, approvalId: approval.id });
+  }
+  if (ticket && CLOSED_TICKET_STATUSES.includes(ticket.status)) return refuse(ctx, 'ticket_closed', `工单 ${ticket.number} 已结案。`, { ...facts, approvalId: approval.id });
+  if (!mayDecide(staff, approval, ticket?.storeId ?? null)) {
+    return refuse(ctx, 'wrong_role', `这一步需要${roleName(approval.role)}处理，您没有权限。`, { ...facts, approvalId: approval.id, role: approval.role });
+  }
+  const choice = choicesOf(approval, ticket).find((c) => c.key === match[2]);
+  if (!choice) return refuse(ctx, 'bad_choice', '这个按钮已失效，请使用最新的卡片。', { ...facts, approvalId: approval.id });
+  if (choice.keepsOpen && ticket) {
+    const note = await complaintStepNoted(ctx, approval, ticket, staff!, choice.key);
+    await recordDecision(ctx, approval, staff!, choice.key, null, true);
+    updateCards(ctx, approval, staff!, choice.text, true);
+    ctx.reply(note);
+    return;
+  }
+  if (!(await recordDecision(ctx, approval, staff!, choice.key, null))) {
+    return refuse(ctx, 'already_decided', '该事项刚刚已由他人处理。', { ...facts, approvalId: approval.id });
+  }
+  updateCards(ctx, approval, staff!, choice.text);
+  await advance(ctx, approval, ticket, choice.key, null);
+}
+
+/** A reply in words: attached to the one pending step of this person that needs words. */
+export async function handleApproverText(ctx: HandlerContext, staff: Staff, text: string): Promise<boolean> {
+  const pending = await pendingTextSteps(ctx.db, staff);
+  if (pending.length === 0) return false;
+  const number = TICKET_NUMBER.exec(text)?.[0];
+  let candidates = pending;
+  if (number) {
+    const ticket = await ctx.db.findOneBy(Ticket, { number });
+    candidates = pending.filter((a) => a.ticketId === ticket?.id);
+    if (candidates.length === 0) {
+      refuse(ctx, 'no_pending_step', `${number} 没有等待您回复的事项。`, { ticket: number });
+      return true;
+    }
+  }
+  if (candidates.length > 1) {
+    const numbers = await Promise.all(candidates.map(async (a) => (a.ticketId ? (await ctx.db.findOneBy(Ticket, { id: a.ticketId }))?.number : `处罚单${a.penaltyId}`)));
+    ctx.reply(`您有${candidates.length}件事项等待回复，请在回复前写上编号，例如：${numbers[0]} 您的意见\n待回复：${numbers.join('、')}`);
+    return true;
+  }
+  const approval = candidates[0];
+  const words = text.replace(TICKET_NUMBER, '').trim();
+  if (!words) {
+    ctx.reply('请写上具体内容。');
+    return true;
+  }
+  const ticket = approval.ticketId ? await ctx.db.findOneBy(Ticket, { id: approval.ticketId }) : null;
+  if (!(await recordDecision(ctx, approval, staff, 'text', words))) {
+    refuse(ctx, 'already_decided', '该事项刚刚已由他人处理。', { approvalId: approval.id });
+    return true;
+  }
+  updateCards(ctx, approval, staff, `已回复：${words.slice(0, 20)}`);
+  await advance(ctx, approval, ticket, 'text', words);
+  ctx.reply(`已记录${ticket ? `（${ticket.number}）` : ''}。`);
+  return true;
+}
+
+const CS_ROLES = ['cs_specialist', 'cs_manager', 'store_manager', 'gm'] as const;
+const mayHandleComplaints = (staff: Staff) => CS_ROLES.some((role) => hasRole(staff, role));
+
+/** 进展 TS… 内容: the case progress log, told to the customer (resets the 24-hour clock). */
+export async function logProgress(ctx: HandlerContext, staff: Staff, text: string): Promise<void> {
+  const number = TICKET_NUMBER.exec(text)?.[0];
+  const note = text.replace(/^\s*进展/, '').replace(TICKET_NUMBER, '').trim();
+  if (!number || !note) return void ctx.reply('格式：进展 TS202611260001 今天已与阿姨家属取得联系');
+  if (!mayHandleComplaints(staff)) return refuse(ctx, 'wrong_role', '只有客服或门店人员可以记录进展。', { ticket: number });
+  const ticket = await ctx.db.findOneBy(Ticket, { number });
+  if (!ticket) return void ctx.reply(`没有找到 ${number}。`);
+  if (CLOSED_TICKET_STATUSES.includes(ticket.status)) return refuse(ctx, 'ticket_closed', `${number} 已结案。`, { ticket: number });
+  await addTimeline(ctx.db, { ticketId: ticket.id, type: 'progress', actor: staff.wecomUserId, note, at: ctx.clock.now() });
+  await tellCustomerProgress(ctx, ticket, `您的${ticket.kind === 'complaint' ? '投诉' : '工单'} ${number} 最新进展：${note}`);
+  ctx.reply(`已记录 ${number} 的进展，并已告知客户。`);
+}
+
+/** 改为严重 TS… / 改为普通 TS… 原因 */
+export async function severityCommand(ctx: HandlerContext, staff: Staff, text: string): Promise<void> {
+  const number = TICKET_NUMBER.exec(text)?.[0];
+  const to = text.includes('严重') ? 'serious' : 'ordinary';
+  if (!number) return void ctx.reply('格式：改为严重 TS202611260001，或：改为普通 TS202611260001 原因');
+  if (!hasRole(staff, 'cs_specialist') && !hasRole(staff, 'cs_manager') && !hasRole(staff, 'gm')) {
+    return refuse(ctx, 'wrong_role', '只有客服部人员可以调整投诉等级。', { ticket: number });
+  }
+  const ticket = await ctx.db.findOneBy(Ticket, { number });
+  if (!ticket) return void ctx.reply(`没有找到 ${number}。`);
+  const reason = text.replace(/^\s*改为(严重|普通)/, '').replace(TICKET_NUMBER, '').trim() || undefined;
+  ctx.reply(await changeSeverity(ctx, ticket, to, staff, reason));
+}

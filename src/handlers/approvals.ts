@@ -1,0 +1,182 @@
+import { In, type EntityManager } from 'typeorm';
+import { Approval } from '../entities/approval';
+import { hasRole, Staff, type Role } from '../entities/staff';
+import { Ticket } from '../entities/ticket';
+import { BusinessCalendar } from './business-calendar';
+import type { Card, CardButton, FlowContext } from './ports';
+import { addTimeline } from './records';
+import { chineseDateTime } from './time';
+
+/**
+ * Approvals in chat (R-AP-1): a decision the seed gives to a role becomes a WeCom card with
+ * buttons; where words are needed (instruction, decision, amount) the approver replies to the
+ * bot. Only a holder of the role (for store steps: of that store) may decide. After the decision
+ * every copy of the card shows what, who and when. The flows say what happens next.
+ */
+
+export interface ChoiceSpec {
+  key: string;
+  text: string;
+  style?: CardButton['style'];
+  /** Does not close the step (e.g. "已报案" during a serious case): recorded, the card stays live. */
+  keepsOpen?: boolean;
+}
+
+export interface ApprovalRequest {
+  ticket?: Ticket;
+  penaltyId?: number;
+  storeId?: number | null;
+  step: string;
+  role: Role;
+  title: string;
+  description?: string;
+  fields: { label: string; value: string }[];
+  choices: ChoiceSpec[];
+  needsText: boolean;
+  /** What to write back, e.g. "TS202611260001 您的处理意见". */
+  textHint?: string;
+  urgent?: boolean;
+}
+
+const STORE_ROLES: Role[] = ['store_manager', 'consultant'];
+const ROLE_NAMES: Record<string, string> = {
+  cs_specialist: '投诉专员',
+  cs_manager: '客服部经理',
+  gm: '总经理',
+  store_manager: '门店经理',
+  consultant: '销售顾问',
+  hr: '人资',
+  finance: '财务',
+};
+export const roleName = (role: string) => ROLE_NAMES[role] ?? role;
+
+const calendars = new Map<string, BusinessCalendar>();
+export function calendarFor(ctx: Pick<FlowContext, 'config' | 'log'>): BusinessCalendar {
+  const key = `${ctx.config.timezone}|${ctx.config.holidaysFile ?? ''}`;
+  let calendar = calendars.get(key);
+  if (!calendar) {
+    calendar = new BusinessCalendar(ctx.config.timezone, ctx.log, undefined, ctx.config.holidaysFile);
+    calendars.set(key, calendar);
+  }
+  return calendar;
+}
+
+/** Active staff holding a role (in a store, for store roles). */
+export async function holdersOf(db: EntityManager, role: Role, storeId?: number | null): Promise<Staff[]> {
+  const active = await db.find(Staff, { where: { active: true }, order: { id: 'ASC' } });
+  return active.filter((s) => hasRole(s, role) && (!STORE_ROLES.includes(role) || storeId === undefined || storeId === null || s.storeId === storeId));
+}
+
+function cardOf(approval: Approval, request: ApprovalRequest): Card {
+  const hint = request.needsText ? `请直接回复：${request.textHint ?? `${request.ticket?.number ?? ''} 您的意见`}` : undefined;
+  return {
+    taskId: approval.taskId,
+    source: request.urgent ? '紧急 · 投诉处理' : '投诉处理',
+    title: request.title,
+    description: request.description,
+    emphasis: request.urgent ? { title: '紧急', description: '严重投诉，请立即处理' } : hint ? { title: '需要您回复', description: hint } : undefined,
+    fields: request.fields,
+    buttons: request.choices.map((choice) => ({ key: `ap:${approval.id}:${choice.key}`, text: choice.text, style: choice.style })),
+  };
+}
+
+/** Opens a step: stores it, and sends the card to every holder of the role. */
+export async function requestApproval(ctx: FlowContext, request: ApprovalRequest): Promise<Approval> {
+  const now = ctx.clock.now();
+  const recipients = await holdersOf(ctx.db, request.role, request.storeId ?? request.ticket?.storeId ?? null);
+  const dueAt = calendarFor(ctx).addWorkingHours(now, ctx.config.stepDueWorkingHours, ctx.config.workingHours);
+  const approval = await ctx.db.save(
+    ctx.db.create(Approval, {
+      ticketId: request.ticket?.id ?? null,
+      penaltyId: request.penaltyId ?? null,
+      step: request.step,
+      role: request.role,
+      status: 'pending',
+      decision: null,
+      text: null,
+      needsText: request.needsText,
+      decidedBy: null,
+      decidedAt: null,
+      taskId: `ap-${request.step}-${now}-${Math.random().toString(36).slice(2, 8)}`,
+      recipients: recipients.map((s) => s.wecomUserId).join(','),
+      createdAt: now,
+      dueAt,
+      escalated: false,
+      card: null,
+    }),
+  );
+  const card = cardOf(approval, request);
+  approval.card = card;
+  await ctx.db.save(approval);
+  if (recipients.length === 0) {
+    ctx.log.warn({ approvalId: approval.id, step: request.step, role: request.role }, 'approval step has nobody holding the role: it waits, visible in the admin API');
+  } else {
+    ctx.send({ type: 'card', to: recipients.map((s) => ({ platform: 'wecom', id: s.wecomUserId })), card });
+  }
+  if (request.ticket) {
+    await addTimeline(ctx.db, { ticketId: request.ticket.id, type: 'step_opened', actor: 'system', data: { step: request.step, role: request.role, approvalId: approval.id }, at: now });
+  }
+  return approval;
+}
+
+export function mayDecide(staff: Staff | null, approval: Approval, storeId: number | null): boolean {
+  if (!staff || !staff.active || !hasRole(staff, approval.role as Role)) return false;
+  return !STORE_ROLES.includes(approval.role as Role) || storeId === null || staff.storeId === storeId;
+}
+
+/**
+ * Records a decision once: the conditional UPDATE means two clicks (or two instances) cannot
+ * both decide. Returns false if it was already decided.
+ */
+export async function recordDecision(ctx: FlowContext, approval: Approval, staff: Staff, decision: string, text: string | null, keepsOpen = false): Promise<boolean> {
+  const now = ctx.clock.now();
+  if (!keepsOpen) {
+    const result = await ctx.db
+      .createQueryBuilder()
+      .update(Approval)
+      .set({ status: 'decided', decision, text, decidedBy: staff.wecomUserId, decidedAt: now })
+      .where("id = :id AND status = 'pending'", { id: approval.id })
+      .execute();
+    if ((result.affected ?? 0) !== 1) return false;
+    Object.assign(approval, { status: 'decided', decision, text, decidedBy: staff.wecomUserId, decidedAt: now });
+  }
+  if (approval.ticketId) {
+    await addTimeline(ctx.db, {
+      ticketId: approval.ticketId,
+      type: 'decision',
+      actor: staff.wecomUserId,
+      note: text ?? undefined,
+      data: { step: approval.step, decision, role: approval.role, by: staff.name },
+      at: now,
+    });
+  }
+  ctx.log.info({ audit: 'approval_decided', approvalId: approval.id, step: approval.step, decision, by: staff.wecomUserId }, 'approval decided');
+  return true;
+}
+
+/** Every copy of the card now says what was decided, by whom, when (or what was recorded, if it stays open). */
+export function updateCards(ctx: FlowContext, approval: Approval, staff: Staff, label: string, keepButtons = false): void {
+  const recipients = approval.recipients.split(',').filter(Boolean);
+  const card = approval.card as Card | null;
+  if (recipients.length === 0 || !card) return;
+  ctx.send({
+    type: 'card_update',
+    to: recipients.map((id) => ({ platform: 'wecom', id })),
+    taskId: approval.taskId,
+    card: { ...card, buttons: keepButtons ? card.buttons : [] },
+    decidedText: `${label} · ${staff.name} · ${chineseDateTime(ctx.clock.now(), ctx.config.timezone)}`,
+  });
+}
+
+export async function pendingTextSteps(db: EntityManager, staff: Staff): Promise<Approval[]> {
+  const pending = await db.find(Approval, { where: { status: 'pending', needsText: true }, order: { id: 'ASC' } });
+  return pending.filter((a) => a.recipients.split(',').includes(staff.wecomUserId) && hasRole(staff, a.role as Role));
+}
+
+export async function openApprovalsOf(db: EntityManager, ticketId: number): Promise<Approval[]> {
+  return db.find(Approval, { where: { ticketId, status: 'pending' }, order: { id: 'ASC' } });
+}
+
+export async function approvalsOf(db: EntityManager, ticketIds: number[]): Promise<Approval[]> {
+  return ticketIds.length ? db.find(Approval, { where: { ticketId: In(ticketIds) }, order: { id: 'ASC' } }) : [];
+}

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import chineseDays from 'chinese-days';
+import type { Logger } from 'pino';
+import { HOLIDAY_OVERRIDES, type YearCalendar } from '../../config/holidays';
+import { isoDay } from './time';
+import { workingMsBetween } from './working-time';
+
+/**
+ * The business calendar for clocks that count working time (internal approval steps): workdays
+ * from the chinese-days package (public holidays and 调休 make-up days), with a configured
+ * override for a year the package does not know yet. Without either, such a year counts
+ * Monday-Friday and the log says so once.
+ */
+
+const packaged = (() => {
+  const data = require('chinese-days/dist/chinese-days.json') as { holidays: Record<string, string> };
+  return new Set(Object.keys(data.holidays).map((day) => day.slice(0, 4)));
+})();
+
+export class BusinessCalendar {
+  private readonly overrides: Record<string, YearCalendar>;
+  private readonly warned = new Set<string>();
+
+  constructor(
+    private readonly timeZone: string,
+    private readonly log?: Logger,
+    overrides: Record<string, YearCalendar> = HOLIDAY_OVERRIDES,
+    overrideFile?: string,
+  ) {
+    this.overrides = { ...overrides, ...(overrideFile ? (JSON.parse(readFileSync(overrideFile, 'utf8')) as Record<string, YearCalendar>) : {}) };
+  }
+
+  /** Whether the local day starting at `dayStart` is a workday. */
+  isWorkday = (dayStart: number): boolean => {
+    const day = isoDay(dayStart, this.timeZone);
+    const year = day.slice(0, 4);
+    const override = this.overrides[year];
+    if (override) {
+      if (override.holidays.includes(day)) return false;
+      if (override.workdays.includes(day)) return true;
+      return !isWeekend(day);
+    }
+    if (packaged.has(year)) return chineseDays.isWorkday(day);
+    if (!this.warned.has(year)) {
+      this.warned.add(year);
+      this.log?.warn({ year }, `business calendar: no holiday data for ${year} (chinese-days knows up to ${[...packaged].sort().pop()}); counting Monday-Friday. Add the announced holidays to config/holidays.ts or HOLIDAYS_FILE.`);
+    }
+    return !isWeekend(day);
+  };
+
+  /** Working milliseconds between two instants, for a daily window such as 09:00-12:00,13:00-18:00. */
+  workingMs(start: number, end: number, windows: string[]): number {
+    return windows.reduce((total, window) => total + workingMsBetween(start, end, window, this.timeZone, this.isWorkday), 0);
+  }
+
+  /** The instant when `hours` of working time have passed since `start`. */
+  addWorkingHours(start: number, hours: number, windows: string[]): number {
+    const target = hours * 3600_000;
+    // walk forward day by day, then minute-precise inside the last day
+    let end = start;
+    while (this.workingMs(start, end + 86_400_000, windows) < target) end += 86_400_000;
+    let low = end;
+    let high = end + 86_400_000;
+    while (high - low > 60_000) {
+      const mid = low + Math.floor((high - low) / 2);
+      if (this.workingMs(start, mid, windows) >= target) high = mid;
+      else low = mid;
+    }
+    return high;
+  }
+}
+
+function isWeekend(day: string): boolean {
+  const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
+  return weekday === 0 || weekday === 6;
+}

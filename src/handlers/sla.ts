@@ -1,0 +1,80 @@
+import { In, LessThanOrEqual, Not, type EntityManager } from 'typeorm';
+import { Approval } from '../entities/approval';
+import { CLOSED_TICKET_STATUSES, Ticket } from '../entities/ticket';
+import { TicketEvent } from '../entities/ticket-event';
+import type { Role } from '../entities/staff';
+import { holdersOf, roleName } from './approvals';
+import { tellCustomerProgress } from './complaint-workflow';
+import type { FlowContext } from './ports';
+import { addTimeline } from './records';
+import { describeTicket } from './status';
+
+/**
+ * Service commitments on open cases (R-SL-1, R-SL-2). Customer commitments (reply in 24 h,
+ * progress every 24 h, on site in 12/48 h) count wall-clock time; internal steps count working
+ * time on the business calendar (their dueAt was computed that way). A breach escalates once to
+ * the next role up and is written to the timeline. Every step looks before it writes.
+ */
+
+const NEXT_ROLE_UP: Record<string, Role> = { cs_specialist: 'cs_manager', store_manager: 'cs_manager', consultant: 'store_manager', cs_manager: 'gm', gm: 'gm' };
+const BATCH = 500;
+
+type Reader = Pick<FlowContext, 'clock'> & { db: EntityManager };
+
+export async function feedbackDue(ctx: Reader): Promise<Ticket[]> {
+  return ctx.db.find(Ticket, { where: { kind: 'complaint', status: Not(In(CLOSED_TICKET_STATUSES)), feedbackDueAt: LessThanOrEqual(ctx.clock.now()) }, order: { id: 'ASC' }, take: BATCH });
+}
+
+/** The 24-hour progress message: the latest progress, or an honest "still being handled". */
+export async function sendProgressFeedback(ctx: FlowContext, ticketId: number, due: number): Promise<void> {
+  const ticket = await ctx.db.findOneBy(Ticket, { id: ticketId });
+  if (!ticket || CLOSED_TICKET_STATUSES.includes(ticket.status) || ticket.feedbackDueAt !== due) return;
+  const latest = await ctx.db.findOne(TicketEvent, { where: { ticketId, type: 'progress' }, order: { at: 'DESC', id: 'DESC' } });
+  const hours = ctx.config.commitments.complaintFeedbackHours;
+  const progress = latest?.note ? `最新进展：${latest.note}` : `当前状态：${describeTicket(ticket, ctx.config.timezone).split('：').slice(1).join('：').split('；')[0]}`;
+  await tellCustomerProgress(ctx, ticket, `您的投诉 ${ticket.number} 仍在处理中。${progress}。我们会继续每${hours}小时向您反馈一次，直到处理完毕。`);
+}
+
+export async function replyOverdue(ctx: Reader): Promise<Ticket[]> {
+  return ctx.db.find(Ticket, { where: { status: In(['accepted', 'open']), replyDueAt: LessThanOrEqual(ctx.clock.now()) }, order: { id: 'ASC' }, take: BATCH });
+}
+
+export async function onSiteOverdue(ctx: Reader): Promise<Ticket[]> {
+  return ctx.db.find(Ticket, { where: { kind: 'service_request', status: In(['confirmed', 'dispatched']), onSiteDueAt: LessThanOrEqual(ctx.clock.now()) }, order: { id: 'ASC' }, take: BATCH });
+}
+
+async function breachRecorded(ctx: FlowContext, ticketId: number, commitment: string): Promise<boolean> {
+  const events = await ctx.db.find(TicketEvent, { where: { ticketId, type: 'sla_breach' } });
+  return events.some((e) => e.data?.includes(`"commitment":"${commitment}"`));
+}
+
+/** A customer commitment missed on a ticket: told to the next role up, once. */
+export async function escalateTicketBreach(ctx: FlowContext, ticketId: number, commitment: 'reply' | 'on_site'): Promise<void> {
+  const ticket = await ctx.db.findOneBy(Ticket, { id: ticketId });
+  if (!ticket || CLOSED_TICKET_STATUSES.includes(ticket.status) || (await breachRecorded(ctx, ticketId, commitment))) return;
+  const role: Role = ticket.severity === 'serious' ? 'gm' : 'cs_manager';
+  const c = ctx.config.commitments;
+  const promise = commitment === 'reply' ? `${c.replyHours}小时内回复客户` : `${c.onSiteInWarrantyHours}/${c.onSiteOutOfWarrantyHours}小时内上门`;
+  for (const staff of await holdersOf(ctx.db, role)) {
+    ctx.send({ type: 'text', to: { platform: 'wecom', id: staff.wecomUserId }, text: `超时提醒：${ticket.number} 未能按承诺${promise}，请立即跟进。` });
+  }
+  await addTimeline(ctx.db, { ticketId, type: 'sla_breach', actor: 'system', data: { commitment, escalatedTo: role }, at: ctx.clock.now() });
+  ctx.log.warn({ ticketId, commitment, escalatedTo: role }, 'service commitment breached: escalated');
+}
+
+export async function overdueSteps(ctx: Reader): Promise<Approval[]> {
+  return ctx.db.find(Approval, { where: { status: 'pending', escalated: false, dueAt: LessThanOrEqual(ctx.clock.now()) }, order: { id: 'ASC' }, take: BATCH });
+}
+
+/** An approval step left too long (working time): the next role up is told, once. */
+export async function escalateStep(ctx: FlowContext, approvalId: number): Promise<void> {
+  const approval = await ctx.db.findOneBy(Approval, { id: approvalId });
+  if (!approval || approval.status !== 'pending' || approval.escalated) return;
+  const up = NEXT_ROLE_UP[approval.role] ?? 'cs_manager';
+  const ticket = approval.ticketId ? await ctx.db.findOneBy(Ticket, { id: approval.ticketId }) : null;
+  for (const staff of await holdersOf(ctx.db, up)) {
+    ctx.send({ type: 'text', to: { platform: 'wecom', id: staff.wecomUserId }, text: `超时提醒：${ticket?.number ?? '处罚单'} 的「${approval.step}」步骤等待${roleName(approval.role)}处理已超时，请督办。` });
+  }
+  await ctx.db.update(Approval, { id: approval.id }, { escalated: true });
+  if (ticket) await addTimeline(ctx.db, { ticketId: ticket.id, type: 'sla_breach', actor: 'system', data: { commitment: 'step', step: approval.step, escalatedTo: up }, at: ctx.clock.now() });
+}
