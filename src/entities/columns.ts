@@ -13,9 +13,9 @@ const epochMs = {
   from: (value: string | number | null) => (value === null || value === undefined ? value : Number(value)),
 };
 
-/** MySQL reports DEFAULT NULL for nullable columns; saying so keeps the entities equal to the migrations. */
+/** One place for nullability, so every column builder says it the same way as the migrations. */
 function nullability(nullable: boolean | undefined): Pick<ColumnOptions, 'nullable' | 'default'> {
-  return nullable ? { nullable: true, default: null } : { nullable: false };
+  return nullable ? { nullable: true } : { nullable: false };
 }
 
 export function InstantColumn(options: { nullable?: boolean } = {}): PropertyDecorator {
