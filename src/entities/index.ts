@@ -1,5 +1,7 @@
 import { AccessToken } from './access-token';
 import { Approval } from './approval';
+import { AuditEntry } from './audit-entry';
+import { Contract } from './contract';
 import { CardResponseCode } from './card-response-code';
 import { Conversation } from './conversation';
 import { Customer } from './customer';
@@ -13,6 +15,8 @@ import { OutboxMessage } from './outbox-message';
 import { Penalty } from './penalty';
 import { Sequence } from './sequence';
 import { Staff } from './staff';
+import { Survey } from './survey';
+import { Visit } from './visit';
 import { Store } from './store';
 import { Ticket } from './ticket';
 import { TicketEvent } from './ticket-event';
@@ -20,11 +24,12 @@ import { Foundation1764201600000 } from './migrations/1764201600000-Foundation';
 import { Conversations1764288000000 } from './migrations/1764288000000-Conversations';
 import { Jobs1764374400000 } from './migrations/1764374400000-Jobs';
 import { Complaints1764460800000 } from './migrations/1764460800000-Complaints';
+import { Archives1764547200000 } from './migrations/1764547200000-Archives';
 
-export { AccessToken, Approval, CardResponseCode, Evidence, EvidenceChunk, Housekeeper, HousekeeperMovement, Penalty, Conversation, Customer, InboundMessage, JobRun, Lead, OutboxMessage, Sequence, Staff, Store, Ticket, TicketEvent };
+export { AccessToken, Approval, AuditEntry, CardResponseCode, Contract, Survey, Visit, Evidence, EvidenceChunk, Housekeeper, HousekeeperMovement, Penalty, Conversation, Customer, InboundMessage, JobRun, Lead, OutboxMessage, Sequence, Staff, Store, Ticket, TicketEvent };
 
 /** Every entity the data source knows; a flow's entities are added here with their migration. */
-export const ENTITIES = [InboundMessage, OutboxMessage, AccessToken, CardResponseCode, Customer, Lead, Ticket, TicketEvent, Conversation, Sequence, Store, Staff, JobRun, Approval, Penalty, Evidence, EvidenceChunk, Housekeeper, HousekeeperMovement];
+export const ENTITIES = [InboundMessage, OutboxMessage, AccessToken, CardResponseCode, Customer, Lead, Ticket, TicketEvent, Conversation, Sequence, Store, Staff, JobRun, Approval, Penalty, Evidence, EvidenceChunk, Housekeeper, HousekeeperMovement, Contract, Visit, Survey, AuditEntry];
 
 /** In order: TypeORM runs them by timestamp, the list is the table of contents. */
-export const MIGRATIONS = [Foundation1764201600000, Conversations1764288000000, Jobs1764374400000, Complaints1764460800000];
+export const MIGRATIONS = [Foundation1764201600000, Conversations1764288000000, Jobs1764374400000, Complaints1764460800000, Archives1764547200000];
