@@ -65,7 +65,7 @@ export class Bot {
     });
     this.jobs = new JobRunner(JOBS, { db, config, clock: this.clock, log: log.child({ component: 'jobs' }), outbox: this.outbox });
     this.app.use(this.health().routes());
-    const api = adminApi(config, db, log.child({ component: 'api' }), this.jobs, this.evidence);
+    const api = adminApi(config, db, log.child({ component: 'api' }), this.jobs, this.evidence, now);
     this.app.use(api.routes()).use(api.allowedMethods());
     for (const router of [wechatRouter(config, this.dispatcher, log), wecomRouter(config, this.dispatcher, log)]) {
       this.app.use(router.routes()).use(router.allowedMethods());

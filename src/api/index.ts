@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
 import type { Database } from '../entities/database';
+import { archiveRoutes } from './archives';
 import { apiErrors, requireAdmin } from './http';
 import { jobRoutes } from './jobs';
 import { organisationRoutes } from './organisation';
@@ -12,10 +13,10 @@ import type { JobRunner } from '../jobs/runner';
 import type { EvidenceStore } from '../bot/evidence-store';
 
 /** The admin REST API under /api: bearer ADMIN_TOKEN, JSON in and out. */
-export function adminApi(config: Config, db: Database, log: Logger, jobs: JobRunner, evidence: EvidenceStore): Router {
+export function adminApi(config: Config, db: Database, log: Logger, jobs: JobRunner, evidence: EvidenceStore, clock: () => number = Date.now): Router {
   const router = new Router({ prefix: '/api' });
   router.use(apiErrors(log), requireAdmin(config.adminToken, log));
-  for (const routes of [recordRoutes(db, evidence), reportRoutes(config, db), jobRoutes(db, jobs), organisationRoutes(db, log), penaltyRoutes(db)]) {
+  for (const routes of [recordRoutes(db, evidence), reportRoutes(config, db), jobRoutes(db, jobs), organisationRoutes(db, log), penaltyRoutes(db), archiveRoutes(db, log, clock, config.timezone)]) {
     router.use(routes.routes(), routes.allowedMethods());
   }
   return router;

@@ -1,11 +1,11 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
-import getRawBody from 'raw-body';
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../entities/database';
 import { ROLES, Staff, type Role } from '../entities/staff';
 import { Store } from '../entities/store';
+import { csvTable, readBodyText } from './csv';
 import { ApiError, idParam, optionalString, paging } from './http';
 
 /**
@@ -52,22 +52,8 @@ function splitList(value: string | null | undefined, separators: RegExp): string
 
 // ---------------------------------------------------------------- bodies
 
-async function readText(ctx: Context): Promise<string> {
-  let raw: Buffer;
-  try {
-    raw = await getRawBody(ctx.req, { limit: BODY_LIMIT_BYTES, length: ctx.get('content-length') || undefined });
-  } catch (error) {
-    const err = error as { type?: string; status?: number };
-    if (err.type === 'entity.too.large') throw new ApiError(413, 'body larger than 1 MB');
-    throw new ApiError(400, 'could not read the body');
-  }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
-  } catch {
-    throw new ApiError(400, 'the body is not UTF-8 text (save a spreadsheet as “CSV UTF-8”)');
-  }
-  return text.replace(/^\uFEFF/, '');
+function readText(ctx: Context): Promise<string> {
+  return readBodyText(ctx, BODY_LIMIT_BYTES);
 }
 
 function parseJson(text: string): unknown {
@@ -92,109 +78,14 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 // ---------------------------------------------------------------- CSV
 
-export class CsvError extends Error {}
-
-/**
- * RFC 4180 with the leniency of spreadsheet exports: "," between cells; CRLF, LF or CR between
- * records; a cell that starts with a quote runs to the closing quote ("" is a quote inside it) and
- * may hold commas and line breaks. A stray quote inside an unquoted cell is kept as text. The
- * caller strips a BOM. Every record is returned, blank ones included, so indexes match the rows
- * of the spreadsheet it came from.
- */
-export function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let cell = '';
-  let inQuotes = false;
-  let cellWasQuoted = false;
-  let line = 1;
-  let quoteLine = 0;
-  const endCell = () => {
-    record.push(cell);
-    cell = '';
-    cellWasQuoted = false;
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (inQuotes) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else {
-          inQuotes = false;
-        }
-      } else {
-        if (ch === '\n' || (ch === '\r' && text[i + 1] !== '\n')) line++;
-        cell += ch;
-      }
-    } else if (ch === '"' && !cellWasQuoted && cell.trim() === '') {
-      inQuotes = true;
-      cellWasQuoted = true;
-      quoteLine = line;
-      cell = '';
-    } else if (ch === ',') {
-      endCell();
-    } else if (ch === '\r' || ch === '\n') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      endCell();
-      records.push(record);
-      record = [];
-      line++;
-    } else {
-      cell += ch;
-    }
-  }
-  if (inQuotes) throw new CsvError(`a quoted cell starting on line ${quoteLine} is never closed`);
-  if (cell !== '' || cellWasQuoted || record.length > 0) {
-    endCell();
-    records.push(record);
-  }
-  return records;
-}
+/** The reader lives in ./csv (shared with the archive imports); re-exported for existing callers. */
+export { CsvError, parseCsv } from './csv';
 
 const CSV_COLUMNS = ['wecomUserId', 'name', 'roles', 'store', 'active', 'workingHours'] as const;
 const CSV_REQUIRED = ['wecomUserId', 'name', 'roles'];
 
 function csvStaffRows(text: string): ImportRow[] {
-  let records: string[][];
-  try {
-    records = parseCsv(text);
-  } catch (error) {
-    if (error instanceof CsvError) throw new ApiError(400, `invalid CSV: ${error.message}`);
-    throw error;
-  }
-  const headerIndex = records.findIndex((r) => r.some((c) => c.trim() !== ''));
-  if (headerIndex < 0) throw new ApiError(400, `the CSV is empty: the first line must be the header ${CSV_COLUMNS.join(',')}`);
-  const columns: string[] = [];
-  for (const cell of records[headerIndex]) {
-    const name = CSV_COLUMNS.find((c) => c.toLowerCase() === cell.trim().toLowerCase());
-    if (!name) {
-      if (cell.trim() === '') {
-        columns.push('');
-        continue;
-      }
-      throw new ApiError(400, `unknown CSV column: ${cell.trim().slice(0, 40)} (expected ${CSV_COLUMNS.join(',')})`);
-    }
-    if (columns.includes(name)) throw new ApiError(400, `CSV column ${name} appears twice`);
-    columns.push(name);
-  }
-  const missing = CSV_REQUIRED.filter((c) => !columns.includes(c));
-  if (missing.length) throw new ApiError(400, `the CSV header lacks ${missing.join(', ')} (expected ${CSV_COLUMNS.join(',')})`);
-
-  const rows: ImportRow[] = [];
-  records.forEach((cells, index) => {
-    if (index <= headerIndex || cells.every((c) => c.trim() === '')) return;
-    const row = index + 1; // the spreadsheet's row number: the header is row 1
-    const extra = cells.slice(columns.length).filter((c) => c.trim() !== '');
-    const fields: Record<string, unknown> = {};
-    columns.forEach((column, i) => {
-      const value = (cells[i] ?? '').trim();
-      if (column && value !== '') fields[column] = value;
-    });
-    rows.push({ row, fields, problem: extra.length ? `the row has ${cells.length} cells, the header ${columns.length}` : undefined });
-  });
-  return rows;
+  return csvTable(text, { columns: CSV_COLUMNS, required: CSV_REQUIRED });
 }
 
 // ---------------------------------------------------------------- field validation
