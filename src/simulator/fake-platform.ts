@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -7,6 +8,10 @@ import type { AddressInfo } from 'node:net';
  * message/send, update_template_card, custom/send, template/send, subscribe/bizsend, menu.
  * It records every call, issues real-looking tokens that expire, and can be scripted to fail,
  * so tests (and the simulator) exercise the bot's real HTTP clients over a real socket.
+ *
+ * It is the one implementation of the platform side: the test suite starts it on its own port
+ * (`start()`), the simulator mounts it inside its own HTTP server (`handleRequest`) and listens
+ * to `on('call', …)` to show what the bot sent.
  */
 
 export interface RecordedCall {
@@ -14,6 +19,15 @@ export interface RecordedCall {
   query: Record<string, string>;
   body: Record<string, unknown> | undefined;
   at: number;
+  /** The platform answered success (errcode 0). */
+  ok?: boolean;
+  /** The JSON the platform answered (absent for media bytes and outages). */
+  response?: Record<string, unknown>;
+}
+
+export interface FakePlatformEvents {
+  /** Emitted once a call is answered, with `ok` and `response` filled in. */
+  call: [RecordedCall];
 }
 
 /** What to answer instead of the normal result: an errcode body or an HTTP status. */
@@ -21,7 +35,7 @@ export type ScriptedAnswer = { errcode: number; errmsg?: string } | { httpStatus
 
 const TOKEN_TTL_SECONDS = 7200;
 
-export class FakePlatform {
+export class FakePlatform extends EventEmitter<FakePlatformEvents> {
   readonly calls: RecordedCall[] = [];
   private server: Server | undefined;
   private readonly validTokens = new Set<string>();
@@ -31,9 +45,12 @@ export class FakePlatform {
   tokenIssued = 0;
   down = false;
 
-  async start(port = 0): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+  async start(port = 0, host = '127.0.0.1'): Promise<string> {
+    this.server = createServer((req, res) => void this.handleRequest(req, res));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, host, resolve);
+    });
     return this.url;
   }
 
@@ -67,11 +84,21 @@ export class FakePlatform {
   /** Messages delivered (not failed) to a path, bodies only. */
   delivered(path: string): Record<string, unknown>[] {
     return this.callsTo(path)
-      .filter((call) => (call as RecordedCall & { ok?: boolean }).ok)
+      .filter((call) => call.ok)
       .map((call) => call.body ?? {});
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** Serves one API request; another HTTP server (the simulator's) can hand `/cgi-bin/*` here. */
+  async handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let call: RecordedCall | undefined;
+    try {
+      call = await this.handle(req, res);
+    } finally {
+      if (call) this.emit('call', call);
+    }
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<RecordedCall | undefined> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -80,20 +107,30 @@ export class FakePlatform {
     try {
       body = raw ? (JSON.parse(raw) as Record<string, unknown>) : undefined;
     } catch {
-      return this.answer(res, { errcode: 47001, errmsg: 'data format error' });
+      this.answer(res, { errcode: 47001, errmsg: 'data format error' });
+      return undefined;
     }
-    const call: RecordedCall & { ok?: boolean } = { path: url.pathname, query: Object.fromEntries(url.searchParams), body, at: Date.now() };
+    const call: RecordedCall = { path: url.pathname, query: Object.fromEntries(url.searchParams), body, at: Date.now() };
     this.calls.push(call);
-    if (this.down) return this.answer(res, undefined, 503);
+    if (this.down) {
+      this.answer(res, undefined, 503);
+      return call;
+    }
     const scripted = this.scripted.get(url.pathname)?.shift();
     if (scripted) {
-      if ('httpStatus' in scripted) return this.answer(res, { errcode: -1, errmsg: 'scripted failure' }, scripted.httpStatus);
-      return this.answer(res, { errmsg: 'scripted', ...scripted });
+      call.response = 'httpStatus' in scripted ? { errcode: -1, errmsg: 'scripted failure' } : { errmsg: 'scripted', ...scripted };
+      this.answer(res, call.response, 'httpStatus' in scripted ? scripted.httpStatus : 200);
+      return call;
     }
-    if (url.pathname === '/cgi-bin/media/get') return this.serveMedia(url, res, call);
+    if (url.pathname === '/cgi-bin/media/get') {
+      this.serveMedia(url, res, call);
+      return call;
+    }
     const result = this.serve(url, body);
     call.ok = result.errcode === 0 || result.errcode === undefined;
+    call.response = result;
     this.answer(res, result);
+    return call;
   }
 
   private serve(url: URL, body: Record<string, unknown> | undefined): Record<string, unknown> {
@@ -128,7 +165,7 @@ export class FakePlatform {
   }
 
   /** Media downloads answer bytes; an id starting with "expired" answers the platform's error. */
-  private serveMedia(url: URL, res: ServerResponse, call: RecordedCall & { ok?: boolean }): void {
+  private serveMedia(url: URL, res: ServerResponse, call: RecordedCall): void {
     const token = url.searchParams.get('access_token');
     if (!token || !this.validTokens.has(token)) return this.answer(res, { errcode: 42001, errmsg: 'access_token expired' });
     const mediaId = url.searchParams.get('media_id') ?? '';
