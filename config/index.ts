@@ -1,3 +1,4 @@
+import cron from 'node-cron';
 import { z } from 'zod';
 import { commitmentsFromEnv, type Commitments } from './commitments';
 
@@ -75,6 +76,18 @@ export interface Config {
   stepDueWorkingHours: number;
   /** JSON file of holidays for years chinese-days does not know yet (see config/holidays.ts). */
   holidaysFile?: string;
+  archives: {
+    /** Days after the housekeeper's arrival for the first follow-up visits; monthly after the last. */
+    visitDays: number[];
+    /** A renewal reminder goes out this many days before the end if no outcome was recorded. */
+    renewalReminderDays: number;
+    /** Shift changes (HH:MM) when customer-service staff get their hand-over digest. */
+    shiftChanges: string[];
+  };
+  reports: {
+    /** When the previous month's report goes to the GM (node-cron, BOT_TIMEZONE); default 09:00 on the 1st. */
+    monthlyCron: string;
+  };
   /** Set JOBS_ENABLED=false on an instance that must not run scheduled jobs. */
   jobsEnabled: boolean;
 }
@@ -245,6 +258,30 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     stepDueWorkingHours: parseWith(env, 'STEP_DUE_WORKING_HOURS', positiveInt, 8),
     holidaysFile: read(env, 'HOLIDAYS_FILE'),
+    archives: {
+      visitDays: parseWith(
+        env,
+        'VISIT_DAYS',
+        z
+          .string()
+          .regex(/^\d{1,3}(,\d{1,3})*$/, 'must be days after arrival such as 3,30')
+          .transform((value) => value.split(',').map(Number).sort((a, b) => a - b)),
+        [3, 30],
+      ),
+      renewalReminderDays: parseWith(env, 'RENEWAL_REMINDER_DAYS', positiveInt, 7),
+      shiftChanges: parseWith(
+        env,
+        'SHIFT_CHANGES',
+        z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d(,([01]\d|2[0-3]):[0-5]\d)*$/, 'must be times such as 09:00,18:00')
+          .transform((value) => value.split(',')),
+        ['09:00', '18:00'],
+      ),
+    },
+    reports: {
+      monthlyCron: parseWith(env, 'MONTHLY_REPORT_CRON', z.string().refine((value) => cron.validate(value), 'must be a cron expression such as 0 9 1 * *'), '0 9 1 * *'),
+    },
     jobsEnabled: parseWith(env, 'JOBS_ENABLED', z.enum(['true', 'false']), 'true') === 'true',
     commitments: commitmentsFromEnv((name, schema, fallback) => parseWith(env, name, schema, fallback)),
   };

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../config';
 import { Bot } from './app';
+import { cronOf } from './jobs/runner';
 import { resolveDataKey } from './data-key';
 import { Database } from './entities/database';
 import { installDataKey } from './entities/personal-data';
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
       wechat: platformState(config.wechat.inbound, config.wechat.outbound),
       wecom: platformState(config.wecom.inbound, config.wecom.outbound),
       adminApi: config.adminToken ? 'enabled' : 'disabled (set ADMIN_TOKEN)',
-      jobs: config.jobsEnabled ? bot.jobs.jobs.map((job) => `${job.name} (${job.cron})`) : 'disabled (JOBS_ENABLED=false)',
+      jobs: config.jobsEnabled ? bot.jobs.jobs.map((job) => `${job.name} (${cronOf(job, config)})`) : 'disabled (JOBS_ENABLED=false)',
     },
     `售后服务助手 listening on :${config.port} — database ${config.database.kind}, WeChat OA ${platformState(config.wechat.inbound, config.wechat.outbound)}, WeCom ${platformState(config.wecom.inbound, config.wecom.outbound)}`,
   );

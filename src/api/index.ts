@@ -16,7 +16,7 @@ import type { EvidenceStore } from '../bot/evidence-store';
 export function adminApi(config: Config, db: Database, log: Logger, jobs: JobRunner, evidence: EvidenceStore, clock: () => number = Date.now): Router {
   const router = new Router({ prefix: '/api' });
   router.use(apiErrors(log), requireAdmin(config.adminToken, log));
-  for (const routes of [recordRoutes(db, evidence), reportRoutes(config, db), jobRoutes(db, jobs), organisationRoutes(db, log), penaltyRoutes(db), archiveRoutes(db, log, clock, config.timezone)]) {
+  for (const routes of [recordRoutes(db, evidence), reportRoutes(config, db), jobRoutes(config, db, jobs), organisationRoutes(db, log), penaltyRoutes(db), archiveRoutes(db, log, clock, config.timezone)]) {
     router.use(routes.routes(), routes.allowedMethods());
   }
   return router;

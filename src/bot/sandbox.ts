@@ -20,6 +20,11 @@ export class SandboxTransport implements Transport {
       this.log.info({ platform: this.platform, evidenceId: message.evidenceId }, 'sandbox: media not fetched (platform not configured)');
       return { detail: 'sandbox' };
     }
+    if (message.type === 'image') {
+      // the picture itself stays out of the log: its size says enough
+      this.log.info({ platform: this.platform, type: 'image', to: [message.to.id], filename: message.filename, bytes: Buffer.byteLength(message.png, 'base64') }, 'sandbox: image not sent (platform not configured)');
+      return { detail: 'sandbox' };
+    }
     const to = 'to' in message ? (Array.isArray(message.to) ? message.to.map((r) => r.id) : [message.to.id]) : [];
     this.log.info({ platform: this.platform, type: message.type, to }, 'sandbox: message not sent (platform not configured)');
     this.log.debug({ platform: this.platform, message }, 'sandbox message content');

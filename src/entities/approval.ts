@@ -22,6 +22,14 @@ export class Approval {
   @Column({ type: 'integer', nullable: true, default: null })
   penaltyId: number | null;
 
+  /** Renewal prompts and hand-over tasks belong to a contract… */
+  @Column({ type: 'integer', nullable: true })
+  contractId: number | null;
+
+  /** …and housekeeper follow-up visits to a visit. */
+  @Column({ type: 'integer', nullable: true })
+  visitId: number | null;
+
   /** instruction, investigation, decision, sign_cs, sign_gm, gm_instruction, compensation, penalty_ack… */
   @TextColumn(32)
   step: string;

@@ -1,9 +1,13 @@
 import { Approval } from '../entities/approval';
 import { hasRole, type Staff } from '../entities/staff';
 import { CLOSED_TICKET_STATUSES, Ticket } from '../entities/ticket';
-import { mayDecide, pendingTextSteps, recordDecision, roleName, updateCards } from './approvals';
+import { mayDecide, pendingTextSteps, recordDecision, roleName, updateCards, type ChoiceSpec } from './approvals';
 import { changeSeverity, COMPLAINT_STEPS, complaintStepDecided, complaintStepNoted, isComplaintStep, tellCustomerProgress } from './complaint-workflow';
 import { penaltyStepDecided, isPenaltyStep, PENALTY_STEPS } from './penalties';
+import { Contract } from '../entities/contract';
+import { audit } from './audit';
+import { mayActOnContract, RENEWAL_CHOICES, renewalDecided } from './renewals';
+import { housekeeperVisitRecorded } from './visits';
 import type { FlowContext, HandlerContext } from './ports';
 import { addTimeline } from './records';
 import { isRequestStep, REQUEST_STEPS, requestStepDecided } from './service-request-workflow';
@@ -17,23 +21,66 @@ import { chineseDateTime } from './time';
 
 const TICKET_NUMBER = /TS\d{12}/;
 
-function choicesOf(approval: Approval, ticket: Ticket | null) {
-  if (isComplaintStep(approval.step)) return COMPLAINT_STEPS[approval.step].choices;
-  if (isRequestStep(approval.step)) return REQUEST_STEPS[approval.step].choices(ticket?.category ?? '');
-  if (isPenaltyStep(approval.step)) return PENALTY_STEPS[approval.step].choices;
-  return [];
+/** Who owns a step: its buttons, who may press them, and what happens next. */
+interface StepOwner {
+  choices(approval: Approval, ticket: Ticket | null): ChoiceSpec[];
+  mayDecide(ctx: FlowContext, staff: Staff | null, approval: Approval, ticket: Ticket | null): Promise<boolean>;
+  /** A final decision; may return a reply for the person who made it. */
+  decided(ctx: FlowContext, approval: Approval, staff: Staff, ticket: Ticket | null, choice: string, text: string | null): Promise<string | void>;
+  /** A button that records something and keeps the step open. */
+  noted?(ctx: FlowContext, approval: Approval, staff: Staff, ticket: Ticket | null, choice: string): Promise<string>;
+}
+
+const byRole = async (_ctx: FlowContext, staff: Staff | null, approval: Approval, ticket: Ticket | null) => mayDecide(staff, approval, ticket?.storeId ?? null);
+
+const OWNERS: { owns(step: string): boolean; owner: StepOwner }[] = [
+  {
+    owns: isComplaintStep,
+    owner: {
+      choices: (a) => COMPLAINT_STEPS[a.step].choices,
+      mayDecide: byRole,
+      decided: (ctx, a, _s, t, choice, text) => complaintStepDecided(ctx, a, t!, choice, text),
+      noted: (ctx, a, s, t, choice) => complaintStepNoted(ctx, a, t!, s, choice),
+    },
+  },
+  {
+    owns: isRequestStep,
+    owner: { choices: (a, t) => REQUEST_STEPS[a.step].choices(t?.category ?? ''), mayDecide: byRole, decided: (ctx, a, _s, t, choice, text) => requestStepDecided(ctx, a, t!, choice, text) },
+  },
+  {
+    owns: isPenaltyStep,
+    owner: { choices: (a) => PENALTY_STEPS[a.step].choices, mayDecide: byRole, decided: (ctx, a, _s, _t, choice) => penaltyStepDecided(ctx, a, choice) },
+  },
+  {
+    owns: (step) => step === 'renewal',
+    owner: {
+      choices: () => RENEWAL_CHOICES,
+      mayDecide: async (ctx, staff, a) => mayActOnContract(staff, a, await ctx.db.findOneByOrFail(Contract, { id: a.contractId! })),
+      decided: (ctx, a, s, _t, choice) => renewalDecided(ctx, a, s, choice),
+      noted: (ctx, a, s, _t, choice) => renewalDecided(ctx, a, s, choice),
+    },
+  },
+  {
+    owns: (step) => step === 'handover' || step === 'housekeeper_visit',
+    owner: {
+      choices: (a) => (a.step === 'handover' ? [{ key: 'done', text: '已陪同上户并交接' }] : []),
+      mayDecide: byRole,
+      decided: async (ctx, a, s, _t, _choice, text) => {
+        if (a.step === 'housekeeper_visit') return housekeeperVisitRecorded(ctx, a, text);
+        await audit(ctx.db, { actor: s.wecomUserId, action: 'contract.handover_done', subject: 'contract', subjectId: a.contractId }, ctx.clock.now());
+        return '已记录交接。';
+      },
+    },
+  },
+];
+
+function ownerOf(approval: Approval): StepOwner | undefined {
+  return OWNERS.find((o) => o.owns(approval.step))?.owner;
 }
 
 function refuse(ctx: HandlerContext, reason: string, answer: string, facts: Record<string, unknown>): void {
   ctx.log.warn({ audit: 'approval_refused', reason, user: ctx.event.from, ...facts }, 'approval action refused');
   ctx.reply(answer);
-}
-
-async function advance(ctx: FlowContext, approval: Approval, ticket: Ticket | null, choice: string, text: string | null): Promise<void> {
-  if (isPenaltyStep(approval.step)) return penaltyStepDecided(ctx, approval, choice);
-  if (!ticket) return;
-  if (isComplaintStep(approval.step)) return complaintStepDecided(ctx, approval, ticket, choice, text);
-  if (isRequestStep(approval.step)) return requestStepDecided(ctx, approval, ticket, choice, text);
 }
 
 export async function handleApprovalButton(ctx: HandlerContext, staff: Staff | null, key: string): Promise<void> {
@@ -48,13 +95,14 @@ export async function handleApprovalButton(ctx: HandlerContext, staff: Staff | n
     return refuse(ctx, 'already_decided', `该事项已由 ${approval.decidedBy ?? '他人'} 于 ${when} 处理，无需重复操作。`, { ...facts, approvalId: approval.id });
   }
   if (ticket && CLOSED_TICKET_STATUSES.includes(ticket.status)) return refuse(ctx, 'ticket_closed', `工单 ${ticket.number} 已结案。`, { ...facts, approvalId: approval.id });
-  if (!mayDecide(staff, approval, ticket?.storeId ?? null)) {
+  const owner = ownerOf(approval);
+  if (!owner || !(await owner.mayDecide(ctx, staff, approval, ticket))) {
     return refuse(ctx, 'wrong_role', `这一步需要${roleName(approval.role)}处理，您没有权限。`, { ...facts, approvalId: approval.id, role: approval.role });
   }
-  const choice = choicesOf(approval, ticket).find((c) => c.key === match[2]);
+  const choice = owner.choices(approval, ticket).find((c) => c.key === match[2]);
   if (!choice) return refuse(ctx, 'bad_choice', '这个按钮已失效，请使用最新的卡片。', { ...facts, approvalId: approval.id });
-  if (choice.keepsOpen && ticket) {
-    const note = await complaintStepNoted(ctx, approval, ticket, staff!, choice.key);
+  if (choice.keepsOpen && owner.noted) {
+    const note = await owner.noted(ctx, approval, staff!, ticket, choice.key);
     await recordDecision(ctx, approval, staff!, choice.key, null, true);
     updateCards(ctx, approval, staff!, choice.text, true);
     ctx.reply(note);
@@ -64,30 +112,36 @@ export async function handleApprovalButton(ctx: HandlerContext, staff: Staff | n
     return refuse(ctx, 'already_decided', '该事项刚刚已由他人处理。', { ...facts, approvalId: approval.id });
   }
   updateCards(ctx, approval, staff!, choice.text);
-  await advance(ctx, approval, ticket, choice.key, null);
+  const answer = await owner.decided(ctx, approval, staff!, ticket, choice.key, null);
+  if (answer) ctx.reply(answer);
+}
+
+/** The reference a person writes to say which step they answer: ticket number, contract number, slip. */
+async function referenceOf(ctx: FlowContext, approval: Approval): Promise<string> {
+  if (approval.ticketId) return (await ctx.db.findOneBy(Ticket, { id: approval.ticketId }))?.number ?? `#${approval.id}`;
+  if (approval.contractId) return (await ctx.db.findOneBy(Contract, { id: approval.contractId }))?.number ?? `#${approval.id}`;
+  return `处罚单${approval.penaltyId}`;
 }
 
 /** A reply in words: attached to the one pending step of this person that needs words. */
 export async function handleApproverText(ctx: HandlerContext, staff: Staff, text: string): Promise<boolean> {
   const pending = await pendingTextSteps(ctx.db, staff);
   if (pending.length === 0) return false;
-  const number = TICKET_NUMBER.exec(text)?.[0];
-  let candidates = pending;
-  if (number) {
-    const ticket = await ctx.db.findOneBy(Ticket, { number });
-    candidates = pending.filter((a) => a.ticketId === ticket?.id);
-    if (candidates.length === 0) {
-      refuse(ctx, 'no_pending_step', `${number} 没有等待您回复的事项。`, { ticket: number });
-      return true;
-    }
-  }
-  if (candidates.length > 1) {
-    const numbers = await Promise.all(candidates.map(async (a) => (a.ticketId ? (await ctx.db.findOneBy(Ticket, { id: a.ticketId }))?.number : `处罚单${a.penaltyId}`)));
-    ctx.reply(`您有${candidates.length}件事项等待回复，请在回复前写上编号，例如：${numbers[0]} 您的意见\n待回复：${numbers.join('、')}`);
+  const labelled = await Promise.all(pending.map(async (approval) => ({ approval, reference: await referenceOf(ctx, approval) })));
+  const named = labelled.filter(({ reference }) => text.includes(reference));
+  const mentioned = TICKET_NUMBER.exec(text)?.[0];
+  if (named.length === 0 && mentioned) {
+    refuse(ctx, 'no_pending_step', `${mentioned} 没有等待您回复的事项。`, { ticket: mentioned });
     return true;
   }
-  const approval = candidates[0];
-  const words = text.replace(TICKET_NUMBER, '').trim();
+  const candidates = named.length > 0 ? named : labelled;
+  if (candidates.length > 1) {
+    const references = candidates.map((c) => c.reference);
+    ctx.reply(`您有${candidates.length}件事项等待回复，请在回复前写上编号，例如：${references[0]} 您的意见\n待回复：${references.join('、')}`);
+    return true;
+  }
+  const { approval, reference } = candidates[0];
+  const words = text.replace(reference, '').trim();
   if (!words) {
     ctx.reply('请写上具体内容。');
     return true;
@@ -98,8 +152,8 @@ export async function handleApproverText(ctx: HandlerContext, staff: Staff, text
     return true;
   }
   updateCards(ctx, approval, staff, `已回复：${words.slice(0, 20)}`);
-  await advance(ctx, approval, ticket, 'text', words);
-  ctx.reply(`已记录${ticket ? `（${ticket.number}）` : ''}。`);
+  await ownerOf(approval)?.decided(ctx, approval, staff, ticket, 'text', words);
+  ctx.reply(`已记录（${reference}）。`);
   return true;
 }
 

@@ -25,6 +25,10 @@ export interface ChoiceSpec {
 export interface ApprovalRequest {
   ticket?: Ticket;
   penaltyId?: number;
+  contractId?: number;
+  visitId?: number;
+  /** Send to these people instead of every holder of the role (e.g. the contract's own consultant). */
+  recipients?: Staff[];
   storeId?: number | null;
   step: string;
   role: Role;
@@ -83,12 +87,14 @@ function cardOf(approval: Approval, request: ApprovalRequest): Card {
 /** Opens a step: stores it, and sends the card to every holder of the role. */
 export async function requestApproval(ctx: FlowContext, request: ApprovalRequest): Promise<Approval> {
   const now = ctx.clock.now();
-  const recipients = await holdersOf(ctx.db, request.role, request.storeId ?? request.ticket?.storeId ?? null);
+  const recipients = request.recipients ?? (await holdersOf(ctx.db, request.role, request.storeId ?? request.ticket?.storeId ?? null));
   const dueAt = calendarFor(ctx).addWorkingHours(now, ctx.config.stepDueWorkingHours, ctx.config.workingHours);
   const approval = await ctx.db.save(
     ctx.db.create(Approval, {
       ticketId: request.ticket?.id ?? null,
       penaltyId: request.penaltyId ?? null,
+      contractId: request.contractId ?? null,
+      visitId: request.visitId ?? null,
       step: request.step,
       role: request.role,
       status: 'pending',

@@ -7,6 +7,8 @@ import { openApprovalsOf, recordDecision, requestApproval, updateCards, type Cho
 import { complaintDeadlines } from './commitments';
 import type { FlowContext } from './ports';
 import { addTimeline, maskPhone } from './records';
+import { surveyClosedTicket } from './surveys';
+import { notifyCustomer } from './tickets';
 import { HOUR_MS } from './time';
 
 /**
@@ -147,18 +149,13 @@ export async function escalateToSerious(ctx: FlowContext, ticket: Ticket): Promi
   await openStep(ctx, ticket, 'gm_instruction');
 }
 
-function customerMessage(ctx: FlowContext, customer: Customer | null, text: string): void {
-  if (customer?.platform && customer.externalId) ctx.send({ type: 'text', to: { platform: customer.platform as 'wechat', id: customer.externalId }, text });
-}
 
 /** Progress told to the customer resets the 24-hour feedback clock (R-CP-2). */
 export async function tellCustomerProgress(ctx: FlowContext, ticket: Ticket, text: string): Promise<void> {
-  const customer = await ctx.db.findOneBy(Customer, { id: ticket.customerId });
-  customerMessage(ctx, customer, text);
+  await notifyCustomer(ctx, ticket, text);
   const next = ctx.clock.now() + ctx.config.commitments.complaintFeedbackHours * HOUR_MS;
   await ctx.db.update(Ticket, { id: ticket.id }, { feedbackDueAt: next });
   ticket.feedbackDueAt = next;
-  await addTimeline(ctx.db, { ticketId: ticket.id, type: 'customer_notified', actor: 'system', note: text, at: ctx.clock.now() });
 }
 
 /** What happens after a step's decision: status, the customer told where it matters, the next step. */
@@ -175,6 +172,7 @@ export async function complaintStepDecided(ctx: FlowContext, approval: Approval,
       await setStatus(ctx, ticket, 'archived', { closedAt: now, feedbackDueAt: null });
       await tellCustomerProgress(ctx, ticket, `您的投诉 ${ticket.number} 已处理完毕并归档。感谢您的反馈，我们会持续改进服务。`);
       await ctx.db.update(Ticket, { id: ticket.id }, { feedbackDueAt: null });
+      await surveyClosedTicket(ctx, ticket);
       return;
     }
   }

@@ -91,6 +91,10 @@ async function applyAction(ctx: HandlerContext, lead: Lead, staff: Staff, action
   card.buttons = (NEXT_BUTTONS[to] ?? []).map((next) => card.buttons.find((b) => b.key.endsWith(`:${next}`))).filter((b): b is CardButton => Boolean(b));
   ctx.send({ type: 'card_update', to: [{ platform: 'wecom', id: consultantUserId }], taskId, card, decidedText: decidedText(action, staff, now, ctx.config.timezone) });
 
+  if (action === 'accept' && customer.platform && customer.externalId) {
+    // the customer hears who will call them (name only), through the OA customer-service message
+    ctx.send({ type: 'text', to: { platform: customer.platform as 'wechat', id: customer.externalId }, text: `您的预约 ${lead.number} 已由顾问${staff.name}接单，${staff.name}会尽快与您联系，请留意来电。` });
+  }
   if (action === 'handback') await handBack(ctx, lead, customer, staff);
 }
 

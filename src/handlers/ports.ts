@@ -42,7 +42,12 @@ export type OutboundMessage =
   /** Replace every copy of a card with its decided state (who, what, when). */
   | { type: 'card_update'; to: Recipient[]; taskId: string; card: Card; decidedText: string }
   /** Not a message: download a customer's photo/voice/video before the platform expires it (3 days). */
-  | { type: 'fetch_media'; to: Recipient; mediaId: string; evidenceId: number };
+  | { type: 'fetch_media'; to: Recipient; mediaId: string; evidenceId: number }
+  /**
+   * A picture (a report chart): WeCom uploads it as temporary media, then sends it. Kept small:
+   * the outbox stores it, base64 inside an encrypted TEXT payload (64 KB on MySQL).
+   */
+  | { type: 'image'; to: Recipient; png: string /* base64 */; filename: string };
 
 export interface Clock {
   now(): number;

@@ -40,26 +40,30 @@ export function maskPhone(phone: string | null | undefined): string {
   return digits.length === 11 ? `${digits.slice(0, 3)}****${digits.slice(7)}` : '***';
 }
 
-export async function customerByExternalId(db: EntityManager, platform: string, externalId: string, now: number): Promise<Customer> {
-  const existing = await db.findOneBy(Customer, { platform, externalId });
-  if (existing) return existing;
-  const created = db.create(Customer, {
-    platform,
-    externalId,
+/** A customer we know nothing about yet but where they came from. */
+export function newCustomer(db: EntityManager, origin: { platform: string | null; externalId: string | null; channel: string; now: number }): Customer {
+  const online = origin.platform !== null;
+  return db.create(Customer, {
+    platform: origin.platform,
+    externalId: origin.externalId,
     unionId: null,
     name: null,
     phone: null,
     phoneHash: null,
     address: null,
     district: null,
-    channel: platform,
+    channel: origin.channel,
     isMajor: false,
     storeId: null,
-    subscribed: true,
-    lastInboundAt: now,
-    createdAt: now,
+    subscribed: online,
+    lastInboundAt: online ? origin.now : null,
+    createdAt: origin.now,
   });
-  return db.save(created);
+}
+
+export async function customerByExternalId(db: EntityManager, platform: string, externalId: string, now: number): Promise<Customer> {
+  const existing = await db.findOneBy(Customer, { platform, externalId });
+  return existing ?? db.save(newCustomer(db, { platform, externalId, channel: platform, now }));
 }
 
 export async function customerByPhone(db: EntityManager, phone: string): Promise<Customer | null> {

@@ -3,7 +3,9 @@ import { Customer } from '../entities/customer';
 import { Ticket } from '../entities/ticket';
 import { requestApproval, type ChoiceSpec } from './approvals';
 import type { FlowContext } from './ports';
-import { addTimeline, maskPhone } from './records';
+import { maskPhone } from './records';
+import { notifyCustomer } from './tickets';
+import { surveyClosedTicket } from './surveys';
 import { HOUR_MS } from './time';
 
 /**
@@ -68,11 +70,6 @@ export async function startServiceRequestWorkflow(ctx: FlowContext, ticket: Tick
   await openRequestStep(ctx, ticket, 'confirm');
 }
 
-async function tell(ctx: FlowContext, ticket: Ticket, text: string): Promise<void> {
-  const customer = await ctx.db.findOneBy(Customer, { id: ticket.customerId });
-  if (customer?.platform && customer.externalId) ctx.send({ type: 'text', to: { platform: customer.platform as 'wechat', id: customer.externalId }, text });
-  await addTimeline(ctx.db, { ticketId: ticket.id, type: 'customer_notified', actor: 'system', note: text, at: ctx.clock.now() });
-}
 
 const CONFIRMATIONS: Record<string, (c: FlowContext['config']['commitments']) => string> = {
   in_warranty: (c) => `经确认在保修期内，本次服务免费，我们会在${c.onSiteInWarrantyHours}小时内安排人员上门。`,
@@ -90,16 +87,17 @@ export async function requestStepDecided(ctx: FlowContext, approval: Approval, t
     const changes = { status: 'confirmed', updatedAt: now, onSiteDueAt: onSiteHours ? ticket.createdAt + onSiteHours * HOUR_MS : null };
     Object.assign(ticket, changes);
     await ctx.db.update(Ticket, { id: ticket.id }, changes);
-    await tell(ctx, ticket, `售后 ${ticket.number}：${CONFIRMATIONS[choice]?.(c) ?? CONFIRMATIONS.confirmed(c)}`);
+    await notifyCustomer(ctx, ticket, `售后 ${ticket.number}：${CONFIRMATIONS[choice]?.(c) ?? CONFIRMATIONS.confirmed(c)}`);
     await openRequestStep(ctx, ticket, 'dispatch');
     return;
   }
   if (approval.step === 'dispatch') {
     await ctx.db.update(Ticket, { id: ticket.id }, { status: 'dispatched', updatedAt: now });
-    await tell(ctx, ticket, `售后 ${ticket.number}：已为您安排处理——${text ?? ''}`);
+    await notifyCustomer(ctx, ticket, `售后 ${ticket.number}：已为您安排处理——${text ?? ''}`);
     await openRequestStep(ctx, ticket, 'resolve');
     return;
   }
   await ctx.db.update(Ticket, { id: ticket.id }, { status: 'closed', closedAt: now, updatedAt: now });
-  await tell(ctx, ticket, `售后 ${ticket.number} 已处理完毕。如仍有问题，直接回复我们即可。`);
+  await notifyCustomer(ctx, ticket, `售后 ${ticket.number} 已处理完毕。如仍有问题，直接回复我们即可。`);
+  await surveyClosedTicket(ctx, ticket);
 }

@@ -1,4 +1,4 @@
-import { Customer } from '../entities';
+import type { Customer } from '../entities';
 import type { Staff } from '../entities/staff';
 import { hasRole } from '../entities/staff';
 import { complaintAccepted, openComplaint } from './complaints';
@@ -7,7 +7,7 @@ import { channelName } from './lead-cards';
 import { createLead, setLeadStatus } from './leads';
 import { submitLead } from './lead-dispatch';
 import type { HandlerContext } from './ports';
-import { customerByPhone, maskPhone, updateCustomer } from './records';
+import { customerByPhone, maskPhone, newCustomer, updateCustomer } from './records';
 import { openServiceRequest, serviceRequestAccepted } from './service-requests';
 
 /**
@@ -73,22 +73,5 @@ export async function logOnBehalf(ctx: HandlerContext, staff: Staff, text: strin
 async function findOrCreateOffline(ctx: HandlerContext, phone: string | undefined, channel: string, now: number): Promise<Customer> {
   const known = phone ? await customerByPhone(ctx.db, phone) : null;
   if (known) return known;
-  return ctx.db.save(
-    ctx.db.create(Customer, {
-      platform: null,
-      externalId: null,
-      unionId: null,
-      name: null,
-      phone: null,
-      phoneHash: null,
-      address: null,
-      district: null,
-      channel,
-      isMajor: false,
-      storeId: null,
-      subscribed: false,
-      lastInboundAt: null,
-      createdAt: now,
-    }),
-  );
+  return ctx.db.save(newCustomer(ctx.db, { platform: null, externalId: null, channel, now }));
 }

@@ -1,5 +1,7 @@
 import { In, Not, type EntityManager } from 'typeorm';
-import type { Customer } from '../entities';
+import { Customer } from '../entities';
+import type { Platform } from '../bot/inbound-event';
+import type { FlowContext } from './ports';
 import { CLOSED_TICKET_STATUSES, Ticket, type Severity, type TicketKind } from '../entities/ticket';
 import type { Deadlines } from './commitments';
 import { addTimeline, nextNumber } from './records';
@@ -56,4 +58,11 @@ export async function openTicketsOf(db: EntityManager, customerId: number): Prom
 export async function latestOpenTicket(db: EntityManager, customerId: number): Promise<Ticket | null> {
   const [latest] = await openTicketsOf(db, customerId);
   return latest ?? null;
+}
+
+/** Tells the ticket's customer something on the channel they use, and writes it to the timeline. */
+export async function notifyCustomer(ctx: FlowContext, ticket: Ticket, text: string): Promise<void> {
+  const customer = await ctx.db.findOneBy(Customer, { id: ticket.customerId });
+  if (customer?.platform && customer.externalId) ctx.send({ type: 'text', to: { platform: customer.platform as Platform, id: customer.externalId }, text });
+  await addTimeline(ctx.db, { ticketId: ticket.id, type: 'customer_notified', actor: 'system', note: text, at: ctx.clock.now() });
 }

@@ -31,8 +31,8 @@ export interface JobContext {
 
 export interface Job {
   name: string;
-  /** node-cron expression, in the business time zone. */
-  cron: string;
+  /** node-cron expression in the business time zone, or one derived from the configuration. */
+  cron: string | ((config: Config) => string);
   /** Plain-language line for the schedule table and logs. */
   description: string;
   /** The period a scheduled time belongs to: one run per period. */
@@ -75,7 +75,7 @@ export class JobRunner {
   async start(): Promise<void> {
     const { config, log } = this.deps;
     for (const job of this.jobs) {
-      const task = cron.schedule(job.cron, (context) => this.track(this.runScheduled(job, context.date.getTime())), {
+      const task = cron.schedule(cronOf(job, config), (context) => this.track(this.runScheduled(job, context.date.getTime())), {
         name: job.name,
         timezone: config.timezone,
         noOverlap: true,
@@ -100,7 +100,7 @@ export class JobRunner {
   async catchUp(): Promise<void> {
     const now = this.deps.clock.now();
     for (const job of this.jobs) {
-      const last = previousOccurrence(job.cron, this.deps.config.timezone, now);
+      const last = previousOccurrence(cronOf(job, this.deps.config), this.deps.config.timezone, now);
       if (last === undefined) continue;
       const period = job.period(last, this.deps.config.timezone);
       const exists = await this.deps.db.reader.existsBy(JobRun, { job: job.name, period });
@@ -200,6 +200,10 @@ export class JobRunner {
   private async finish(id: number, result: Pick<JobRun, 'status' | 'items' | 'errors' | 'lastError'>): Promise<void> {
     await this.deps.db.write((manager) => manager.update(JobRun, { id }, { ...result, finishedAt: this.deps.clock.now() }));
   }
+}
+
+export function cronOf(job: Job, config: Config): string {
+  return typeof job.cron === 'string' ? job.cron : job.cron(config);
 }
 
 /** The latest time at or before `now` that the cron expression fires (minute resolution). */

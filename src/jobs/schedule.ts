@@ -1,5 +1,9 @@
 import { leadTimeouts } from './lead-timeouts';
+import { monthlyReportJob } from './monthly-report';
+import { renewalPrompts } from './renewals';
+import { shiftDigest } from './shift-digest';
 import { slaChecks } from './sla-checks';
+import { arrivalsAndVisits } from './visits';
 import type { Job } from './runner';
 
 /**
@@ -10,5 +14,9 @@ import type { Job } from './runner';
  * |----------------|--------------------------|
  * | lead-timeouts  | every minute             |
  * | sla-checks     | every 5 minutes          |
+ * | arrivals-and-visits | 08:30 daily         | hand-over tasks, visit schedules, visits due
+ * | renewal-prompts     | 09:00 daily         | before the stores open
+ * | shift-digest        | SHIFT_CHANGES       | default 09:00 and 18:00
+ * | monthly-report      | MONTHLY_REPORT_CRON | default 09:00 on the 1st: last month's report and charts to the GM
  */
-export const JOBS: Job[] = [leadTimeouts, slaChecks];
+export const JOBS: Job[] = [leadTimeouts, slaChecks, arrivalsAndVisits, renewalPrompts, shiftDigest, monthlyReportJob];

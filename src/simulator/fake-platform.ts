@@ -41,6 +41,7 @@ export class FakePlatform extends EventEmitter<FakePlatformEvents> {
   private readonly validTokens = new Set<string>();
   private readonly scripted = new Map<string, ScriptedAnswer[]>();
   private responseCodeCounter = 0;
+  private uploadCounter = 0;
   /** Everything a test can look at besides raw calls. */
   tokenIssued = 0;
   down = false;
@@ -102,6 +103,7 @@ export class FakePlatform extends EventEmitter<FakePlatformEvents> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (url.pathname === '/cgi-bin/media/upload') return this.serveUpload(url, req.headers['content-type'] ?? '', Buffer.concat(chunks), res);
     const raw = Buffer.concat(chunks).toString('utf8');
     let body: Record<string, unknown> | undefined;
     try {
@@ -175,8 +177,53 @@ export class FakePlatform extends EventEmitter<FakePlatformEvents> {
     res.end(Buffer.from(`\xff\xd8fake-jpeg:${mediaId}`, 'latin1'));
   }
 
+  /**
+   * media/upload (multipart, field `media`): answers a media_id like WeCom and records what came,
+   * the file's size instead of its bytes (`body.media`).
+   */
+  private serveUpload(url: URL, contentType: string, raw: Buffer, res: ServerResponse): RecordedCall {
+    const media = multipartFile(contentType, raw);
+    const call: RecordedCall = { path: url.pathname, query: Object.fromEntries(url.searchParams), body: media ? { media } : undefined, at: Date.now() };
+    this.calls.push(call);
+    if (this.down) {
+      this.answer(res, undefined, 503);
+      return call;
+    }
+    const scripted = this.scripted.get(url.pathname)?.shift();
+    const token = url.searchParams.get('access_token');
+    call.response = scripted
+      ? 'httpStatus' in scripted ? { errcode: -1, errmsg: 'scripted failure' } : { errmsg: 'scripted', ...scripted }
+      : !token || !this.validTokens.has(token)
+        ? { errcode: 42001, errmsg: 'access_token expired' }
+        : !media || media.field !== 'media' || media.size === 0
+          ? { errcode: 41005, errmsg: 'media data missing' }
+          : { errcode: 0, errmsg: 'ok', type: url.searchParams.get('type') ?? 'image', media_id: `media_${++this.uploadCounter}`, created_at: String(Math.floor(Date.now() / 1000)) };
+    call.ok = call.response.errcode === 0;
+    this.answer(res, call.response, scripted && 'httpStatus' in scripted ? scripted.httpStatus : 200);
+    return call;
+  }
+
   private answer(res: ServerResponse, body: unknown, status = 200): void {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(body === undefined ? '' : JSON.stringify(body));
   }
+}
+
+/** The first file of a multipart/form-data body: its field, name, type and size in bytes. */
+function multipartFile(contentType: string, raw: Buffer): { field: string; filename: string; contentType: string; size: number } | undefined {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
+  if (!boundary) return undefined;
+  const delimiter = `--${boundary[1] ?? boundary[2]}`;
+  const start = raw.indexOf(delimiter);
+  const headersEnd = raw.indexOf('\r\n\r\n', start);
+  if (start < 0 || headersEnd < 0) return undefined;
+  const headers = raw.subarray(start + delimiter.length, headersEnd).toString('utf8');
+  const end = raw.indexOf(`\r\n${delimiter}`, headersEnd + 4);
+  if (end < 0) return undefined;
+  return {
+    field: /name="([^"]*)"/.exec(headers)?.[1] ?? '',
+    filename: /filename="([^"]*)"/.exec(headers)?.[1] ?? '',
+    contentType: /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1] ?? '',
+    size: end - (headersEnd + 4),
+  };
 }

@@ -94,6 +94,8 @@ describeEachDatabase('lead dispatch', ({ db, skipped }) => {
     expect(accepted.template_card.sub_title_text).toMatch(/^已接单 · 李顾问 · 11月26日 10:00$/);
     expect(accepted.template_card.horizontal_content_list).toEqual(expect.arrayContaining([{ keyname: '电话', value: '13800138000' }]));
     expect(accepted.template_card.button_list.map((b: any) => b.text)).toEqual(['已联系', '已签单', '未成交', '退回']);
+    const notice = await eventually(() => (bot.platform.delivered('/cgi-bin/message/custom/send') as any[]).find((m) => m.touser === 'o_lead_1'));
+    expect(notice.text.content).toBe(`您的预约 ${first.number} 已由顾问李顾问接单，李顾问会尽快与您联系，请留意来电。`);
 
     // a double click is answered and ignored
     expect(await staffClicks(bot, 'sales_li', first.taskId, `lead:${l.id}:accept`, 'RC-again')).toContain('无需重复操作');

@@ -7,7 +7,7 @@ import type { EvidenceStore } from '../evidence-store';
 import { fetchEvidence } from '../media';
 import { WHOLE_CARD, type ResponseCodes } from './response-codes';
 
-/** Delivers neutral messages to WeCom members through the app (message/send, update_template_card). */
+/** Delivers neutral messages to WeCom members through the app (message/send, media/upload, update_template_card). */
 export class WecomTransport implements Transport {
   readonly sandbox = false;
 
@@ -21,6 +21,12 @@ export class WecomTransport implements Transport {
       }
       case 'markdown': {
         const sent = await this.client.send(message.to.id, { msgtype: 'markdown', markdown: { content: message.markdown } });
+        return { detail: sent.msgid };
+      }
+      case 'image': {
+        // upload on every attempt: a media_id from a failed earlier attempt may have expired
+        const mediaId = await this.client.uploadImage(Buffer.from(message.png, 'base64'), message.filename);
+        const sent = await this.client.send(message.to.id, { msgtype: 'image', image: { media_id: mediaId } });
         return { detail: sent.msgid };
       }
       case 'card': {

@@ -10,6 +10,7 @@ import type { HandlerContext } from '../ports';
 import { addTimeline, maskPhone, updateCustomer } from '../records';
 import { openHandoff, openServiceRequest, serviceRequestAccepted } from '../service-requests';
 import { statusReport } from '../status';
+import { answerSurvey } from '../surveys';
 import { latestOpenTicket } from '../tickets';
 import { endDialogue, loadDialogue, saveDialogue, type ActiveDialogue, type Awaiting } from './conversation-state';
 import { extractSlots, parseYesNo, understand, type Slots, type Understanding } from './understand';
@@ -38,6 +39,8 @@ const channelOf = (customer: Customer) => customer.platform ?? 'wechat';
 
 export async function handleCustomerText(ctx: HandlerContext, customer: Customer, text: string): Promise<void> {
   const now = ctx.clock.now();
+  // a reply such as "5分" or "非常满意" while a survey is open is its answer
+  if (await answerSurvey(ctx, customer, text)) return;
   const understood = understand(text, now, ctx.config.timezone);
   const dialogue = await loadDialogue(ctx.db, customer.id, now);
   if (dialogue && !switchesTopic(understood, dialogue)) {

@@ -1,0 +1,143 @@
+import { IsNull, LessThan, LessThanOrEqual, type EntityManager } from 'typeorm';
+import { Approval } from '../entities/approval';
+import { Contract, type RenewalOutcome } from '../entities/contract';
+import { Customer } from '../entities/customer';
+import { hasRole, Staff } from '../entities/staff';
+import { holdersOf, mayDecide, requestApproval, type ChoiceSpec } from './approvals';
+import { audit } from './audit';
+import { addDays, addMonths, chineseDate, daysBetween, wholeMonths } from './dates';
+import type { FlowContext } from './ports';
+import { maskPhone } from './records';
+import { isoDay } from './time';
+
+/**
+ * Contract renewals (R-CT-2): 15 days before a contract ends the store manager and the
+ * consultant get one card per term with 已联系 / 已续签 / 不续签; 7 days before the end a
+ * reminder if nothing was recorded. 已续签 creates the next term, linked to this one.
+ */
+
+const CHOICES: ChoiceSpec[] = [
+  { key: 'contacted', text: '已联系', style: 2, keepsOpen: true },
+  { key: 'renewed', text: '已续签', style: 1 },
+  { key: 'not_renewing', text: '不续签', style: 3 },
+];
+export const RENEWAL_CHOICES = CHOICES;
+
+type Reader = { db: EntityManager; clock: FlowContext['clock']; config: FlowContext['config'] };
+
+const today = (ctx: Reader) => isoDay(ctx.clock.now(), ctx.config.timezone);
+
+/** Contracts entering the notice window without a prompt for this term (index: status, endDate). */
+export function dueForPrompt(ctx: Reader, limit = 1000): Promise<Contract[]> {
+  const cutoff = addDays(today(ctx), ctx.config.commitments.renewalNoticeDays);
+  return ctx.db.find(Contract, { where: { status: 'active', endDate: LessThanOrEqual(cutoff), renewalPromptAt: IsNull() }, order: { endDate: 'ASC', id: 'ASC' }, take: limit });
+}
+
+export function dueForReminder(ctx: Reader, limit = 1000): Promise<Contract[]> {
+  const cutoff = addDays(today(ctx), ctx.config.archives.renewalReminderDays);
+  return ctx.db.find(Contract, { where: { status: 'active', endDate: LessThanOrEqual(cutoff), renewalOutcome: IsNull(), renewalReminderAt: IsNull() }, order: { endDate: 'ASC', id: 'ASC' }, take: limit });
+}
+
+/** Active contracts past their end date: the term is over. */
+export function pastTheirEnd(ctx: Reader, limit = 1000): Promise<Contract[]> {
+  return ctx.db.find(Contract, { where: { status: 'active', endDate: LessThan(today(ctx)) }, take: limit });
+}
+
+async function peopleFor(db: EntityManager, contract: Contract): Promise<Staff[]> {
+  const managers = await holdersOf(db, 'store_manager', contract.storeId);
+  const consultant = contract.consultantId ? await db.findOneBy(Staff, { id: contract.consultantId, active: true }) : null;
+  return [...managers, ...(consultant && !managers.some((m) => m.id === consultant.id) ? [consultant] : [])];
+}
+
+export async function sendRenewalPrompt(ctx: FlowContext, contractId: number): Promise<void> {
+  const contract = await ctx.db.findOneBy(Contract, { id: contractId });
+  if (!contract || contract.status !== 'active' || contract.renewalPromptAt !== null) return;
+  const customer = await ctx.db.findOneBy(Customer, { id: contract.customerId });
+  const left = daysBetween(today(ctx), contract.endDate);
+  await requestApproval(ctx, {
+    contractId: contract.id,
+    storeId: contract.storeId,
+    step: 'renewal',
+    role: 'store_manager',
+    recipients: await peopleFor(ctx.db, contract),
+    title: `合同 ${contract.number} 还有${left}天到期，请联系客户续签`,
+    description: `${contract.serviceType ?? '家政服务'}，${chineseDate(contract.startDate)}至${chineseDate(contract.endDate)}`,
+    fields: [
+      { label: '合同', value: contract.number },
+      { label: '客户', value: `${customer?.name ?? ''} ${maskPhone(customer?.phone)}`.trim() },
+      { label: '到期', value: contract.endDate },
+    ],
+    choices: CHOICES,
+    needsText: false,
+  });
+  await ctx.db.update(Contract, { id: contract.id }, { renewalPromptAt: ctx.clock.now() });
+}
+
+export async function sendRenewalReminder(ctx: FlowContext, contractId: number): Promise<void> {
+  const contract = await ctx.db.findOneBy(Contract, { id: contractId });
+  if (!contract || contract.status !== 'active' || contract.renewalOutcome !== null || contract.renewalReminderAt !== null) return;
+  const left = daysBetween(today(ctx), contract.endDate);
+  for (const person of await peopleFor(ctx.db, contract)) {
+    ctx.send({ type: 'text', to: { platform: 'wecom', id: person.wecomUserId }, text: `提醒：合同 ${contract.number} 还有${left}天到期（${chineseDate(contract.endDate)}），尚未记录续签结果，请尽快联系客户并在卡片上记录。` });
+  }
+  await ctx.db.update(Contract, { id: contract.id }, { renewalReminderAt: ctx.clock.now() });
+}
+
+export async function endContract(ctx: FlowContext, contractId: number): Promise<void> {
+  const contract = await ctx.db.findOneBy(Contract, { id: contractId });
+  if (!contract || contract.status !== 'active' || contract.endDate >= today(ctx)) return;
+  await ctx.db.update(Contract, { id: contract.id }, { status: 'ended' });
+  await audit(ctx.db, { actor: 'system', action: 'contract.ended', subject: 'contract', subjectId: contract.id, changes: { status: { from: 'active', to: 'ended' } } }, ctx.clock.now());
+}
+
+/** The next term: starts the day after this one ends and lasts as long (in months when it was whole months). */
+export async function renew(ctx: FlowContext, contract: Contract, actor: string): Promise<Contract> {
+  const start = addDays(contract.endDate, 1);
+  const months = wholeMonths(contract.startDate, contract.endDate);
+  const endDate = months ? addDays(addMonths(start, months), -1) : addDays(start, daysBetween(contract.startDate, contract.endDate));
+  const terms = await ctx.db.countBy(Contract, { customerId: contract.customerId });
+  const base = contract.number.replace(/-R\d+$/, '');
+  const next = await ctx.db.save(
+    ctx.db.create(Contract, {
+      number: `${base}-R${terms}`,
+      customerId: contract.customerId,
+      housekeeperId: contract.housekeeperId,
+      storeId: contract.storeId,
+      consultantId: contract.consultantId,
+      serviceType: contract.serviceType,
+      startDate: start,
+      arrivalDate: null,
+      endDate,
+      amountFen: contract.amountFen,
+      status: 'active',
+      previousId: contract.id,
+      renewalPromptAt: null,
+      renewalReminderAt: null,
+      renewalOutcome: null,
+      createdAt: ctx.clock.now(),
+    }),
+  );
+  await ctx.db.update(Contract, { id: contract.id }, { status: 'renewed', renewalOutcome: 'renewed' });
+  await audit(ctx.db, { actor, action: 'contract.renewed', subject: 'contract', subjectId: contract.id, changes: { status: { from: contract.status, to: 'renewed' }, nextTerm: { from: null, to: next.id } } }, ctx.clock.now());
+  return next;
+}
+
+/** A button on the renewal card; only the contract's consultant or the store's manager may press it. */
+export async function renewalDecided(ctx: FlowContext, approval: Approval, staff: Staff, choice: string): Promise<string> {
+  const contract = await ctx.db.findOneByOrFail(Contract, { id: approval.contractId! });
+  const now = ctx.clock.now();
+  if (choice === 'renewed') {
+    const next = await renew(ctx, contract, staff.wecomUserId);
+    return `已记录续签：新合同 ${next.number}（${chineseDate(next.startDate)}至${chineseDate(next.endDate)}）。`;
+  }
+  await ctx.db.update(Contract, { id: contract.id }, { renewalOutcome: choice as RenewalOutcome });
+  await audit(ctx.db, { actor: staff.wecomUserId, action: `contract.renewal_${choice}`, subject: 'contract', subjectId: contract.id, changes: { renewalOutcome: { from: contract.renewalOutcome, to: choice } } }, now);
+  return choice === 'contacted' ? `已记录：已联系客户（合同 ${contract.number}）。` : `已记录：客户不续签（合同 ${contract.number}）。`;
+}
+
+export function mayActOnContract(staff: Staff | null, approval: Approval, contract: Pick<Contract, 'consultantId' | 'storeId'>): boolean {
+  if (!staff || !staff.active) return false;
+  if (staff.id === contract.consultantId && hasRole(staff, 'consultant')) return true;
+  return mayDecide(staff, approval, contract.storeId);
+}
+

@@ -1,0 +1,287 @@
+import { Between, Not, type EntityManager } from 'typeorm';
+import { Contract } from '../../entities/contract';
+import { HousekeeperMovement } from '../../entities/housekeeper-movement';
+import { Lead } from '../../entities/lead';
+import { Staff, hasRole } from '../../entities/staff';
+import { holdersOf } from '../approvals';
+import { Survey } from '../../entities/survey';
+import { Ticket } from '../../entities/ticket';
+import { Visit } from '../../entities/visit';
+import { channelName } from '../lead-cards';
+import type { FlowContext } from '../ports';
+import { monthKey, monthRange } from '../time';
+import { complaintReport, type ComplaintReport } from './complaints';
+import { leadReport, type LeadReport } from './leads';
+
+/**
+ * The monthly report to the GM (R-RP-1, R-LD-3, R-CP-5): inquiries and conversion, complaints
+ * and their causes, follow-up visits and satisfaction, housekeeper movement, renewals, and a
+ * six-month trend. One function gives the numbers (GET /api/reports/monthly returns them as
+ * JSON); another writes them as the WeCom markdown the monthly-report job sends.
+ */
+
+export const MOVEMENT_KINDS = ['new', 'on_duty', 'returned', 'resigned'] as const;
+export type MovementKind = (typeof MOVEMENT_KINDS)[number];
+
+/** Survey scores at or below this count as dissatisfied (1-5 scale). */
+export const LOW_SCORE = 2;
+/** Months in the trend, ending with the report's month. */
+export const TREND_MONTHS = 6;
+/** One label for "no store" (the lead and complaint reports word it differently). */
+export const NO_STORE = '未指定门店';
+
+export interface StoreLine {
+  store: string;
+  inquiries: number;
+  signed: number;
+  complaints: number;
+}
+
+export interface MonthlyReport {
+  month: string;
+  leads: LeadReport;
+  complaints: ComplaintReport;
+  /** Inquiries and complaints side by side per store, busiest first. */
+  byStore: StoreLine[];
+  /** Visits whose due date falls in the month, and what became of them. */
+  visits: {
+    due: number;
+    done: number;
+    skipped: number;
+    /** Due in the month and neither done nor skipped. */
+    open: number;
+    bySubject: Record<string, { due: number; done: number }>;
+  };
+  /** Surveys sent and answered in the month. */
+  satisfaction: {
+    sent: number;
+    answered: number;
+    meanScore: number | null;
+    /** Answered with a score of LOW_SCORE or less. */
+    lowScores: number;
+    byScore: Record<'1' | '2' | '3' | '4' | '5', number>;
+  };
+  /** 阿姨动态: movements recorded in the month, by kind. */
+  housekeepers: Record<MovementKind, number>;
+  /** Contract terms ending in the month (terminated ones left out) and their renewal outcome. */
+  renewals: {
+    ending: number;
+    renewed: number;
+    notRenewing: number;
+    /** No outcome recorded, or only "contacted". */
+    noOutcome: number;
+    renewalRate: number;
+  };
+  trend: { month: string; inquiries: number; complaints: number }[];
+}
+
+const round = (value: number, places: number) => Math.round(value * 10 ** places) / 10 ** places;
+
+/** `count` months ending with `month`, oldest first (YYYY-MM). */
+export function monthsEndingWith(month: string, count: number): string[] {
+  const [year, mon] = month.split('-').map(Number);
+  return Array.from({ length: count }, (_, i) => {
+    const index = year * 12 + (mon - 1) - (count - 1 - i);
+    return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+  });
+}
+
+function lastDayOf(month: string): string {
+  const [year, mon] = month.split('-').map(Number);
+  return `${month}-${String(new Date(Date.UTC(year, mon, 0)).getUTCDate()).padStart(2, '0')}`;
+}
+
+function storeLines(leads: LeadReport, complaints: ComplaintReport): StoreLine[] {
+  const lines = new Map<string, StoreLine>();
+  const line = (name: string) => {
+    const store = name === '未分配门店' ? NO_STORE : name;
+    if (!lines.has(store)) lines.set(store, { store, inquiries: 0, signed: 0, complaints: 0 });
+    return lines.get(store)!;
+  };
+  for (const [name, group] of Object.entries(leads.byStore)) {
+    line(name).inquiries += group.inquiries;
+    line(name).signed += group.signed;
+  }
+  for (const [name, count] of Object.entries(complaints.byStore)) line(name).complaints += count;
+  return [...lines.values()].sort((a, b) => b.inquiries + b.complaints - (a.inquiries + a.complaints) || a.store.localeCompare(b.store));
+}
+
+async function visitsOf(db: EntityManager, month: string): Promise<MonthlyReport['visits']> {
+  const visits = await db.find(Visit, { select: { id: true, subject: true, status: true }, where: { dueDate: Between(`${month}-01`, lastDayOf(month)) } });
+  const bySubject: Record<string, { due: number; done: number }> = {};
+  for (const visit of visits) {
+    bySubject[visit.subject] ??= { due: 0, done: 0 };
+    bySubject[visit.subject].due++;
+    if (visit.status === 'done') bySubject[visit.subject].done++;
+  }
+  const done = visits.filter((v) => v.status === 'done').length;
+  const skipped = visits.filter((v) => v.status === 'skipped').length;
+  return { due: visits.length, done, skipped, open: visits.length - done - skipped, bySubject };
+}
+
+async function satisfactionOf(db: EntityManager, start: number, end: number): Promise<MonthlyReport['satisfaction']> {
+  const sent = await db.count(Survey, { where: { sentAt: Between(start, end - 1) } });
+  const answered = await db.find(Survey, { select: { id: true, score: true }, where: { status: 'answered', answeredAt: Between(start, end - 1) } });
+  const scores = answered.map((s) => s.score).filter((score): score is number => score !== null);
+  const byScore = { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 };
+  for (const score of scores) {
+    const key = String(Math.min(5, Math.max(1, Math.round(score)))) as keyof typeof byScore;
+    byScore[key]++;
+  }
+  return {
+    sent,
+    answered: answered.length,
+    meanScore: scores.length ? round(scores.reduce((sum, s) => sum + s, 0) / scores.length, 2) : null,
+    lowScores: scores.filter((s) => s <= LOW_SCORE).length,
+    byScore,
+  };
+}
+
+async function movementsOf(db: EntityManager, start: number, end: number): Promise<MonthlyReport['housekeepers']> {
+  const movements = await db.find(HousekeeperMovement, { select: { id: true, kind: true }, where: { at: Between(start, end - 1) } });
+  const counts = Object.fromEntries(MOVEMENT_KINDS.map((kind) => [kind, 0])) as Record<MovementKind, number>;
+  for (const movement of movements) if (movement.kind in counts) counts[movement.kind as MovementKind]++;
+  return counts;
+}
+
+async function renewalsOf(db: EntityManager, month: string): Promise<MonthlyReport['renewals']> {
+  const ending = await db.find(Contract, {
+    select: { id: true, status: true, renewalOutcome: true },
+    where: { endDate: Between(`${month}-01`, lastDayOf(month)), status: Not('terminated') },
+  });
+  const renewed = ending.filter((c) => c.renewalOutcome === 'renewed' || c.status === 'renewed').length;
+  const notRenewing = ending.filter((c) => c.renewalOutcome === 'not_renewing' && c.status !== 'renewed').length;
+  return { ending: ending.length, renewed, notRenewing, noOutcome: ending.length - renewed - notRenewing, renewalRate: ending.length ? round(renewed / ending.length, 3) : 0 };
+}
+
+async function trendOf(db: EntityManager, month: string, timeZone: string): Promise<MonthlyReport['trend']> {
+  const months = monthsEndingWith(month, TREND_MONTHS);
+  const start = monthRange(months[0], timeZone).start;
+  const end = monthRange(month, timeZone).end;
+  const leads = await db.find(Lead, { select: { id: true, createdAt: true }, where: { createdAt: Between(start, end - 1), status: Not('cancelled') } });
+  const complaints = await db.find(Ticket, { select: { id: true, createdAt: true }, where: { kind: 'complaint', createdAt: Between(start, end - 1) } });
+  const bucket = (rows: { createdAt: number }[]) => {
+    const counts = new Map<string, number>();
+    for (const row of rows) counts.set(monthKey(row.createdAt, timeZone), (counts.get(monthKey(row.createdAt, timeZone)) ?? 0) + 1);
+    return counts;
+  };
+  const inquiries = bucket(leads);
+  const complaintCounts = bucket(complaints);
+  return months.map((m) => ({ month: m, inquiries: inquiries.get(m) ?? 0, complaints: complaintCounts.get(m) ?? 0 }));
+}
+
+export async function monthlyReport(db: EntityManager, month: string, timeZone: string): Promise<MonthlyReport> {
+  const { start, end } = monthRange(month, timeZone);
+  const leads = await leadReport(db, month, timeZone);
+  const complaints = await complaintReport(db, month, timeZone);
+  return {
+    month,
+    leads,
+    complaints,
+    byStore: storeLines(leads, complaints),
+    visits: await visitsOf(db, month),
+    satisfaction: await satisfactionOf(db, start, end),
+    housekeepers: await movementsOf(db, start, end),
+    renewals: await renewalsOf(db, month),
+    trend: await trendOf(db, month, timeZone),
+  };
+}
+
+// ── the WeCom message ────────────────────────────────────────────────────────────────────────
+
+const CATEGORY_NAMES: Record<string, string> = { attitude: '服务态度', theft: '偷盗', property_damage: '财物损坏', injury: '人身伤害', lateness: '迟到', quality: '服务质量', other: '其他' };
+const COMMITMENT_NAMES: Record<string, string> = { reply: '24小时回复', on_site: '上门时限', feedback: '24小时进度反馈', step: '内部处理时限', other: '其他' };
+export const MOVEMENT_NAMES: Record<MovementKind, string> = { new: '新到', on_duty: '上岗', returned: '返回', resigned: '辞职' };
+
+/** WeCom refuses markdown over 4096 bytes. */
+const MARKDOWN_MAX_BYTES = 4096;
+/** Longest list (stores, channels, causes) written out in the message; the charts show the rest. */
+const LIST_MAX = 5;
+
+const percent = (rate: number) => `${round(rate * 100, 1)}%`;
+const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
+const minutes = (value: number | null) => (value === null ? '—' : `${value} 分钟`);
+
+function list(entries: [string, number][], unit = ''): string {
+  const sorted = entries.filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const shown = sorted.slice(0, LIST_MAX).map(([name, n]) => `${name} ${n}${unit}`);
+  if (sorted.length > LIST_MAX) shown.push(`等${sorted.length}项`);
+  return shown.join(' · ') || '无';
+}
+
+function chineseMonth(month: string): string {
+  const [year, mon] = month.split('-').map(Number);
+  return `${year}年${mon}月`;
+}
+
+/** The report as WeCom markdown (the subset WeCom renders: headings, bold, quotes, font colours). */
+export function monthlyReportMarkdown(report: MonthlyReport, withCharts = true): string {
+  const { leads, complaints, visits, satisfaction, housekeepers, renewals } = report;
+  const t = leads.totals;
+  const severity = complaints.bySeverity;
+  const lines = [
+    `## ${chineseMonth(report.month)}经营月报`,
+    `> 统计区间：${report.month}-01 至 ${lastDayOf(report.month)}`,
+    '',
+    '**咨询与成交**',
+    `咨询 ${t.inquiries} 条，成交 ${t.signed} 单，未成交 ${t.lost} 条，跟进中 ${t.open} 条，转化率 <font color="info">${percent(t.conversionRate)}</font>`,
+    `渠道：${list(Object.entries(leads.byChannel).map(([c, g]) => [channelName(c), g.inquiries]), ' 条')}`,
+    `门店：${report.byStore.filter((s) => s.inquiries > 0).slice(0, LIST_MAX).map((s) => `${s.store} ${s.inquiries}/${s.signed}`).join(' · ') || '无'}（咨询/成交）`,
+    `接单用时中位数 ${minutes(leads.medianMinutesToAccept)}，联系客户用时中位数 ${minutes(leads.medianMinutesToContact)}`,
+    '',
+    '**投诉**',
+    `投诉 ${complaints.total} 起（普通 ${severity.ordinary ?? 0}，<font color="warning">严重 ${severity.serious ?? 0}</font>），已结案 ${complaints.closed} 起`,
+    `原因：${list(Object.entries(complaints.byCategory).map(([c, n]) => [CATEGORY_NAMES[c] ?? c, n]), ' 起')}`,
+    `门店：${list(report.byStore.map((s) => [s.store, s.complaints]), ' 起')}`,
+    `超时未履约 ${complaints.slaBreaches.total} 次；处罚单 ${complaints.penalties.count} 张，已批准扣款 ${yuan(complaints.penalties.approvedFen)}；先行赔付 ${complaints.compensation.count} 笔 ${yuan(complaints.compensation.amountFen)}`,
+    ...(complaints.slaBreaches.total ? [`超时项目：${list(Object.entries(complaints.slaBreaches.byCommitment).map(([c, n]) => [COMMITMENT_NAMES[c] ?? c, n]), ' 次')}`] : []),
+    '',
+    '**回访与满意度**',
+    `应回访 ${visits.due} 次，已完成 ${visits.done} 次，跳过 ${visits.skipped} 次，未完成 ${visits.open} 次`,
+    `满意度调查发出 ${satisfaction.sent} 份，收回 ${satisfaction.answered} 份，平均 ${satisfaction.meanScore === null ? '—' : `${satisfaction.meanScore} 分`}，` +
+      (satisfaction.lowScores ? `<font color="warning">低分（≤${LOW_SCORE}分）${satisfaction.lowScores} 份</font>` : `低分（≤${LOW_SCORE}分）0 份`),
+    '',
+    '**阿姨动态**',
+    MOVEMENT_KINDS.map((kind) => `${MOVEMENT_NAMES[kind]} ${housekeepers[kind]} 人`).join(' · '),
+    '',
+    '**续签**',
+    `本月到期合同 ${renewals.ending} 份：已续签 ${renewals.renewed}，不续签 ${renewals.notRenewing}，未记录结果 ${renewals.noOutcome}，续签率 ${percent(renewals.renewalRate)}`,
+    '',
+    `**近${report.trend.length}个月**（咨询/投诉）`,
+    report.trend.map((m) => `${Number(m.month.slice(5))}月 ${m.inquiries}/${m.complaints}`).join(' · '),
+    ...(withCharts ? ['', '<font color="comment">各门店对比与趋势图见下方图片</font>'] : []),
+  ];
+  let markdown = lines.join('\n');
+  if (Buffer.byteLength(markdown) <= MARKDOWN_MAX_BYTES) return markdown;
+  // lists are capped, so only very long store names get here: cut, and say so
+  while (Buffer.byteLength(markdown) > MARKDOWN_MAX_BYTES - 8) markdown = markdown.slice(0, -100);
+  return `${markdown}…`;
+}
+
+// ── sending it ───────────────────────────────────────────────────────────────────────────────
+
+export interface ReportImage {
+  filename: string;
+  png: Buffer;
+}
+
+/** The general managers the report goes to (active staff holding the gm role). */
+export function reportRecipients(db: EntityManager): Promise<Staff[]> {
+  return holdersOf(db, 'gm');
+}
+
+/**
+ * One GM's copy: the markdown, then each chart. Re-checks that the person is still an active GM
+ * inside the item's transaction; the job's item key (GM and month) keeps a re-run from sending
+ * it twice.
+ */
+export async function sendMonthlyReport(ctx: FlowContext, staffId: number, report: MonthlyReport, images: ReportImage[]): Promise<void> {
+  const gm = await ctx.db.findOne(Staff, { where: { id: staffId, active: true } });
+  if (!gm || !hasRole(gm, 'gm')) {
+    ctx.log.info({ staffId }, 'monthly report: no longer an active GM, not sent');
+    return;
+  }
+  const to = { platform: 'wecom' as const, id: gm.wecomUserId };
+  ctx.send({ type: 'markdown', to, markdown: monthlyReportMarkdown(report, images.length > 0) });
+  for (const image of images) ctx.send({ type: 'image', to, png: image.png.toString('base64'), filename: image.filename });
+}

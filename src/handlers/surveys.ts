@@ -1,0 +1,89 @@
+import { In, MoreThan, type EntityManager } from 'typeorm';
+import { CASE_SURVEY_QUESTIONS, LOW_SCORE } from '../../config/visit-scripts';
+import { Customer } from '../entities/customer';
+import { Survey } from '../entities/survey';
+import { Ticket } from '../entities/ticket';
+import { Visit } from '../entities/visit';
+import { openComplaint } from './complaints';
+import { parseSurveyAnswer } from './intake/understand';
+import type { FlowContext, HandlerContext } from './ports';
+import { addTimeline } from './records';
+import { DAY_MS } from './time';
+
+/**
+ * Satisfaction surveys (R-FU-2): after a case closes and on each customer visit, asked one
+ * question at a time on the OA. Replies such as "5分", "非常满意", "不满意" are recognised while a
+ * survey is open; a low score opens a ticket so someone follows up.
+ */
+
+/** An unanswered survey stops catching replies after this. */
+const OPEN_FOR_MS = 7 * DAY_MS;
+
+interface Answer {
+  question: string;
+  score: number;
+  comment?: string;
+}
+
+/**
+ * Sends a survey (once per source). OA customer-service messages only reach a customer inside
+ * 48 hours of their last message; outside it the OA transport falls back to the configured
+ * template message that invites them back into the chat.
+ */
+export type SurveyOutcome = 'sent' | 'unreachable' | 'busy' | 'already_sent';
+
+export async function sendSurvey(ctx: FlowContext, customer: Customer, source: 'ticket' | 'visit', sourceId: number, questions: string[], intro: string, housekeeperId: number | null): Promise<SurveyOutcome> {
+  if (!customer.platform || !customer.externalId || !customer.subscribed) return 'unreachable';
+  if (await ctx.db.existsBy(Survey, { source, sourceId })) return 'already_sent';
+  // one survey at a time: a second one would steal the answers meant for the first
+  if (await openSurveyOf(ctx.db, customer.id, ctx.clock.now())) return 'busy';
+  const survey = await ctx.db.save(
+    ctx.db.create(Survey, { customerId: customer.id, source, sourceId, housekeeperId, status: 'open', questions: JSON.stringify(questions), current: 0, answers: [], score: null, sentAt: ctx.clock.now(), answeredAt: null }),
+  );
+  ctx.send({ type: 'text', to: { platform: customer.platform as 'wechat', id: customer.externalId }, text: `${intro}\n${questions[0]}` });
+  ctx.log.info({ surveyId: survey.id, source, sourceId }, 'survey sent');
+  return 'sent';
+}
+
+/** After a complaint is archived or a service request closed: one question about the handling. */
+export async function surveyClosedTicket(ctx: FlowContext, ticket: Ticket): Promise<void> {
+  const customer = await ctx.db.findOneBy(Customer, { id: ticket.customerId });
+  if (!customer) return;
+  await sendSurvey(ctx, customer, 'ticket', ticket.id, CASE_SURVEY_QUESTIONS, `您好，您的工单 ${ticket.number} 已处理完毕。`, ticket.housekeeperId);
+}
+
+export async function openSurveyOf(db: EntityManager, customerId: number, now: number): Promise<Survey | null> {
+  return db.findOne(Survey, { where: { customerId, status: 'open', sentAt: MoreThan(now - OPEN_FOR_MS) }, order: { id: 'DESC' } });
+}
+
+/** Takes a customer's reply as the answer to their open survey; false when it is not one. */
+export async function answerSurvey(ctx: HandlerContext, customer: Customer, text: string): Promise<boolean> {
+  const survey = await openSurveyOf(ctx.db, customer.id, ctx.clock.now());
+  if (!survey) return false;
+  const parsed = parseSurveyAnswer(text);
+  if (!parsed) return false;
+  const questions = JSON.parse(survey.questions) as string[];
+  const answers = [...((survey.answers as Answer[] | null) ?? []), { question: questions[survey.current], score: parsed.score, comment: parsed.comment }];
+  if (survey.current + 1 < questions.length) {
+    await ctx.db.update(Survey, { id: survey.id }, { answers, current: survey.current + 1 });
+    ctx.reply(`收到，谢谢！${questions[survey.current + 1]}`);
+    return true;
+  }
+  const score = Math.round(answers.reduce((sum, a) => sum + a.score, 0) / answers.length);
+  await ctx.db.update(Survey, { id: survey.id }, { answers, current: questions.length, score, status: 'answered', answeredAt: ctx.clock.now() });
+  if (survey.source === 'visit') await ctx.db.update(Visit, { id: survey.sourceId }, { status: 'done', score, answers, completedAt: ctx.clock.now(), recordedBy: 'customer' });
+  if (survey.source === 'ticket') await addTimeline(ctx.db, { ticketId: survey.sourceId, type: 'survey', actor: 'customer', note: parsed.comment, data: { score }, at: ctx.clock.now() });
+  const lowest = Math.min(...answers.map((a) => a.score));
+  if (lowest <= LOW_SCORE) {
+    const summary = `满意度回访低分（${lowest}分）：${answers.map((a) => `${a.question.slice(0, 12)}… ${a.score}分${a.comment ? ` ${a.comment}` : ''}`).join('；')}`;
+    const ticket = await openComplaint(ctx, customer, { severity: 'ordinary', category: 'quality', summary, channel: customer.platform ?? 'wechat' }, 'customer');
+    ctx.reply(`非常抱歉让您不满意。我们已登记为工单 ${ticket.number}，客服会在${ctx.config.commitments.replyHours}小时内联系您了解情况。`);
+    return true;
+  }
+  ctx.reply('感谢您的评价！我们会继续努力，祝您生活愉快。');
+  return true;
+}
+
+export async function surveysOf(db: EntityManager, customerIds: number[]): Promise<Survey[]> {
+  return customerIds.length ? db.find(Survey, { where: { customerId: In(customerIds) } }) : [];
+}

@@ -1,0 +1,31 @@
+import { dueForPrompt, dueForReminder, endContract, pastTheirEnd, sendRenewalPrompt, sendRenewalReminder } from '../handlers/renewals';
+import { perDay } from './periods';
+import type { Job } from './runner';
+
+/** Contract-renewal prompts and reminders (R-CT-2). The rules are in handlers/renewals. */
+export const renewalPrompts: Job = {
+  name: 'renewal-prompts',
+  cron: '0 9 * * *',
+  description: '09:00 daily, before the stores open: renewal prompts 15 days ahead, reminders 7 days ahead, terms that ended',
+  period: perDay,
+  async run(ctx) {
+    const read = { db: ctx.db.reader, clock: ctx.clock, config: ctx.config };
+    // a handled contract no longer matches, so batches are re-read until nothing new comes back
+    // (a contract whose item failed is not retried in this run: the next run picks it up)
+    const tried = new Set<number>();
+    for (;;) {
+      const batch = (await dueForPrompt(read)).filter((contract) => !tried.has(contract.id));
+      if (batch.length === 0) break;
+      for (const contract of batch) {
+        tried.add(contract.id);
+        await ctx.item(`contract:${contract.id}:renewal-prompt:${contract.endDate}`, (flow) => sendRenewalPrompt(flow, contract.id));
+      }
+    }
+    for (const contract of await dueForReminder(read)) {
+      await ctx.item(`contract:${contract.id}:renewal-reminder:${contract.endDate}`, (flow) => sendRenewalReminder(flow, contract.id));
+    }
+    for (const contract of await pastTheirEnd(read)) {
+      await ctx.item(`contract:${contract.id}:ended`, (flow) => endContract(flow, contract.id));
+    }
+  },
+};

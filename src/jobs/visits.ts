@@ -1,0 +1,23 @@
+import { arrivedWithoutVisits, arrivingTomorrow, prepareArrival, scheduleVisits, startVisit, visitsDue } from '../handlers/visits';
+import { perDay } from './periods';
+import type { Job } from './runner';
+
+/** Hand-over before arrival, follow-up visits after it (R-FU-1). The rules are in handlers/visits. */
+export const arrivalsAndVisits: Job = {
+  name: 'arrivals-and-visits',
+  cron: '30 8 * * *',
+  description: '08:30 daily: hand-over tasks for tomorrow’s arrivals, visit schedules for arrived housekeepers, visits due today',
+  period: perDay,
+  async run(ctx) {
+    const read = { db: ctx.db.reader, clock: ctx.clock, config: ctx.config };
+    for (const contract of await arrivingTomorrow(read)) {
+      await ctx.item(`contract:${contract.id}:handover:${contract.arrivalDate}`, (flow) => prepareArrival(flow, contract.id));
+    }
+    for (const contract of await arrivedWithoutVisits(read)) {
+      await ctx.item(`contract:${contract.id}:schedule-visits`, async (flow) => void (await scheduleVisits(flow, contract.id)));
+    }
+    for (const visit of await visitsDue(read)) {
+      await ctx.item(`visit:${visit.id}:start`, (flow) => startVisit(flow, visit.id));
+    }
+  },
+};
