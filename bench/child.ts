@@ -1,0 +1,109 @@
+import 'reflect-metadata';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from '../config';
+import { Bot } from '../src/app';
+import { Database } from '../src/entities/database';
+import { InboundMessage, OutboxMessage, Staff, Store } from '../src/entities';
+import { installDataKey } from '../src/entities/personal-data';
+import { createLogger } from '../src/logger';
+import { FakePlatform } from '../src/simulator/fake-platform';
+import { baselineApp } from './baseline';
+import { BENCH_STAFF } from './messages';
+
+/**
+ * One process under measurement, forked by bench/run.ts (so its peak RSS is its own):
+ *   BENCH_MODE=bot       the real Bot, configured from the environment (DATABASE_URL, credentials…)
+ *   BENCH_MODE=baseline  bench/baseline.ts
+ *   BENCH_MODE=platform  the fake Tencent API the bot's outbox delivers to
+ * It tells the parent its port over IPC and answers "stats", "check" and "stop".
+ */
+
+type Request = { type: 'stats' | 'check' | 'stop'; id: number };
+
+const send = (message: unknown) => process.send?.(message);
+
+function memory() {
+  const usage = process.memoryUsage();
+  return { maxRssBytes: process.resourceUsage().maxRSS * 1024, rssBytes: usage.rss, heapTotalBytes: usage.heapTotal, heapUsedBytes: usage.heapUsed, externalBytes: usage.external };
+}
+
+async function seed(db: Database): Promise<void> {
+  await db.write(async (m) => {
+    if ((await m.count(Store)) > 0) return;
+    const store = await m.save(m.create(Store, { code: 'BJ01', name: '朝阳店', districts: '朝阳区,东城区,海淀区', isDefault: true }));
+    const staff = [
+      ...BENCH_STAFF.logging.map((id, i) => ({ wecomUserId: id, name: `客服${i + 1}`, roles: 'cs_specialist' })),
+      ...BENCH_STAFF.consultants.map((id, i) => ({ wecomUserId: id, name: `顾问${i + 1}`, roles: 'consultant' })),
+      { wecomUserId: BENCH_STAFF.manager, name: '店长', roles: 'store_manager,cs_manager' },
+    ];
+    for (const member of staff) await m.save(m.create(Staff, { ...member, storeId: store.id, active: true }));
+  });
+}
+
+async function main(): Promise<void> {
+  const mode = process.env.BENCH_MODE;
+  if (mode === 'platform') {
+    const platform = new FakePlatform();
+    await platform.start();
+    send({ type: 'ready', url: platform.url });
+    process.on('message', (message: Request) => {
+      if (message.type === 'stats') {
+        const byPath: Record<string, number> = {};
+        for (const call of platform.calls) byPath[call.path] = (byPath[call.path] ?? 0) + 1;
+        send({ type: 'stats', id: message.id, calls: byPath, ...memory() });
+      }
+      if (message.type === 'stop') void platform.stop().then(() => process.exit(0));
+    });
+    return;
+  }
+  if (mode === 'baseline') {
+    const server = createServer(baselineApp().callback());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    send({ type: 'ready', port: (server.address() as AddressInfo).port });
+    process.on('message', (message: Request) => {
+      if (message.type === 'stats') send({ type: 'stats', id: message.id, ...memory() });
+      if (message.type === 'stop') process.exit(0);
+    });
+    return;
+  }
+  const config = loadConfig(process.env);
+  installDataKey(config.dataKey!);
+  const log = createLogger(config.logLevel);
+  const db = await Database.open(config.database, { migrate: true });
+  await seed(db);
+  const bot = new Bot({ config, db, log });
+  const server = await bot.listen(0, '127.0.0.1');
+  bot.startBackground();
+  send({ type: 'ready', port: (server.address() as AddressInfo).port });
+  process.on('message', (message: Request) => {
+    void (async () => {
+      if (message.type === 'stats') send({ type: 'stats', id: message.id, handlerRuns: bot.dispatcher.handlerRuns, ...memory() });
+      if (message.type === 'check') {
+        const count = async (entity: typeof InboundMessage | typeof OutboxMessage) =>
+          Object.fromEntries(
+            ((await db.reader.createQueryBuilder(entity, 'x').select('x.status', 'status').addSelect('COUNT(*)', 'n').groupBy('x.status').getRawMany()) as { status: string; n: string }[]).map(
+              (r) => [r.status, Number(r.n)],
+            ),
+          );
+        const gc = (globalThis as { gc?: () => void }).gc;
+        gc?.();
+        const heapAfterGcMB = gc ? Math.round(process.memoryUsage().heapUsed / 2 ** 20) : undefined;
+        send({ type: 'check', id: message.id, inbound: await count(InboundMessage), outbox: await count(OutboxMessage), handlerRuns: bot.dispatcher.handlerRuns, heapAfterGcMB });
+      }
+      if (message.type === 'stop') {
+        await bot.stop();
+        await db.close();
+        process.exit(0);
+      }
+    })().catch((error) => {
+      process.stderr.write(`bench child: ${(error as Error).stack}\n`);
+      send({ type: 'error', id: message.id, message: (error as Error).message });
+    });
+  });
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench child failed to start: ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});

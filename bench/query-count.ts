@@ -1,0 +1,112 @@
+/* eslint-disable no-console */
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createConnection } from 'mysql2/promise';
+import type { Database as DatabaseConfig } from '../config';
+import { Database } from '../src/entities/database';
+import { Staff, Store } from '../src/entities';
+import { installDataKey } from '../src/entities/personal-data';
+import { startBot } from '../test/support/harness';
+import { BENCH_STAFF, MessageSource, type Endpoint } from './messages';
+
+/**
+ * What one message costs in SQL: sends the bench's message mix one at a time through the real bot
+ * and counts the statements (and the distinct SQL strings: TypeORM writes numbers into the SQL
+ * text on SQLite, so almost every statement is new to SQLite and prepared again).
+ *   npx ts-node --transpile-only bench/query-count.ts [sqlite|mysql] [messages] [people]
+ */
+
+const dialect = (process.argv[2] ?? 'sqlite') as 'sqlite' | 'mysql';
+const N = Number(process.argv[3] ?? 300);
+const PEOPLE = Number(process.argv[4] ?? 2000);
+const runnerModule =
+  dialect === 'sqlite' ? require('typeorm/driver/better-sqlite3/BetterSqlite3QueryRunner').BetterSqlite3QueryRunner : require('typeorm/driver/mysql/MysqlQueryRunner').MysqlQueryRunner;
+
+const counts = new Map<string, number>();
+const timeByShape = new Map<string, number>();
+const original = runnerModule.prototype.query;
+runnerModule.prototype.query = async function (this: unknown, sql: string, ...rest: unknown[]) {
+  counts.set(sql, (counts.get(sql) ?? 0) + 1);
+  const started = process.hrtime.bigint();
+  try {
+    return await original.call(this, sql, ...rest);
+  } finally {
+    const key = shape(sql);
+    timeByShape.set(key, (timeByShape.get(key) ?? 0) + Number(process.hrtime.bigint() - started) / 1e6);
+  }
+};
+
+function shape(sql: string): string {
+  return shapeOf(sql);
+}
+const shapeOf = (sql: string) =>
+  sql
+    .replace(/\s+/g, ' ')
+    .replace(/("[A-Za-z]+"|`[A-Za-z]+`)\.("[A-Za-z]+"|`[A-Za-z]+`) AS ("[A-Za-z_]+"|`[A-Za-z_]+`)(, )?/g, '')
+    .replace(/'[^']*'|\b\d+\b/g, '?')
+    .slice(0, 110);
+
+async function main(): Promise<void> {
+  installDataKey(Buffer.alloc(32, 3).toString('base64'));
+  let config: DatabaseConfig;
+  let cleanup: () => Promise<void>;
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'bot-qc-'));
+    config = { kind: 'sqlite', file: join(dir, 'bot.sqlite') };
+    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+  } else {
+    const base = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
+    const name = `bench_qc_${process.pid}`;
+    const admin = await createConnection({ uri: base });
+    await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await admin.end();
+    const url = new URL(base);
+    url.pathname = `/${name}`;
+    config = { kind: 'mysql', url: url.toString(), host: url.hostname, port: Number(url.port || 3306), database: name };
+    cleanup = async () => {
+      const again = await createConnection({ uri: base });
+      await again.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await again.end();
+    };
+  }
+  const db = await Database.open(config, { migrate: true });
+  await db.write(async (m) => {
+    const store = await m.save(m.create(Store, { code: 'BJ01', name: '朝阳店', districts: '朝阳区,东城区,海淀区', isDefault: true }));
+    const staff = [...BENCH_STAFF.logging.map((id) => [id, 'cs_specialist']), ...BENCH_STAFF.consultants.map((id) => [id, 'consultant'])];
+    for (const [id, roles] of staff) await m.save(m.create(Staff, { wecomUserId: id, name: id, roles, storeId: store.id, active: true }));
+  });
+  const running = await startBot(db, { env: { LOG_LEVEL: 'warn' } });
+  try {
+    for (const endpoint of ['/wechat', '/wecom'] as Endpoint[]) {
+      const source = new MessageSource(endpoint, 'qc', PEOPLE);
+      counts.clear();
+      timeByShape.clear();
+      const started = Date.now();
+      for (let i = 0; i < N; i++) {
+        const message = source.next();
+        await running.post(message.path, message.body);
+      }
+      const elapsed = Date.now() - started;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const total = [...counts.values()].reduce((a, b) => a + b, 0);
+      const shapes = new Map<string, number>();
+      for (const [sql, n] of counts) shapes.set(shape(sql), (shapes.get(shape(sql)) ?? 0) + n);
+      console.log(`\n${dialect} ${endpoint}: ${N} messages one at a time, ${(elapsed / N).toFixed(1)} ms each; ${(total / N).toFixed(1)} statements per message; ${counts.size} distinct SQL strings`);
+      console.log('per message: count, ms (time inside the query runner, including waiting for the connection)');
+      for (const [sql, n] of [...shapes].sort((a, b) => (timeByShape.get(b[0]) ?? 0) - (timeByShape.get(a[0]) ?? 0)).slice(0, 14)) {
+        console.log(`${(n / N).toFixed(2).padStart(6)} ${((timeByShape.get(sql) ?? 0) / N).toFixed(3).padStart(7)}  ${sql}`);
+      }
+    }
+  } finally {
+    await running.stop();
+    await db.close();
+    await cleanup();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
