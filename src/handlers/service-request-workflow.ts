@@ -66,8 +66,8 @@ async function openRequestStep(ctx: FlowContext, ticket: Ticket, step: string): 
   });
 }
 
-export async function startServiceRequestWorkflow(ctx: FlowContext, ticket: Ticket): Promise<void> {
-  await openRequestStep(ctx, ticket, 'confirm');
+export async function startServiceRequestWorkflow(ctx: FlowContext, ticket: Ticket, firstStep: 'confirm' | 'dispatch' = 'confirm'): Promise<void> {
+  await openRequestStep(ctx, ticket, firstStep);
 }
 
 

@@ -1,8 +1,12 @@
-import type { Customer, Ticket } from '../entities';
+import { In } from 'typeorm';
+import { Contract, Ticket, TicketEvent, type Customer } from '../entities';
 import { requestDeadlines, requestPromise } from './commitments';
+import { daysBetween } from './dates';
 import type { HandlerContext } from './ports';
+import { addTimeline } from './records';
 import { startServiceRequestWorkflow } from './service-request-workflow';
 import { createTicket } from './tickets';
+import { isoDay } from './time';
 
 /** After-sales requests (R-AS-1): 换阿姨, 上门, 退款, 替班, 返工 — and hand-offs to a person. */
 
@@ -37,13 +41,41 @@ export async function openServiceRequest(
     ctx.config.timezone,
     actor,
   );
-  await startServiceRequestWorkflow(ctx, ticket);
+  const window = ticket.category === 'refund' ? await refundWindow(ctx, customer) : undefined;
+  if (window) {
+    await addTimeline(ctx.db, { ticketId: ticket.id, type: 'refund_window', actor: 'system', data: window, at: now });
+  }
+  if (window?.within) {
+    // inside the no-reason window: accepted without questions, straight to arranging the refund
+    await ctx.db.update(Ticket, { id: ticket.id }, { status: 'confirmed' });
+    ticket.status = 'confirmed';
+    await startServiceRequestWorkflow(ctx, ticket, 'dispatch');
+  } else {
+    await startServiceRequestWorkflow(ctx, ticket);
+  }
   return ticket;
 }
 
-export function serviceRequestAccepted(ctx: HandlerContext, ticket: Ticket): string {
+/** The no-reason return window (R-SL-1, 15 days from service start) against the customer's current contract. */
+async function refundWindow(ctx: HandlerContext, customer: Customer): Promise<{ within: boolean; startDate: string; days: number } | undefined> {
+  const contract = await ctx.db.findOne(Contract, { where: { customerId: customer.id, status: In(['active', 'renewed']) }, order: { startDate: 'DESC', id: 'DESC' } });
+  if (!contract) return undefined;
+  const days = daysBetween(contract.startDate, isoDay(ctx.clock.now(), ctx.config.timezone));
+  return { within: days >= 0 && days < ctx.config.commitments.noReasonReturnDays, startDate: contract.startDate, days };
+}
+
+export async function serviceRequestAccepted(ctx: HandlerContext, ticket: Ticket): Promise<string> {
   const name = REQUEST_NAMES[ticket.category ?? ''] ?? '售后';
-  return `您的${name}申请已受理，编号 ${ticket.number}。${requestPromise(ctx.config.commitments, ticket.category ?? undefined)}`;
+  const c = ctx.config.commitments;
+  const head = `您的${name}申请已受理，编号 ${ticket.number}。`;
+  if (ticket.category === 'refund') {
+    if (ticket.status === 'confirmed') return `${head}您的服务开始不满${c.noReasonReturnDays}天，符合无理由退款，无需说明原因，我们会在${c.replyHours}小时内为您办理。`;
+    // a window note without confirmation: the contract started too long ago
+    if (await ctx.db.existsBy(TicketEvent, { ticketId: ticket.id, type: 'refund_window' })) {
+      return `${head}您的服务已开始超过${c.noReasonReturnDays}天，将按合同约定处理，客服会在${c.replyHours}小时内与您沟通方案。`;
+    }
+  }
+  return `${head}${requestPromise(c, ticket.category ?? undefined)}`;
 }
 
 /** 转人工 and questions a person should answer: a ticket a specialist picks up. */

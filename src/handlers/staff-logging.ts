@@ -56,7 +56,7 @@ export async function logOnBehalf(ctx: HandlerContext, staff: Staff, text: strin
   }
   if (u.intent === 'service_request') {
     const ticket = await openServiceRequest(ctx, customer, { requestKind: u.requestKind, summary: rest, channel, loggedBy: staff.wecomUserId }, staff.wecomUserId);
-    ctx.reply(`已登记售后 ${ticket.number}：${who}，来源${channelName(channel)}。\n告知客户：${serviceRequestAccepted(ctx, ticket)}`);
+    ctx.reply(`已登记售后 ${ticket.number}：${who}，来源${channelName(channel)}。\n告知客户：${await serviceRequestAccepted(ctx, ticket)}`);
     return;
   }
   const lead = await createLead(ctx.db, customer, { need: rest, serviceType: u.slots.serviceType, district: u.slots.district, startDate: u.slots.startDate, channel, loggedBy: staff.wecomUserId }, now, ctx.config.timezone, staff.wecomUserId);

@@ -176,7 +176,7 @@ async function answerSafetyCheck(ctx: HandlerContext, customer: Customer, dialog
 
 async function startServiceRequest(ctx: HandlerContext, customer: Customer, text: string, u: Understanding): Promise<void> {
   const ticket = await openServiceRequest(ctx, customer, { requestKind: u.requestKind, summary: text, channel: channelOf(customer) }, 'customer');
-  await followUpForContact(ctx, customer, ticket.id, 'service_request', serviceRequestAccepted(ctx, ticket));
+  await followUpForContact(ctx, customer, ticket.id, 'service_request', await serviceRequestAccepted(ctx, ticket));
 }
 
 /** A case is open already; if we cannot call the customer back, ask for a phone once. */
