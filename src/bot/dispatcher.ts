@@ -61,18 +61,20 @@ export class Dispatcher {
    * for an empty acknowledgement. Rejects only when the event could not be stored, in which
    * case the caller must answer 5xx so the platform retries.
    */
-  async receive(event: InboundEvent, render?: PassiveRenderer): Promise<string | null> {
+  async receive(event: InboundEvent, render?: PassiveRenderer, arrivedAt = Date.now()): Promise<string | null> {
+    // the budget counts from the request's arrival: time spent storing is time WeChat waited too
+    const deadline = arrivedAt + this.deps.config.webhook.replyBudgetMs;
     const outcome = await this.deps.store.store(event);
     const run: Run = { late: false, deciding: false };
     if (outcome.status === 'claimed') {
-      return this.withinBudget(this.track(outcome.row, event, render, run), run);
+      return this.withinBudget(this.track(outcome.row, event, render, run), run, deadline);
     }
     const row = outcome.row;
     if (row.status === 'done' || row.status === 'failed') return row.reply;
     const sameProcess = this.inflight.get(row.dedupKey);
-    if (sameProcess) return this.withinBudget(sameProcess, { late: false, deciding: true });
-    if (await this.deps.store.claim(row)) return this.withinBudget(this.track(row, event, render, run), run);
-    return this.waitForOther(row);
+    if (sameProcess) return this.withinBudget(sameProcess, { late: false, deciding: true }, deadline);
+    if (await this.deps.store.claim(row)) return this.withinBudget(this.track(row, event, render, run), run, deadline);
+    return this.waitForOther(row, deadline);
   }
 
   /** Handles messages that were stored but never finished (crash, failure): at start and periodically. */
@@ -103,7 +105,7 @@ export class Dispatcher {
     for (const row of rows) {
       if (this.inflight.has(row.dedupKey) || !(await this.deps.store.claim(row))) continue;
       this.deps.log.info({ inboundId: row.id, kind: row.kind, attempt: row.attempts + 1 }, 'processing a stored message that was not finished');
-      await this.track(row, row.event as InboundEvent, undefined, { late: true, deciding: false });
+      await this.track(row, row.event as unknown as InboundEvent, undefined, { late: true, deciding: false });
       handled++;
     }
     return handled;
@@ -116,10 +118,10 @@ export class Dispatcher {
     return processing;
   }
 
-  private async withinBudget(processing: Promise<string | null>, run: Run): Promise<string | null> {
+  private async withinBudget(processing: Promise<string | null>, run: Run, deadline: number): Promise<string | null> {
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), this.deps.config.webhook.replyBudgetMs);
+      timer = setTimeout(() => resolve('late'), Math.max(0, deadline - Date.now()));
     });
     try {
       const first = await Promise.race([processing, budget]);
@@ -133,8 +135,7 @@ export class Dispatcher {
     }
   }
 
-  private async waitForOther(row: InboundMessage): Promise<string | null> {
-    const deadline = Date.now() + this.deps.config.webhook.replyBudgetMs;
+  private async waitForOther(row: InboundMessage, deadline: number): Promise<string | null> {
     while (Date.now() < deadline) {
       await sleep(DUPLICATE_POLL_MS);
       const current = await this.deps.store.find(row.id);

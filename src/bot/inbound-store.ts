@@ -32,24 +32,23 @@ export class InboundStore {
     const key = dedupKey(event);
     const now = this.now();
     try {
-      const row = await this.db.write((manager) =>
-        manager.save(
-          manager.create(InboundMessage, {
-            dedupKey: key,
-            platform: event.platform,
-            kind: event.type,
-            sender: event.from,
-            event,
-            status: 'processing',
-            attempts: 1,
-            claimedUntil: now + CLAIM_MS,
-            reply: null,
-            error: null,
-            receivedAt: now,
-            processedAt: null,
-          }),
-        ),
-      );
+      const row = this.db.reader.create(InboundMessage, {
+        dedupKey: key,
+        platform: event.platform,
+        kind: event.type,
+        sender: event.from,
+        event,
+        status: 'processing',
+        attempts: 1,
+        claimedUntil: now + CLAIM_MS,
+        reply: null,
+        error: null,
+        receivedAt: now,
+        processedAt: null,
+      });
+      // insert, not save: no read-back; and ahead of queued handler work, the platform is waiting
+      const result = await this.db.write((manager) => manager.insert(InboundMessage, row), 'urgent');
+      row.id = result.identifiers[0].id as number;
       return { status: 'claimed', row };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;

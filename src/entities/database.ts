@@ -14,18 +14,43 @@ import { ENTITIES, MIGRATIONS } from './index';
  * shared by every data source in the process. MySQL uses real pooled transactions.
  */
 
-type Task = () => Promise<unknown>;
-const sqliteQueues = new Map<string, { tail: Promise<unknown> }>();
+export type Priority = 'urgent' | 'normal';
 
-function serialised<T>(file: string, task: () => Promise<T>): Promise<T> {
+/**
+ * One SQLite file's writes, one at a time, with an urgent lane: storing an inbound message (which
+ * must happen before WeChat's 5 s are up) goes ahead of handler transactions already waiting.
+ */
+class WriteQueue {
+  private readonly lanes: Record<Priority, (() => Promise<void>)[]> = { urgent: [], normal: [] };
+  private running = false;
+
+  push<T>(task: () => Promise<T>, priority: Priority): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.lanes[priority].push(() => task().then(resolve, reject));
+      if (!this.running) void this.pump();
+    });
+  }
+
+  private async pump(): Promise<void> {
+    this.running = true;
+    for (let next = this.take(); next; next = this.take()) await next();
+    this.running = false;
+  }
+
+  private take(): (() => Promise<void>) | undefined {
+    return this.lanes.urgent.shift() ?? this.lanes.normal.shift();
+  }
+}
+
+const sqliteQueues = new Map<string, WriteQueue>();
+
+function serialised<T>(file: string, task: () => Promise<T>, priority: Priority): Promise<T> {
   let queue = sqliteQueues.get(file);
   if (!queue) {
-    queue = { tail: Promise.resolve() };
+    queue = new WriteQueue();
     sqliteQueues.set(file, queue);
   }
-  const run = queue.tail.then(task as Task, task as Task) as Promise<T>;
-  queue.tail = run.catch(() => undefined);
-  return run;
+  return queue.push(task, priority);
 }
 
 /**
@@ -100,13 +125,13 @@ export class Database {
   }
 
   /** All writes: one transaction, committed or rolled back as a whole. */
-  write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.serial(() => this.source.transaction(work));
+  write<T>(work: (manager: EntityManager) => Promise<T>, priority: Priority = 'normal'): Promise<T> {
+    return this.serial(() => this.source.transaction(work), priority);
   }
 
   /** One statement that must not interleave with an open SQLite transaction. */
-  serial<T>(task: () => Promise<T>): Promise<T> {
-    return this.config.kind === 'sqlite' ? serialised(this.config.file, task) : task();
+  serial<T>(task: () => Promise<T>, priority: Priority = 'normal'): Promise<T> {
+    return this.config.kind === 'sqlite' ? serialised(this.config.file, task, priority) : task();
   }
 
   async ping(): Promise<void> {

@@ -31,7 +31,7 @@ export class InboundMessage {
 
   /** The normalised event, text included: encrypted at rest. */
   @EncryptedJsonColumn()
-  event: unknown;
+  event: object;
 
   @TextColumn(16)
   status: InboundStatus;

@@ -3,7 +3,7 @@ import chineseDays from 'chinese-days';
 import type { Logger } from 'pino';
 import { HOLIDAY_OVERRIDES, type YearCalendar } from '../../config/holidays';
 import { isoDay } from './time';
-import { workingMsBetween } from './working-time';
+import { parseHours, startOfLocalDay, workingMsBetween } from './working-time';
 
 /**
  * The business calendar for clocks that count working time (internal approval steps): workdays
@@ -53,20 +53,22 @@ export class BusinessCalendar {
     return windows.reduce((total, window) => total + workingMsBetween(start, end, window, this.timeZone, this.isWorkday), 0);
   }
 
-  /** The instant when `hours` of working time have passed since `start`. */
+  /** The instant when `hours` of working time have passed since `start`: walks the days once. */
   addWorkingHours(start: number, hours: number, windows: string[]): number {
-    const target = hours * 3600_000;
-    // walk forward day by day, then minute-precise inside the last day
-    let end = start;
-    while (this.workingMs(start, end + 86_400_000, windows) < target) end += 86_400_000;
-    let low = end;
-    let high = end + 86_400_000;
-    while (high - low > 60_000) {
-      const mid = low + Math.floor((high - low) / 2);
-      if (this.workingMs(start, mid, windows) >= target) high = mid;
-      else low = mid;
+    let remaining = hours * 3600_000;
+    const spans = windows.map(parseHours).sort((a, b) => a.open - b.open);
+    const giveUp = start + 400 * 86_400_000;
+    for (let day = startOfLocalDay(start, this.timeZone); day < giveUp; day = startOfLocalDay(day + 36 * 3600_000, this.timeZone)) {
+      if (!this.isWorkday(day)) continue;
+      for (const { open, close } of spans) {
+        const from = Math.max(start, day + open * 60_000);
+        const to = day + close * 60_000;
+        if (to <= from) continue;
+        if (to - from >= remaining) return from + remaining;
+        remaining -= to - from;
+      }
     }
-    return high;
+    throw new Error('business calendar: no working time within 400 days (check WORKING_HOURS and holidays)');
   }
 }
 

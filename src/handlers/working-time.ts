@@ -1,15 +1,13 @@
+import { parts } from './time';
+
 /**
  * Working time: minutes inside a daily window such as 09:00-18:00, in the business time zone.
  * A lead assigned at 17:50 with a 30-minute window is due at 09:20 the next morning.
  */
 
 function offsetMs(at: number, timeZone: string): number {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-      .formatToParts(at)
-      .map((x) => [x.type, Number(x.value)]),
-  );
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(at / 1000) * 1000;
+  const p = parts(at, timeZone);
+  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)) - Math.floor(at / 1000) * 1000;
 }
 
 /** The instant of local midnight starting the day that contains `at`. */

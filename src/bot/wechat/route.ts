@@ -38,6 +38,7 @@ export function wechatRouter(config: Config, dispatcher: Dispatcher, log: Logger
   });
 
   router.post('/wechat', async (ctx) => {
+    const arrivedAt = Date.now();
     const [timestamp, nonce] = requireParams(ctx, 'timestamp', 'nonce');
     // replay protection is about real time, not the business clock tests move
     checkTimestamp(timestamp, config.webhook.maxClockSkewSeconds, Date.now());
@@ -62,7 +63,7 @@ export function wechatRouter(config: Config, dispatcher: Dispatcher, log: Logger
       ctx.body = NO_REPLY;
       return;
     }
-    const reply = await dispatcher.receive(event, renderTextReply).catch((error) => {
+    const reply = await dispatcher.receive(event, renderTextReply, arrivedAt).catch((error) => {
       log.error({ err: error, platform: event.platform, kind: event.type }, 'inbound message not stored');
       throw new WebhookError(503, 'message could not be stored; the platform will retry');
     });

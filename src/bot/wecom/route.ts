@@ -31,6 +31,7 @@ export function wecomRouter(config: Config, dispatcher: Dispatcher, log: Logger)
   });
 
   router.post('/wecom', async (ctx) => {
+    const arrivedAt = Date.now();
     const [msgSignature, timestamp, nonce] = requireParams(ctx, 'msg_signature', 'timestamp', 'nonce');
     // replay protection is about real time, not the business clock tests move
     checkTimestamp(timestamp, config.webhook.maxClockSkewSeconds, Date.now());
@@ -46,7 +47,7 @@ export function wecomRouter(config: Config, dispatcher: Dispatcher, log: Logger)
       ctx.body = '';
       return;
     }
-    const reply = await dispatcher.receive(event, renderTextReply).catch((error) => {
+    const reply = await dispatcher.receive(event, renderTextReply, arrivedAt).catch((error) => {
       log.error({ err: error, platform: event.platform, kind: event.type }, 'inbound message not stored');
       throw new WebhookError(503, 'message could not be stored; the platform will retry');
     });
