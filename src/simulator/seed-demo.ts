@@ -1,10 +1,7 @@
 import 'reflect-metadata';
-import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../config';
-import { resolveDataKey } from '../data-key';
 import { Database } from '../entities/database';
-import { installDataKey } from '../entities/personal-data';
 import { createLogger } from '../logger';
+import { configOrExit, installPersonalDataKey } from '../startup';
 import { seedDemo } from './demo-data';
 
 /**
@@ -13,19 +10,9 @@ import { seedDemo } from './demo-data';
  * as `npm start`. Running it again adds nothing twice.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = configOrExit();
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const dataDir = config.database.kind === 'sqlite' ? join(config.database.file, '..') : 'data';
-  installDataKey(resolveDataKey(config.dataKey, join(dataDir, 'data.key'), log));
+  installPersonalDataKey(config, log);
   const db = await Database.open(config.database, { migrate: true });
   try {
     const { added } = await seedDemo(db, { timeZone: config.timezone });
