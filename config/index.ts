@@ -45,11 +45,22 @@ export interface WecomConfig extends PlatformCredentials {
   outbound: boolean;
 }
 
+/** Personal WeChat and groups through Wechaty (optional packages, see README). */
+export interface WechatyConfig {
+  /** The puppet's npm package (wechaty-puppet-service, wechaty-puppet-mock…); undefined: the channel is off. */
+  puppet?: string;
+  /** Token for wechaty-puppet-service (from the puppet provider). */
+  puppetToken?: string;
+  /** Topic or room id of the managers' group: alerts and pending approvals are posted there. */
+  managersRoom?: string;
+}
+
 export interface Config {
   port: number;
   database: Database;
   wechat: WechatConfig;
   wecom: WecomConfig;
+  wechaty: WechatyConfig;
   adminToken?: string;
   /** base64 of 32 bytes; undefined means "generate/load the development key from data/". */
   dataKey?: string;
@@ -200,6 +211,25 @@ function parseWecom(env: Env): WecomConfig {
   };
 }
 
+/** npm package names, optionally scoped: what WECHATY_PUPPET must look like. */
+const NPM_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]{0,213}$/;
+
+function parseWechaty(env: Env): WechatyConfig {
+  requireWith(env, 'WECHATY_PUPPET_SERVICE_TOKEN', 'WECHATY_PUPPET');
+  requireWith(env, 'WECHATY_MANAGERS_ROOM', 'WECHATY_PUPPET');
+  const puppet = read(env, 'WECHATY_PUPPET');
+  if (puppet !== undefined && !NPM_NAME.test(puppet)) {
+    throw new ConfigError('WECHATY_PUPPET', `is "${puppet}": must be the puppet's npm package name, e.g. wechaty-puppet-service`);
+  }
+  const puppetToken = read(env, 'WECHATY_PUPPET_SERVICE_TOKEN');
+  if (puppet === 'wechaty-puppet-service' && puppetToken === undefined) {
+    throw new ConfigError('WECHATY_PUPPET_SERVICE_TOKEN', 'is missing: wechaty-puppet-service needs the token from your puppet provider');
+  }
+  const managersRoom = read(env, 'WECHATY_MANAGERS_ROOM');
+  if (managersRoom !== undefined && [...managersRoom].length > 128) throw new ConfigError('WECHATY_MANAGERS_ROOM', 'must be a group topic or room id of at most 128 characters');
+  return { puppet, puppetToken, managersRoom };
+}
+
 function parseDataKey(env: Env): string | undefined {
   const key = read(env, 'DATA_KEY');
   if (key === undefined) return undefined;
@@ -225,6 +255,7 @@ export function loadConfig(env: Env = process.env): Config {
     database: parseDatabase(env),
     wechat: parseWechat(env),
     wecom: parseWecom(env),
+    wechaty: parseWechaty(env),
     adminToken: read(env, 'ADMIN_TOKEN'),
     dataKey: parseDataKey(env),
     timezone: parseTimezone(env),

@@ -16,6 +16,9 @@ import { WecomClient } from './bot/wecom/client';
 import { ResponseCodes } from './bot/wecom/response-codes';
 import { wecomRouter } from './bot/wecom/route';
 import { WecomTransport } from './bot/wecom/transport';
+import { WechatyChannel } from './bot/wechaty/channel';
+import { WechatyTransport } from './bot/wechaty/transport';
+import type { Platform } from './bot/inbound-event';
 import { adminApi } from './api';
 import { handleInbound } from './handlers';
 import { JobRunner } from './jobs/runner';
@@ -44,6 +47,8 @@ export class Bot {
   readonly responseCodes: ResponseCodes;
   readonly evidence: EvidenceStore;
   readonly jobs: JobRunner;
+  /** Personal WeChat and groups, when WECHATY_PUPPET is set (wechaty is loaded at start, not here). */
+  readonly wechaty: WechatyChannel | undefined;
   private server: Server | undefined;
 
   constructor(readonly options: BotOptions) {
@@ -52,6 +57,15 @@ export class Bot {
     const now = () => this.clock.now();
     this.responseCodes = new ResponseCodes(db, now);
     this.evidence = new EvidenceStore(db, now);
+    this.wechaty = config.wechaty.puppet
+      ? new WechatyChannel({
+          config: config.wechaty,
+          logLevel: config.logLevel,
+          log: log.child({ component: 'wechaty' }),
+          receive: (event) => this.dispatcher.receive(event),
+          onLogin: () => this.outbox.kick(),
+        })
+      : undefined;
     this.outbox = new Outbox(db, this.transports(), log.child({ component: 'outbox' }), { ...config.outbox, now });
     this.dispatcher = new Dispatcher({
       db,
@@ -74,7 +88,7 @@ export class Bot {
   }
 
   /** Platforms with credentials get their API client; the others a sandbox that only logs. */
-  private transports(): Record<'wechat' | 'wecom', Transport> {
+  private transports(): Record<Platform, Transport> {
     const { config, db, log } = this.options;
     const now = () => this.clock.now();
     return {
@@ -84,6 +98,7 @@ export class Bot {
       wecom: config.wecom.outbound
         ? new WecomTransport(new WecomClient(config.wecom, db, log, now), this.responseCodes, this.evidence)
         : new SandboxTransport('wecom', log, this.evidence),
+      wechaty: this.wechaty ? new WechatyTransport(this.wechaty, this.evidence) : new SandboxTransport('wechaty', log, this.evidence),
     };
   }
 
@@ -105,11 +120,15 @@ export class Bot {
     return router;
   }
 
-  /** Starts background work: outbox delivery, recovery of unfinished inbound messages, scheduled jobs. */
+  /**
+   * Starts background work: outbox delivery, recovery of unfinished inbound messages, scheduled
+   * jobs, and the Wechaty channel when configured (a failure there is logged, not thrown).
+   */
   async startBackground(options: { jobs?: boolean } = {}): Promise<void> {
     this.outbox.start();
     this.dispatcher.startRecovery();
     if (options.jobs ?? this.options.config.jobsEnabled) await this.jobs.start();
+    await this.wechaty?.start();
   }
 
   async listen(port: number, host?: string): Promise<Server> {
@@ -128,6 +147,7 @@ export class Bot {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+    await this.wechaty?.stop();
     await this.jobs.stop();
     await this.dispatcher.stop();
     await this.outbox.stop();

@@ -38,10 +38,11 @@ async function main(): Promise<void> {
       database: config.database.kind === 'sqlite' ? `sqlite ${config.database.file}` : `mysql ${config.database.host}:${config.database.port}/${config.database.database}`,
       wechat: platformState(config.wechat.inbound, config.wechat.outbound),
       wecom: platformState(config.wecom.inbound, config.wecom.outbound),
+      wechaty: bot.wechaty?.describe() ?? 'off (WECHATY_PUPPET not set)',
       adminApi: config.adminToken ? 'enabled' : 'disabled (set ADMIN_TOKEN)',
       jobs: config.jobsEnabled ? bot.jobs.jobs.map((job) => `${job.name} (${cronOf(job, config)})`) : 'disabled (JOBS_ENABLED=false)',
     },
-    `售后服务助手 listening on :${config.port} — database ${config.database.kind}, WeChat OA ${platformState(config.wechat.inbound, config.wechat.outbound)}, WeCom ${platformState(config.wecom.inbound, config.wecom.outbound)}`,
+    `售后服务助手 listening on :${config.port} — database ${config.database.kind}, WeChat OA ${platformState(config.wechat.inbound, config.wechat.outbound)}, WeCom ${platformState(config.wecom.inbound, config.wecom.outbound)}, Wechaty ${bot.wechaty?.describe() ?? 'off (WECHATY_PUPPET not set)'}`,
   );
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'shutting down');

@@ -40,6 +40,8 @@ export function staffJson(staff: Staff, storeCode: string | null) {
     storeCode: staff.storeId === null || staff.storeId === undefined ? null : storeCode,
     active: Boolean(staff.active),
     workingHours: staff.workingHours,
+    // only once linked: the personal-WeChat id the managers' group accepts commands from
+    ...(staff.wechatId ? { wechatId: staff.wechatId } : {}),
   };
 }
 
@@ -106,10 +108,13 @@ interface StaffFields {
   store?: StoreRef;
   active?: boolean;
   workingHours?: string;
+  wechatId?: string | null;
 }
 
 const STORE_FIELDS = ['code', 'name', 'districts', 'isDefault'];
-const STAFF_FIELDS = ['wecomUserId', 'name', 'roles', 'store', 'storeId', 'active', 'workingHours'];
+const STAFF_FIELDS = ['wecomUserId', 'name', 'roles', 'store', 'storeId', 'active', 'workingHours', 'wechatId'];
+/** A Wechaty contact id (wxid_…, or whatever the puppet reports); null unlinks. */
+const WECHAT_ID = /^[^\s,，"]{1,128}$/u;
 
 const chars = (value: string) => [...value].length;
 
@@ -208,6 +213,12 @@ function parseStaffFields(body: Record<string, unknown>, problems: string[]): St
     const hours = typeof body.workingHours === 'string' ? normaliseWorkingHours(body.workingHours) : undefined;
     if (!hours) problems.push('workingHours must be HH:MM-HH:MM, ending after it starts on the same day');
     else fields.workingHours = hours;
+  }
+  if (body.wechatId !== undefined) {
+    const id = typeof body.wechatId === 'string' ? body.wechatId.trim() : body.wechatId;
+    if (id === null || id === '') fields.wechatId = null;
+    else if (typeof id !== 'string' || !WECHAT_ID.test(id)) problems.push('wechatId must be the WeChat id the bot reports (1-128 characters without spaces or commas), or null');
+    else fields.wechatId = id;
   }
   return fields;
 }
@@ -319,6 +330,7 @@ interface ResolvedStaff {
   storeId?: number | null;
   active?: boolean;
   workingHours?: string;
+  wechatId?: string | null;
 }
 
 function resolveStaff(fields: StaffFields, book: StoreBook, problems: string[]): ResolvedStaff {
@@ -329,6 +341,7 @@ function resolveStaff(fields: StaffFields, book: StoreBook, problems: string[]):
     storeId: fields.store === undefined ? undefined : book.resolve(fields.store, problems),
     active: fields.active,
     workingHours: fields.workingHours,
+    wechatId: fields.wechatId,
   };
 }
 
@@ -350,10 +363,18 @@ async function saveStaff(manager: EntityManager, existing: Staff | null, wanted:
     active: wanted.active ?? true,
     workingHours: wanted.workingHours ?? DEFAULT_WORKING_HOURS,
     lastAssignedAt: null,
+    wechatId: wanted.wechatId ?? null,
   };
   const result = await manager.insert(Staff, values);
   const staff = Object.assign(new Staff(), values, { id: Number(result.identifiers[0].id) });
   return { staff, audits: [{ audit: 'staff_changed', id: staff.id, fields: ['wecomUserId', 'name', 'roles', 'storeId', 'active', 'workingHours'], change: 'created' }] };
+}
+
+/** One WeChat identity speaks for one member of staff in the managers' group. */
+async function wechatIdFree(manager: EntityManager, wechatId: string | null | undefined, self: number | null): Promise<void> {
+  if (!wechatId) return;
+  const holder = await manager.findOneBy(Staff, { wechatId });
+  if (holder && holder.id !== self) throw new ApiError(409, `wechatId ${wechatId} is already linked to another member of staff`);
 }
 
 /** "x missing" for each field the input does not give at all (a bad value has its own problem). */
@@ -596,6 +617,7 @@ export function organisationRoutes(db: Database, log: Logger): Router {
         const wanted = resolveStaff(fields, book, problems);
         refuse(problems);
         if (await findStaff(manager, fields.wecomUserId!)) throw new ApiError(409, taken);
+        await wechatIdFree(manager, fields.wechatId, null);
         const saved = await saveStaff(manager, null, wanted);
         return { ...saved, storeCode: book.byId(saved.staff.storeId)?.code ?? null };
       }),
@@ -614,17 +636,21 @@ export function organisationRoutes(db: Database, log: Logger): Router {
     const fields = parseStaffFields(body, problems);
     if (Object.keys(body).length === 0) problems.push('nothing to change: give any of name, roles, store, active, workingHours');
     refuse(problems);
-    const { staff, audits, storeCode } = await db.write(async (manager) => {
-      const existing = await staffOr404(manager, id);
-      if (fields.wecomUserId !== undefined && fields.wecomUserId.toLowerCase() !== existing.wecomUserId.toLowerCase()) {
-        throw new ApiError(400, 'wecomUserId cannot be changed');
-      }
-      const book = await StoreBook.load(manager);
-      const wanted = resolveStaff(fields, book, problems);
-      refuse(problems);
-      const saved = await saveStaff(manager, existing, wanted);
-      return { ...saved, storeCode: book.byId(saved.staff.storeId)?.code ?? null };
-    });
+    const { staff, audits, storeCode } = await conflictsAs409(
+      db.write(async (manager) => {
+        const existing = await staffOr404(manager, id);
+        if (fields.wecomUserId !== undefined && fields.wecomUserId.toLowerCase() !== existing.wecomUserId.toLowerCase()) {
+          throw new ApiError(400, 'wecomUserId cannot be changed');
+        }
+        const book = await StoreBook.load(manager);
+        const wanted = resolveStaff(fields, book, problems);
+        refuse(problems);
+        await wechatIdFree(manager, fields.wechatId, existing.id);
+        const saved = await saveStaff(manager, existing, wanted);
+        return { ...saved, storeCode: book.byId(saved.staff.storeId)?.code ?? null };
+      }),
+      `wechatId ${fields.wechatId} is already linked to another member of staff`,
+    );
     emit(log, audits, 'api');
     ctx.body = staffJson(staff, storeCode);
   });

@@ -4,9 +4,10 @@ import { InstantColumn, TextColumn } from './columns';
 export const ROLES = ['consultant', 'store_manager', 'cs_specialist', 'cs_manager', 'gm', 'hr', 'finance'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** A member of staff, known by their WeCom UserID. */
+/** A member of staff, known by their WeCom UserID (and, for the managers' group, their WeChat id). */
 @Entity('staff')
 @Index('ux_staff_wecomUserId', ['wecomUserId'], { unique: true })
+@Index('ux_staff_wechatId', ['wechatId'], { unique: true })
 export class Staff {
   @PrimaryGeneratedColumn()
   id: number;
@@ -34,6 +35,10 @@ export class Staff {
   /** Last time a lead was assigned to them: breaks ties in fair assignment. */
   @InstantColumn({ nullable: true })
   lastAssignedAt: number | null;
+
+  /** Their personal-WeChat id as the Wechaty puppet reports it: commands in the managers' group are accepted from it. */
+  @TextColumn(128, { nullable: true })
+  wechatId: string | null;
 }
 
 export function hasRole(staff: Pick<Staff, 'roles'> | null | undefined, role: Role): boolean {

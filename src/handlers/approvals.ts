@@ -119,10 +119,59 @@ export async function requestApproval(ctx: FlowContext, request: ApprovalRequest
   } else {
     ctx.send({ type: 'card', to: recipients.map((s) => ({ platform: 'wecom', id: s.wecomUserId })), card });
   }
+  postToManagersRoom(ctx, approval, request, card);
   if (request.ticket) {
     await addTimeline(ctx.db, { ticketId: request.ticket.id, type: 'step_opened', actor: 'system', data: { step: request.step, role: request.role, approvalId: approval.id }, at: now });
   }
   return approval;
+}
+
+// ---------------------------------------------------------------- the managers' WeChat group (Wechaty)
+
+/** Roles whose pending steps (and every urgent step) are also posted to the managers' group. */
+const GROUP_ROLES: Role[] = ['store_manager', 'cs_manager', 'gm'];
+/** What "同意" means on a card: the step's approving or confirming button. */
+const APPROVE_KEYS = ['approve', 'done', 'ack', 'confirmed', 'resolved'];
+
+export type GroupVerb = '同意' | '驳回';
+
+/** The button a group command stands for on a step with these choices, if any (keepsOpen buttons never). */
+export function groupChoice(verb: GroupVerb, choices: ChoiceSpec[]): ChoiceSpec | undefined {
+  const keys = verb === '同意' ? APPROVE_KEYS : ['reject'];
+  return choices.find((c) => !c.keepsOpen && keys.includes(c.key));
+}
+
+/** What a group member types to decide a step: ticket number, or the penalty slip. */
+function groupReference(request: ApprovalRequest): string | undefined {
+  if (request.ticket) return request.ticket.number;
+  if (request.penaltyId) return `处罚单${request.penaltyId}`;
+  return undefined;
+}
+
+/**
+ * With WECHATY_MANAGERS_ROOM set, a serious incident's urgent steps and every step waiting for a
+ * manager are posted to the group too. WeChat has no buttons: on this card a button's key is the
+ * command to type in the group (`同意 TS…`, `驳回 TS… 原因`), which src/bot/wechaty/transport.ts
+ * lists; handlers/approval-actions.ts decideFromGroup reads it back through the same approval code.
+ */
+function postToManagersRoom(ctx: FlowContext, approval: Approval, request: ApprovalRequest, card: Card): void {
+  const room = ctx.config.wechaty?.managersRoom;
+  if (!room || !(request.urgent || GROUP_ROLES.includes(request.role))) return;
+  const reference = groupReference(request);
+  const buttons: CardButton[] = [];
+  if (reference) {
+    if (request.needsText) buttons.push({ key: `同意 ${request.textHint ?? `${reference} 您的意见`}`, text: '回复意见' });
+    const approve = groupChoice('同意', request.choices);
+    if (approve) buttons.push({ key: `同意 ${reference}`, text: approve.text });
+    const reject = groupChoice('驳回', request.choices);
+    if (reject) buttons.push({ key: `驳回 ${reference} 原因`, text: reject.text });
+  }
+  // the other buttons are named, to be pressed in WeCom
+  const commanded = new Set([groupChoice('同意', request.choices), groupChoice('驳回', request.choices)]);
+  for (const choice of request.choices) {
+    if (!reference || !commanded.has(choice)) buttons.push({ key: `ap:${approval.id}:${choice.key}`, text: choice.text });
+  }
+  ctx.send({ type: 'card', to: [{ platform: 'wechaty', id: room }], card: { ...card, source: `${card.source ?? ''} · 待${roleName(request.role)}处理`.replace(/^ · /, ''), buttons } });
 }
 
 export function mayDecide(staff: Staff | null, approval: Approval, storeId: number | null): boolean {

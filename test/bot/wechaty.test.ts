@@ -1,0 +1,305 @@
+import { Approval, Customer, Evidence, Housekeeper, InboundMessage, Penalty, Staff, Store, Ticket } from '../../src/entities';
+import { wechatyInstalled } from '../../src/bot/wechaty/channel';
+import { cardText } from '../../src/bot/wechaty/transport';
+import { parseGroupCommand } from '../../src/handlers/approval-actions';
+import { linkedCustomerId, phoneHash } from '../../src/handlers/records';
+import { adminSend, staffSays } from '../support/chat';
+import { describeEachDatabase } from '../support/databases';
+import { eventually, startBot, TestClock, type RunningBot } from '../support/harness';
+
+/**
+ * Personal WeChat and the managers' group through Wechaty, offline with wechaty-puppet-mock: the
+ * real bot (harness) with WECHATY_PUPPET=wechaty-puppet-mock; the test drives the puppet's mocker
+ * (contacts say things to the bot's account or in the group) and listens to what the bot says.
+ * No network: the mock puppet is in-process.
+ */
+
+// The little of wechaty-puppet-mock the test uses, declared here: the package is optional.
+interface MockMessage {
+  id: string;
+  text(): string | undefined;
+  talker(): { id: string };
+}
+interface MockConversation {
+  id: string;
+  on(event: 'message', listener: (message: MockMessage) => void): void;
+}
+interface MockContact extends MockConversation {
+  say(something: string | object): { to(conversation: MockConversation): void };
+}
+interface Mocker {
+  createContact(payload?: { name?: string }): MockContact;
+  createRoom(payload?: { topic?: string; memberIdList?: string[] }): MockConversation;
+  login(user: MockContact): void;
+  cacheMessagePayload: Map<string, { talkerId?: string; text?: string }>;
+}
+interface PuppetMock {
+  mocker: Mocker;
+  emit(event: 'message', payload: { messageId: string }): boolean;
+}
+
+const THURSDAY_10_AM = Date.parse('2026-11-26T02:00:00Z');
+const ROOM_TOPIC = '售后经理群';
+/** file-box comes with wechaty (optional): named by a variable so TypeScript does not need it. */
+const FILE_BOX: string = 'file-box';
+const ONE_PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('managers-group commands and cards as text (no puppet)', () => {
+  it('parses 同意/驳回 with a case, a slip or a contract, and ignores chat', () => {
+    expect(parseGroupCommand('同意 TS202611260001')).toEqual({ verb: '同意', reference: 'TS202611260001', text: '' });
+    expect(parseGroupCommand('@售后助手\u2005驳回 TS202611260001 调查不充分，请补充')).toEqual({ verb: '驳回', reference: 'TS202611260001', text: '调查不充分，请补充' });
+    expect(parseGroupCommand('同意 ts202611260001 立即联系阿姨')).toMatchObject({ reference: 'TS202611260001', text: '立即联系阿姨' });
+    expect(parseGroupCommand('同意 处罚单 12')).toMatchObject({ verb: '同意', reference: '处罚单12' });
+    expect(parseGroupCommand('同意 HT-2026-001')).toMatchObject({ reference: 'HT-2026-001' });
+    for (const chat of ['同意楼上', '我同意 TS202611260001', '同意 OK', '大家辛苦了', '同意']) expect(parseGroupCommand(chat)).toBeUndefined();
+  });
+
+  it('renders a group card with the commands to reply, and machine buttons as WeCom options', () => {
+    const text = cardText({
+      taskId: 't',
+      source: '紧急 · 投诉处理 · 待客服部经理处理',
+      title: '严重投诉：请立即安抚客户并上报总经理',
+      emphasis: { title: '紧急', description: '严重投诉，请立即处理' },
+      fields: [{ label: '编号', value: 'TS202611260001' }],
+      buttons: [
+        { key: '同意 TS202611260001', text: '已安抚并上报' },
+        { key: 'ap:3:visit', text: '已上门探望' },
+      ],
+    });
+    expect(text.split('\n')).toEqual([
+      '【紧急 · 投诉处理 · 待客服部经理处理】',
+      '🔴 严重投诉：请立即安抚客户并上报总经理',
+      '编号：TS202611260001',
+      '在群里回复：',
+      '· 同意 TS202611260001（已安抚并上报）',
+      '可选：已上门探望（请在企业微信中操作）',
+    ]);
+  });
+});
+
+if (!wechatyInstalled('wechaty-puppet-mock')) {
+  // eslint-disable-next-line no-console
+  console.warn('Wechaty tests skipped: the optional packages wechaty and wechaty-puppet-mock are not installed (npm install without --omit=optional)');
+  describe.skip('wechaty channel (optional packages not installed)', () => {
+    it('needs wechaty and wechaty-puppet-mock', () => undefined);
+  });
+} else {
+  describeEachDatabase('wechaty channel with the mock puppet', ({ db, skipped }) => {
+    let bot: RunningBot;
+    let puppet: PuppetMock;
+    let mocker: Mocker;
+    let self: MockContact;
+    let room: MockConversation;
+    let people: Record<'chen' | 'wang' | 'zhang' | 'zhou' | 'liu' | 'zhao' | 'stranger', MockContact>;
+    const heard = new Map<string, string[]>();
+    let oaCustomerId: number;
+
+    /** What the bot said in this conversation (a contact's chat with it, or the group). */
+    const said = (conversation: MockConversation) => heard.get(conversation.id) ?? [];
+    const listen = (conversation: MockConversation) => {
+      heard.set(conversation.id, []);
+      conversation.on('message', (message) => {
+        if (message.talker().id === self.id) heard.get(conversation.id)!.push(message.text() ?? '');
+      });
+    };
+    /**
+     * A contact says something (to the bot, or in the group); resolves with everything the bot said
+     * there in return, once its answer came and nothing it queued is still waiting in the outbox.
+     */
+    const says = async (who: MockContact, text: string, where: MockConversation = self): Promise<string> => {
+      const conversation = where === self ? who : where;
+      const before = said(conversation).length;
+      who.say(text).to(where);
+      await eventually(async () => said(conversation).length > before && (await bot.bot.outbox.backlog()).pending === 0);
+      return said(conversation).slice(before).join('\n');
+    };
+    const ticketOf = async (contact: MockContact) => {
+      const customer = await db().reader.findOneByOrFail(Customer, { platform: 'wechaty', externalId: contact.id });
+      return db().reader.findOneByOrFail(Ticket, { customerId: customer.id });
+    };
+
+    beforeAll(async () => {
+      if (skipped()) return;
+      bot = await startBot(db(), { clock: new TestClock(THURSDAY_10_AM), env: { WECHATY_PUPPET: 'wechaty-puppet-mock', WECHATY_MANAGERS_ROOM: ROOM_TOPIC } });
+      const channel = bot.bot.wechaty!;
+      expect(channel.state).toBe('waiting_for_login');
+      puppet = channel.puppet as PuppetMock;
+      mocker = puppet.mocker;
+      self = mocker.createContact({ name: '售后助手' });
+      mocker.login(self);
+      await eventually(() => channel.loggedIn);
+      people = {
+        chen: mocker.createContact({ name: '陈女士' }),
+        wang: mocker.createContact({ name: '王先生' }),
+        zhang: mocker.createContact({ name: '张经理' }),
+        zhou: mocker.createContact({ name: '周总' }),
+        liu: mocker.createContact({ name: '刘专员' }),
+        zhao: mocker.createContact({ name: '赵店长' }),
+        stranger: mocker.createContact({ name: '路人' }),
+      };
+      room = mocker.createRoom({ topic: ROOM_TOPIC, memberIdList: [self, people.zhang, people.zhou, people.liu, people.zhao, people.stranger].map((c) => c.id) });
+      for (const conversation of [people.chen, people.wang, room]) listen(conversation);
+      await db().write(async (m) => {
+        const store = await m.save(m.create(Store, { code: 'CY01', name: '朝阳门店', districts: '朝阳区', isDefault: true }));
+        const person = (wecomUserId: string, name: string, roles: string, wechatId: string | null, storeId: number | null = null) =>
+          m.save(m.create(Staff, { wecomUserId, name, roles, storeId, active: true, workingHours: '09:00-18:00', lastAssignedAt: null, wechatId }));
+        await person('mgr', '赵店长', 'store_manager', people.zhao.id, store.id);
+        await m.save(m.create(Housekeeper, { code: 'A0123', name: '李阿姨', phone: '13600001234', idNumber: '110101198001011234', emergencyContacts: [], skills: '保洁', storeId: store.id, status: 'on_duty', createdAt: THURSDAY_10_AM }));
+        await person('cs01', '刘专员', 'cs_specialist', people.liu.id);
+        await person('csm', '张经理', 'cs_manager', people.zhang.id);
+        await person('gm01', '周总', 'gm', null); // linked through the admin API below
+        // the same person already known on the Official Account, by phone
+        const oa = await m.save(
+          m.create(Customer, { platform: 'wechat', externalId: 'o_oa_chen', unionId: null, name: '陈女士', phone: '13800001111', phoneHash: phoneHash('13800001111'), address: null, district: '朝阳区', channel: 'wechat', isMajor: true, storeId: null, subscribed: true, lastInboundAt: null, createdAt: THURSDAY_10_AM }),
+        );
+        oaCustomerId = oa.id;
+      });
+    });
+    afterAll(async () => bot?.stop());
+
+    it('a manager’s WeChat id is linked through the admin API, once per person', async () => {
+      if (skipped()) return;
+      const gm = await db().reader.findOneByOrFail(Staff, { wecomUserId: 'gm01' });
+      const linked = await adminSend(bot, 'PATCH', `/api/staff/${gm.id}`, { wechatId: people.zhou.id });
+      expect(linked.status).toBe(200);
+      expect(linked.body).toMatchObject({ wecomUserId: 'gm01', wechatId: people.zhou.id });
+      const csm = await db().reader.findOneByOrFail(Staff, { wecomUserId: 'csm' });
+      expect((await adminSend(bot, 'PATCH', `/api/staff/${csm.id}`, { wechatId: people.zhou.id })).status).toBe(409);
+      expect((await adminSend(bot, 'PATCH', `/api/staff/${csm.id}`, { wechatId: 'has space' })).status).toBe(400);
+    });
+
+    it('a contact’s complaint opens the ticket and the replies come back through the puppet; a later phone links the OA customer', async () => {
+      if (skipped()) return;
+      expect(await says(people.chen, '阿姨态度很差，说她两句还顶嘴')).not.toBe('');
+      await says(people.chen, '没有');
+      const last = await says(people.chen, '13800001111');
+      const ticket = await ticketOf(people.chen);
+      expect(ticket).toMatchObject({ kind: 'complaint', severity: 'ordinary', status: 'accepted', channel: 'wechaty' });
+      expect(said(people.chen).join('\n')).toContain(ticket.number);
+      expect(last).not.toBe('');
+      // the personal-WeChat customer is linked to the OA customer with the same phone, and is major like them
+      const customer = await db().reader.findOneByOrFail(Customer, { platform: 'wechaty', externalId: people.chen.id });
+      expect(customer.unionId).toBe(`link:${oaCustomerId}`);
+      expect(linkedCustomerId(customer)).toBe(oaCustomerId);
+      expect(customer.isMajor).toBeTruthy();
+      // an ordinary complaint's first step is the specialist's: not posted to the managers' group
+      expect(said(room).join('\n')).not.toContain(ticket.number);
+    });
+
+    it('the same message delivered twice is handled once', async () => {
+      if (skipped()) return;
+      const runs = bot.bot.dispatcher.handlerRuns;
+      const replies = said(people.chen).length;
+      const rows = await db().reader.countBy(InboundMessage, { platform: 'wechaty' });
+      people.chen.say('你好').to(self);
+      const messageId = [...mocker.cacheMessagePayload.entries()].reverse().find(([, p]) => p.talkerId === people.chen.id)![0];
+      puppet.emit('message', { messageId }); // a second delivery while the first is running
+      await eventually(() => said(people.chen).length > replies);
+      puppet.emit('message', { messageId }); // and one after it was handled
+      await sleep(400);
+      expect(bot.bot.dispatcher.handlerRuns).toBe(runs + 1);
+      expect(said(people.chen).length).toBe(replies + 1);
+      expect(await db().reader.countBy(InboundMessage, { platform: 'wechaty' })).toBe(rows + 1);
+    });
+
+    let serious: Ticket;
+
+    it('a serious incident alerts the managers’ group with the commands to reply', async () => {
+      if (skipped()) return;
+      const before = said(room).length;
+      await says(people.wang, '阿姨走后家里的金手镯不见了，我要报警');
+      serious = await ticketOf(people.wang);
+      expect(serious).toMatchObject({ severity: 'serious', status: 'accepted' });
+      // both urgent steps: the CS manager's and the GM's
+      const alerts = (await eventually(() => {
+        const posts = said(room).slice(before).filter((t) => t.includes(serious.number));
+        return posts.length >= 2 ? posts : undefined;
+      }))!;
+      const ack = alerts.find((t) => t.includes('请立即安抚客户'))!;
+      expect(ack).toContain('🔴');
+      expect(ack).toContain('待客服部经理处理');
+      expect(ack).toContain(`· 同意 ${serious.number}（已安抚并上报）`);
+      const instruction = alerts.find((t) => t.includes('总经理指示'))!;
+      expect(instruction).toContain(`· 同意 ${serious.number} 处理指示（回复意见）`);
+    });
+
+    it('a photo from the contact is kept with the case, fetched through the puppet', async () => {
+      if (skipped()) return;
+      const { FileBox } = (await import(FILE_BOX)) as { FileBox: { fromBase64(base64: string, name: string): object } };
+      const answer = await says(people.wang, FileBox.fromBase64(ONE_PIXEL_PNG, 'photo.png') as unknown as string);
+      expect(answer).toContain(`已作为凭证附在工单 ${serious.number} 中`);
+      const evidence = await eventually(async () => {
+        const row = await db().reader.findOneBy(Evidence, { ticketId: serious.id });
+        return row?.status === 'stored' ? row : undefined;
+      });
+      expect(evidence).toMatchObject({ platform: 'wechaty', mediaType: 'image', size: Buffer.from(ONE_PIXEL_PNG, 'base64').length, contentType: 'image/png' });
+    });
+
+    it('a manager’s 同意 in the group decides the step through the approval code and is echoed there', async () => {
+      if (skipped()) return;
+      const echo = await says(people.zhang, `同意 ${serious.number}`, room);
+      expect(echo).toContain('张经理 已同意（已安抚并上报）');
+      expect(echo).toContain(serious.number);
+      const ack = await db().reader.findOneByOrFail(Approval, { ticketId: serious.id, step: 'serious_ack' });
+      expect(ack).toMatchObject({ status: 'decided', decision: 'done', decidedBy: 'csm' });
+      // the WeCom copies of the card show the decision too (the same updateCards path)
+      await eventually(async () => (await bot.bot.outbox.backlog()).pending === 0);
+      // the GM answers the step that needs words with the text after the number
+      const gmEcho = await says(people.zhou, `同意 ${serious.number} 立即联系阿姨核实，配合警方调查`, room);
+      expect(gmEcho).toContain('周总 已回复：立即联系阿姨核实，配合警方调查');
+      const instruction = await db().reader.findOneByOrFail(Approval, { ticketId: serious.id, step: 'gm_instruction' });
+      expect(instruction).toMatchObject({ status: 'decided', decision: 'text', text: '立即联系阿姨核实，配合警方调查', decidedBy: 'gm01' });
+      expect((await db().reader.findOneByOrFail(Ticket, { id: serious.id })).status).toBe('reported');
+      // the next urgent step is posted in turn
+      await eventually(() => said(room).find((t) => t.includes('请联系涉事阿姨或其家属') && t.includes(serious.number)));
+      // the customer was told through the puppet
+      await eventually(() => said(people.wang).find((t) => t.includes('总经理亲自督办')));
+    });
+
+    it('a non-manager’s 同意 is refused in the group and changes nothing; chat is ignored', async () => {
+      if (skipped()) return;
+      const pending = await db().reader.findOneByOrFail(Approval, { ticketId: serious.id, step: 'housekeeper_contact' });
+      expect(pending.status).toBe('pending');
+      const refusal = await says(people.liu, `同意 ${serious.number}`, room);
+      expect(refusal).toContain('需要客服部经理处理，您没有权限');
+      expect(bot.logs.lines.some((l) => l.audit === 'approval_refused' && l.reason === 'wrong_role' && l.via === 'wechaty_group')).toBe(true);
+      const unlinked = await says(people.stranger, `同意 ${serious.number}`, room);
+      expect(unlinked).toContain('尚未关联员工账号');
+      expect(bot.logs.lines.some((l) => l.audit === 'approval_refused' && l.reason === 'not_staff' && l.user === people.stranger.id)).toBe(true);
+      expect(await db().reader.findOneByOrFail(Approval, { id: pending.id })).toMatchObject({ status: 'pending', decision: null, decidedBy: null });
+      expect((await db().reader.findOneByOrFail(Ticket, { id: serious.id })).status).toBe('reported');
+      // ordinary talk in the group is neither stored nor answered
+      const rows = await db().reader.countBy(InboundMessage, { platform: 'wechaty' });
+      const replies = said(room).length;
+      people.zhang.say('收到，我马上联系').to(room);
+      await sleep(300);
+      expect(said(room).length).toBe(replies);
+      expect(await db().reader.countBy(InboundMessage, { platform: 'wechaty' })).toBe(rows);
+      // and the manager can still decide it
+      expect(await says(people.zhang, `同意 ${serious.number}`, room)).toContain('已联系阿姨/家属');
+      expect((await db().reader.findOneByOrFail(Approval, { id: pending.id })).decidedBy).toBe('csm');
+      // the next step (visit / police / accountability) has no reject: 驳回 is answered, nothing changes
+      const handling = await eventually(() => said(room).find((t) => t.includes('严重事件处理')));
+      expect(handling).toContain('可选：已上门探望 / 已报案 / 转入内部追责（请在企业微信中操作）');
+      expect(await says(people.zhang, `驳回 ${serious.number} 不需要`, room)).toContain('不能用「驳回」处理');
+      expect(await db().reader.findOneByOrFail(Approval, { ticketId: serious.id, step: 'serious_handling' })).toMatchObject({ status: 'pending' });
+    });
+
+    it('a penalty slip: the store manager confirms and the GM rejects it with a reason, in the group', async () => {
+      if (skipped()) return;
+      expect(await staffSays(bot, 'csm', `处罚 ${serious.number} A0123 200 未按规定交接钥匙`)).toContain('已开具处罚单');
+      const penalty = await db().reader.findOneByOrFail(Penalty, { ticketId: serious.id });
+      const slip = `处罚单${penalty.id}`;
+      await eventually(() => said(room).find((t) => t.includes('员工处罚单：请责任人确认') && t.includes(`· 同意 ${slip}（责任人确认签字）`)));
+      expect(await says(people.zhao, `同意 ${slip}`, room)).toContain('赵店长 已同意（责任人确认签字）');
+      const approve = await eventually(() => said(room).find((t) => t.includes('员工处罚单：请总经理审批')));
+      expect(approve).toContain(`· 驳回 ${slip} 原因（驳回）`);
+      // the store manager may not approve the GM's step
+      expect(await says(people.zhao, `同意 ${slip}`, room)).toContain('需要总经理处理');
+      expect(await says(people.zhou, `驳回 ${slip} 证据不足，先核实`, room)).toContain('周总 已驳回（驳回），原因：证据不足，先核实');
+      expect(await db().reader.findOneByOrFail(Approval, { penaltyId: penalty.id, step: 'penalty_approve' })).toMatchObject({ status: 'decided', decision: 'reject', text: '证据不足，先核实', decidedBy: 'gm01' });
+      expect((await db().reader.findOneByOrFail(Penalty, { id: penalty.id })).status).toBe('rejected');
+    });
+  });
+}
