@@ -1,11 +1,8 @@
 import 'reflect-metadata';
-import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../config';
 import { Bot } from './app';
+import { configOrExit, installPersonalDataKey } from './startup';
 import { cronOf } from './jobs/runner';
-import { resolveDataKey } from './data-key';
 import { Database } from './entities/database';
-import { installDataKey } from './entities/personal-data';
 import { createLogger } from './logger';
 
 function platformState(inbound: boolean, outbound: boolean): string {
@@ -15,19 +12,9 @@ function platformState(inbound: boolean, outbound: boolean): string {
 }
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = configOrExit();
   const log = createLogger(config.logLevel);
-  const dataDir = config.database.kind === 'sqlite' ? join(config.database.file, '..') : 'data';
-  installDataKey(resolveDataKey(config.dataKey, join(dataDir, 'data.key'), log));
+  installPersonalDataKey(config, log);
   const db = await Database.open(config.database, { migrate: true });
   const bot = new Bot({ config, db, log });
   await bot.listen(config.port);
