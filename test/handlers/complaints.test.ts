@@ -1,4 +1,5 @@
-import { Approval, Customer, Housekeeper, Staff, Store, Ticket, TicketEvent } from '../../src/entities';
+import { Approval, Customer, Housekeeper, Ticket, TicketEvent } from '../../src/entities';
+import { addStaff, addStore } from '../support/seed';
 import { describeEachDatabase } from '../support/databases';
 import { adminGet, customerSays, staffClicks, staffSays } from '../support/chat';
 import { eventually, startBot, TestClock, type RunningBot } from '../support/harness';
@@ -22,9 +23,8 @@ describeEachDatabase('complaints end to end', ({ db, skipped }) => {
     clock = new TestClock(THURSDAY_10_AM);
     bot = await startBot(db(), { clock });
     await db().write(async (m) => {
-      const store = await m.save(m.create(Store, { code: 'CY01', name: '朝阳门店', districts: '朝阳区', isDefault: true }));
-      const person = (wecomUserId: string, name: string, roles: string, storeId: number | null) =>
-        m.save(m.create(Staff, { wecomUserId, name, roles, storeId, active: true, workingHours: '09:00-18:00', lastAssignedAt: null }));
+      const store = await addStore(m, 'CY01', '朝阳门店', '朝阳区', true);
+      const person = (wecomUserId: string, name: string, roles: string, storeId: number | null) => addStaff(m, wecomUserId, name, roles, storeId);
       await person('cs01', '刘专员', 'cs_specialist', null);
       await person('csm', '张经理', 'cs_manager', null);
       await person('gm01', '周总', 'gm', null);

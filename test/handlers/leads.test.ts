@@ -1,4 +1,5 @@
 import { Lead, Staff, Store, TicketEvent } from '../../src/entities';
+import { addStaff, addStore } from '../support/seed';
 import { describeEachDatabase } from '../support/databases';
 import { adminGet, customerSays, staffClicks } from '../support/chat';
 import { eventually, startBot, TestClock, type RunningBot } from '../support/harness';
@@ -24,8 +25,7 @@ describeEachDatabase('lead dispatch', ({ db, skipped }) => {
     await db().write(async (m) => {
       const east = await m.save(m.create(Store, { code: 'CY01', name: '朝阳门店', districts: '朝阳区,东城区', isDefault: false }));
       const west = await m.save(m.create(Store, { code: 'HD01', name: '海淀门店', districts: '海淀区', isDefault: true }));
-      const person = (wecomUserId: string, name: string, roles: string, storeId: number) =>
-        m.save(m.create(Staff, { wecomUserId, name, roles, storeId, active: true, workingHours: '09:00-18:00', lastAssignedAt: null }));
+      const person = (wecomUserId: string, name: string, roles: string, storeId: number) => addStaff(m, wecomUserId, name, roles, storeId);
       staffIds.c1 = (await person('sales_li', '李顾问', 'consultant', east.id)).id;
       staffIds.c2 = (await person('sales_zhao', '赵顾问', 'consultant', east.id)).id;
       staffIds.m1 = (await person('mgr_wang', '王店长', 'store_manager', east.id)).id;

@@ -1,4 +1,5 @@
-import { Approval, Contract, Customer, Staff, Store, Survey, Ticket } from '../../src/entities';
+import { Approval, Contract, Customer, Survey, Ticket } from '../../src/entities';
+import { addStaff, addStore } from '../support/seed';
 import { describeEachDatabase } from '../support/databases';
 import { customerSays, staffClicks, staffSays } from '../support/chat';
 import { eventually, startBot, TestClock, type RunningBot } from '../support/harness';
@@ -20,8 +21,8 @@ describeEachDatabase('service requests', ({ db, skipped }) => {
     clock = new TestClock(THURSDAY_10_AM);
     bot = await startBot(db(), { clock });
     await db().write(async (m) => {
-      const store = await m.save(m.create(Store, { code: 'CY01', name: '朝阳门店', districts: '朝阳区', isDefault: true }));
-      const person = (wecomUserId: string, name: string, roles: string) => m.save(m.create(Staff, { wecomUserId, name, roles, storeId: store.id, active: true, workingHours: '09:00-18:00', lastAssignedAt: null }));
+      const store = await addStore(m, 'CY01', '朝阳门店', '朝阳区', true);
+      const person = (wecomUserId: string, name: string, roles: string) => addStaff(m, wecomUserId, name, roles, store.id);
       await person('cs01', '刘专员', 'cs_specialist');
       await person('mgr', '王店长', 'store_manager');
     });

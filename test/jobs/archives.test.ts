@@ -1,4 +1,5 @@
-import { Approval, Contract, Customer, Housekeeper, JobRun, Staff, Store, Survey, Ticket, Visit } from '../../src/entities';
+import { Approval, Contract, Customer, Housekeeper, JobRun, Survey, Ticket, Visit } from '../../src/entities';
+import { addStaff, addStore } from '../support/seed';
 import { describeEachDatabase } from '../support/databases';
 import { customerSays, staffClicks, staffSays } from '../support/chat';
 import { eventually, startBot, TestClock, type RunningBot } from '../support/harness';
@@ -27,9 +28,8 @@ describeEachDatabase('archives and scheduled jobs', ({ db, skipped }) => {
     a = await startBot(db(), { clock, platform });
     b = await startBot(db(), { clock, platform });
     await db().write(async (m) => {
-      const store = await m.save(m.create(Store, { code: 'CY01', name: '朝阳门店', districts: '朝阳区', isDefault: true }));
-      const person = (wecomUserId: string, name: string, roles: string) =>
-        m.save(m.create(Staff, { wecomUserId, name, roles, storeId: store.id, active: true, workingHours: '09:00-18:00', lastAssignedAt: null }));
+      const store = await addStore(m, 'CY01', '朝阳门店', '朝阳区', true);
+      const person = (wecomUserId: string, name: string, roles: string) => addStaff(m, wecomUserId, name, roles, store.id);
       ids.consultant = (await person('sales_li', '李顾问', 'consultant')).id;
       await person('mgr_wang', '王店长', 'store_manager');
       await person('cs01', '刘专员', 'cs_specialist');
