@@ -311,7 +311,11 @@ describe('the process killed mid-handler [sqlite]', () => {
     };
     running = await startBot(db, { platform, handler });
     await eventually(async () => (await db!.reader.findOneByOrFail(InboundMessage, { id: row.id })).status === 'done', 10_000);
-    const sent = await eventually(() => platform.delivered('/cgi-bin/message/custom/send').filter((body) => body.touser === 'o_killed'));
+    // an empty list is truthy: wait for the delivery itself
+    const sent = (await eventually(() => {
+      const delivered = platform.delivered('/cgi-bin/message/custom/send').filter((body) => body.touser === 'o_killed');
+      return delivered.length > 0 ? delivered : undefined;
+    }))!;
     expect(sent).toEqual([expect.objectContaining({ text: { content: '已为您登记，客服会尽快联系您。' } })]);
     expect(runs).toBe(1);
 
