@@ -112,7 +112,8 @@ export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 500
   for (;;) {
     try {
       const value = await check();
-      if (value) return value;
+      // an empty list is truthy but means "not yet"
+      if (value && !(Array.isArray(value) && value.length === 0)) return value;
     } catch (error) {
       last = error;
     }
