@@ -9,8 +9,29 @@ import type { HousekeeperStatus } from '../entities/housekeeper';
 import { audit, diff } from '../handlers/audit';
 import { maskPhone, normalisePhone, phoneHash } from '../handlers/records';
 import { isoDay } from '../handlers/time';
-import { csvTable, readBodyText } from './csv';
+import { csvTable, isCsvUpload, readBodyText, type CsvTableShape } from './csv';
 import { ApiError, idParam, iso, optionalString, paging } from './http';
+import {
+  alreadyExists,
+  createResource,
+  driverCode,
+  findOr404,
+  isObject,
+  isUniqueViolation,
+  parseJson,
+  patchResource,
+  readJsonObject,
+  refuse,
+  rejectedRow,
+  requireFields,
+  tally,
+  unknownFields,
+  type ContextWithParams,
+  type ImportCounts,
+  type ImportRow,
+  type Outcome,
+  type RowResult,
+} from './upsert';
 
 /**
  * The archives (R-AR-1, R-CT-1): housekeepers (家政服务人员档案) with their movement log
@@ -29,7 +50,6 @@ import { ApiError, idParam, iso, optionalString, paging } from './http';
  * same on SQLite and MariaDB (whose collation ignores case) and every lookup can use it.
  */
 
-const JSON_LIMIT_BYTES = 1024 * 1024;
 /** 50,000 contracts are about 5 MB as CSV. */
 const IMPORT_LIMIT_BYTES = 16 * 1024 * 1024;
 const IMPORT_MAX_ROWS = 100_000;
@@ -148,22 +168,6 @@ function dayValue(field: string, value: unknown, problems: string[]): string | u
   const day = calendarDay(value);
   if (!day) problems.push(`${field} must be a real date (YYYY-MM-DD)`);
   return day;
-}
-
-function unknownFields(body: Record<string, unknown>, allowed: readonly string[], problems: string[]): void {
-  for (const key of Object.keys(body)) if (!allowed.includes(key)) problems.push(`unknown field: ${key.slice(0, 40)}`);
-}
-
-function requireGiven(given: Record<string, unknown>, names: string[], problems: string[]): void {
-  for (const name of names) if (given[name] === undefined) problems.push(`${name} missing`);
-}
-
-function refuse(problems: string[]): void {
-  if (problems.length) throw new ApiError(400, problems.join('; '));
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const SKILL_SEPARATORS = /[,，、|;；\s]+/;
@@ -433,18 +437,28 @@ class Lookups {
     return this.staff.get(wecomUserId.toLowerCase());
   }
 
-  async contract(manager: EntityManager, number: string): Promise<Contract | null> {
-    if (!this.contracts.has(number)) this.contracts.known(number, await manager.findOneBy(Contract, { number }));
-    return this.contracts.get(number) ?? null;
+  /** One row by its key, read from the database the first time only. */
+  private async cached<E>(cache: Cache<E>, key: string, read: () => Promise<E | null>): Promise<E | null> {
+    if (!cache.has(key)) cache.known(key, await read());
+    return cache.get(key) ?? null;
   }
 
-  async preloadContracts(manager: EntityManager, numbers: string[]): Promise<void> {
-    const missing = [...new Set(numbers)].filter((n) => !this.contracts.has(n));
+  /** Rows by key (kept in upper case), those not cached yet read a chunk at a time. */
+  private async preload<E>(cache: Cache<E>, keys: string[], read: (part: string[]) => Promise<E[]>, keyOf: (row: E) => string): Promise<void> {
+    const missing = [...new Set(keys)].filter((key) => !cache.has(key));
     for (const part of chunks(missing)) {
-      // keyed in upper case: MariaDB's collation also finds a number stored in another case
-      const found = new Map((await manager.find(Contract, { where: { number: In(part) } })).map((c) => [c.number.toUpperCase(), c]));
-      for (const number of part) this.contracts.known(number, found.get(number) ?? null);
+      // keyed in upper case: MariaDB's collation also finds a key stored in another case
+      const found = new Map((await read(part)).map((row) => [keyOf(row).toUpperCase(), row]));
+      for (const key of part) cache.known(key, found.get(key) ?? null);
     }
+  }
+
+  contract(manager: EntityManager, number: string): Promise<Contract | null> {
+    return this.cached(this.contracts, number, () => manager.findOneBy(Contract, { number }));
+  }
+
+  preloadContracts(manager: EntityManager, numbers: string[]): Promise<void> {
+    return this.preload(this.contracts, numbers, (part) => manager.find(Contract, { where: { number: In(part) } }), (c) => c.number);
   }
 
   async customerByPhone(manager: EntityManager, phone: string): Promise<Customer | null> {
@@ -496,17 +510,12 @@ class Lookups {
     this.allHousekeeperIds = true;
   }
 
-  async housekeeper(manager: EntityManager, code: string): Promise<Housekeeper | null> {
-    if (!this.housekeepers.has(code)) this.housekeepers.known(code, await manager.findOneBy(Housekeeper, { code }));
-    return this.housekeepers.get(code) ?? null;
+  housekeeper(manager: EntityManager, code: string): Promise<Housekeeper | null> {
+    return this.cached(this.housekeepers, code, () => manager.findOneBy(Housekeeper, { code }));
   }
 
-  async preloadHousekeepers(manager: EntityManager, codes: string[]): Promise<void> {
-    const missing = [...new Set(codes)].filter((c) => !this.housekeepers.has(c));
-    for (const part of chunks(missing)) {
-      const found = new Map((await manager.find(Housekeeper, { where: { code: In(part) } })).map((h) => [h.code.toUpperCase(), h]));
-      for (const code of part) this.housekeepers.known(code, found.get(code) ?? null);
-    }
+  preloadHousekeepers(manager: EntityManager, codes: string[]): Promise<void> {
+    return this.preload(this.housekeepers, codes, (part) => manager.find(Housekeeper, { where: { code: In(part) } }), (h) => h.code);
   }
 
   rememberHousekeeper(housekeeper: Housekeeper): void {
@@ -526,7 +535,11 @@ interface Session {
   via: 'api' | 'import';
 }
 
-type Outcome = 'created' | 'updated' | 'unchanged';
+/** A saved archive (housekeeper or contract) and what saving it did. */
+interface Saved<E> {
+  archive: E;
+  outcome: Outcome;
+}
 
 const action = (session: Session, subject: string, change: 'create' | 'update') => `${subject}.${session.via === 'import' ? 'import_' : ''}${change}`;
 
@@ -564,9 +577,9 @@ function contractView(c: Partial<Contract>) {
   };
 }
 
-async function saveHousekeeper(session: Session, existing: Housekeeper | null, input: HousekeeperInput, problems: string[]): Promise<{ housekeeper: Housekeeper; outcome: Outcome } | undefined> {
+async function saveHousekeeper(session: Session, existing: Housekeeper | null, input: HousekeeperInput, problems: string[]): Promise<Saved<Housekeeper> | undefined> {
   const { manager, lookups, now } = session;
-  if (!existing) requireGiven(input as Record<string, unknown>, ['code', 'name'], problems);
+  if (!existing) requireFields(input as Record<string, unknown>, ['code', 'name'], problems);
   const values: Partial<Housekeeper> = {};
   if (input.code !== undefined) values.code = input.code;
   if (input.name !== undefined) values.name = input.name;
@@ -587,7 +600,7 @@ async function saveHousekeeper(session: Session, existing: Housekeeper | null, i
   if (existing) {
     const merged = Object.assign(new Housekeeper(), existing, values);
     const changes = diff(housekeeperView(existing), housekeeperView(merged));
-    if (Object.keys(changes).length === 0) return { housekeeper: existing, outcome: 'unchanged' };
+    if (Object.keys(changes).length === 0) return { archive: existing, outcome: 'unchanged' };
     await manager.update(Housekeeper, { id: existing.id }, Object.fromEntries(Object.keys(changes).map((key) => [key, merged[key as keyof Housekeeper]])));
     await audit(manager, { actor: ACTOR, action: action(session, 'housekeeper', 'update'), subject: 'housekeeper', subjectId: existing.id, changes }, now);
     if (existing.code !== merged.code) {
@@ -595,7 +608,7 @@ async function saveHousekeeper(session: Session, existing: Housekeeper | null, i
       lookups.housekeeperIds.set(existing.code, null);
     }
     lookups.rememberHousekeeper(merged);
-    return { housekeeper: merged, outcome: 'updated' };
+    return { archive: merged, outcome: 'updated' };
   }
 
   const row = {
@@ -615,7 +628,7 @@ async function saveHousekeeper(session: Session, existing: Housekeeper | null, i
   // every archive starts with 新到, dated the day it was created
   await addMovement(session, housekeeper, 'new', isoDay(now, session.timeZone), null);
   lookups.rememberHousekeeper(housekeeper);
-  return { housekeeper, outcome: 'created' };
+  return { archive: housekeeper, outcome: 'created' };
 }
 
 /** Appends to the movement log; the status is the kind of the latest movement by date. */
@@ -677,12 +690,12 @@ function blankContract(now: number): Contract {
   });
 }
 
-async function saveContract(session: Session, existing: Contract | null, input: ContractInput, problems: string[]): Promise<{ contract: Contract; outcome: Outcome } | undefined> {
+async function saveContract(session: Session, existing: Contract | null, input: ContractInput, problems: string[]): Promise<Saved<Contract> | undefined> {
   const { manager, lookups, now } = session;
   if (!existing) {
-    requireGiven(input as Record<string, unknown>, ['number'], problems);
+    requireFields(input as Record<string, unknown>, ['number'], problems);
     if (input.customer === undefined) problems.push('customerPhone or customerId missing');
-    requireGiven(input as Record<string, unknown>, ['startDate', 'endDate'], problems);
+    requireFields(input as Record<string, unknown>, ['startDate', 'endDate'], problems);
   }
   const values: Partial<Contract> = {};
   if (input.number !== undefined) values.number = input.number;
@@ -773,7 +786,7 @@ async function saveContract(session: Session, existing: Contract | null, input: 
   let outcome: Outcome;
   if (existing) {
     const changes = diff(contractView(existing), contractView(merged));
-    if (Object.keys(changes).length === 0) return { contract: existing, outcome: 'unchanged' };
+    if (Object.keys(changes).length === 0) return { archive: existing, outcome: 'unchanged' };
     await manager.update(Contract, { id: existing.id }, Object.fromEntries(Object.keys(changes).map((key) => [key, merged[key as keyof Contract]])));
     await audit(manager, { actor: ACTOR, action: action(session, 'contract', 'update'), subject: 'contract', subjectId: existing.id, changes }, now);
     if (existing.number !== merged.number) lookups.contracts.set(existing.number, null);
@@ -796,7 +809,7 @@ async function saveContract(session: Session, existing: Contract | null, input: 
     await audit(manager, { actor: ACTOR, action: 'contract.renewed', subject: 'contract', subjectId: previous.id, changes }, now);
     lookups.contracts.set(previous.number, Object.assign(new Contract(), previous, after));
   }
-  return { contract, outcome };
+  return { archive: contract, outcome };
 }
 
 // ---------------------------------------------------------------- JSON shapes
@@ -900,73 +913,20 @@ function auditJson(entry: AuditEntry) {
   return { id: entry.id, actor: entry.actor, action: entry.action, subject: entry.subject, subjectId: entry.subjectId ?? null, changes, at: iso(entry.at) };
 }
 
-// ---------------------------------------------------------------- bodies
-
-function parseJson(text: string, what: string): unknown {
-  if (text.trim() === '') throw new ApiError(400, `the body is empty: send ${what}`);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ApiError(400, `invalid JSON: ${(error as Error).message}`);
-  }
-}
-
-async function readJsonObject(ctx: Context): Promise<Record<string, unknown>> {
-  if (ctx.request.type && !ctx.is('json')) throw new ApiError(415, 'send JSON (content-type: application/json)');
-  const body = parseJson(await readBodyText(ctx, JSON_LIMIT_BYTES), 'a JSON object');
-  if (!isObject(body)) throw new ApiError(400, 'the body must be a JSON object');
-  return body;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const driver = (error as { driverError?: { code?: string } }).driverError ?? (error as { code?: string });
-  return driver?.code === 'ER_DUP_ENTRY' || driver?.code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
-
-function driverCode(error: unknown): string | undefined {
-  const driver = (error as { driverError?: { code?: string } }).driverError ?? (error as { code?: string });
-  return typeof driver?.code === 'string' ? driver.code : undefined;
-}
-
-async function conflictsAs409<T>(work: Promise<T>, message: string): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new ApiError(409, message);
-    throw error;
-  }
-}
-
 // ---------------------------------------------------------------- import
 
-interface ImportRow {
-  row: number;
-  fields: unknown;
-  problem?: string;
-}
+/** An archive's key: a housekeeper's code, a contract's number. */
+type ArchiveKey = 'code' | 'number';
 
-interface Rejected {
-  row: number;
-  code?: string;
-  number?: string;
-  reason: string;
-}
+type ImportReport = { total: number } & ImportCounts<ArchiveKey>;
 
-interface ImportReport {
-  total: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  rejected: Rejected[];
-}
-
-const HOUSEKEEPER_CSV = {
+const HOUSEKEEPER_CSV: CsvTableShape = {
   columns: HOUSEKEEPER_FIELDS,
   required: ['code', 'name'],
   aliases: { 编号: 'code', 阿姨编号: 'code', 姓名: 'name', 电话: 'phone', 手机: 'phone', 手机号: 'phone', 身份证号: 'idNumber', 身份证: 'idNumber', 紧急联系人: 'emergencyContacts', 技能: 'skills', 门店: 'store' },
 };
 
-const CONTRACT_CSV = {
+const CONTRACT_CSV: CsvTableShape = {
   columns: CONTRACT_FIELDS,
   required: ['number', 'startDate', 'endDate'],
   aliases: {
@@ -988,7 +948,7 @@ const CONTRACT_CSV = {
   },
 };
 
-function importRows(text: string, csv: boolean, shape: typeof HOUSEKEEPER_CSV | typeof CONTRACT_CSV): ImportRow[] {
+function importRows(text: string, csv: boolean, shape: CsvTableShape): ImportRow[] {
   let rows: ImportRow[];
   if (csv) rows = csvTable(text, shape);
   else {
@@ -1011,34 +971,36 @@ interface Prepared<I> {
   problems: string[];
 }
 
-type RowResult = { outcome: Outcome } | { rejected: Rejected };
+/** Checks an uploaded row without the database: its fields one by one, and that it gives its key. */
+function prepareRow<I, E extends { id: number }>(archives: ArchiveKind<I, E>, { row, fields, problem }: ImportRow, today: string): Prepared<I> {
+  const problems = problem ? [problem] : [];
+  if (!isObject(fields)) return { row, problems: [`a ${archives.noun} must be an object`] };
+  const input = archives.parse(fields, problems, today);
+  if (fields[archives.keyName] === undefined) problems.push(`${archives.keyName} missing`);
+  return { row, key: archives.key(input), input, problems };
+}
+
+type ArchiveRowResult = RowResult<ArchiveKey>;
 
 /**
  * Runs an import in transactions of IMPORT_BATCH_ROWS rows. A row that is refused is reported and
  * skipped; a batch that fails in the database (a row written at the same moment by someone else)
  * is rolled back and done again one row per transaction, so only the row at fault is lost.
  */
-async function runImport<I>(
+async function runImport<I, E extends { id: number }>(
   db: Database,
   log: Logger,
-  kind: 'housekeepers' | 'contracts',
-  keyName: 'code' | 'number',
+  archives: ArchiveKind<I, E>,
   lookups: Lookups,
   rows: Prepared<I>[],
-  prepare: (manager: EntityManager, batch: Prepared<I>[]) => Promise<void>,
-  one: (manager: EntityManager, row: Prepared<I>) => Promise<RowResult>,
+  one: (manager: EntityManager, row: Prepared<I>) => Promise<ArchiveRowResult>,
 ): Promise<ImportReport> {
+  const kind = archives.path;
   const report: ImportReport = { total: rows.length, created: 0, updated: 0, unchanged: 0, rejected: [] };
-  const tally = (results: RowResult[]) => {
-    for (const result of results) {
-      if ('rejected' in result) report.rejected.push(result.rejected);
-      else report[result.outcome]++;
-    }
-  };
   const batchOf = (batch: Prepared<I>[]) =>
     db.write(async (manager) => {
-      await prepare(manager, batch);
-      const results: RowResult[] = [];
+      await archives.preloadBatch(manager, lookups, batch);
+      const results: ArchiveRowResult[] = [];
       for (const row of batch) results.push(await one(manager, row));
       return results;
     });
@@ -1050,7 +1012,7 @@ async function runImport<I>(
     try {
       const results = await batchOf(batch);
       lookups.commit();
-      tally(results);
+      for (const result of results) tally(report, result);
     } catch (error) {
       lookups.discard();
       log.warn({ import: kind, firstRow: batch[0].row, code: driverCode(error) }, 'import batch failed: retrying its rows one by one');
@@ -1058,7 +1020,7 @@ async function runImport<I>(
         try {
           const [result] = await batchOf([row]);
           lookups.commit();
-          tally([result]);
+          tally(report, result);
           failedInARow = 0;
         } catch (rowError) {
           lookups.discard();
@@ -1068,7 +1030,7 @@ async function runImport<I>(
           }
           const reason = isUniqueViolation(rowError) ? 'written at the same time by someone else: import this row again' : 'could not be saved (database error)';
           log.error({ import: kind, row: row.row, code: driverCode(rowError) }, 'import row failed');
-          report.rejected.push({ row: row.row, ...(row.key ? { [keyName]: row.key } : {}), reason });
+          tally(report, rejectedRow(row.row, archives.keyName, row.key, [reason]));
         }
       }
     }
@@ -1081,11 +1043,37 @@ async function runImport<I>(
   return report;
 }
 
-function rejectedRow(row: number, keyName: 'code' | 'number', key: string | undefined, problems: string[]): { rejected: Rejected } {
-  return { rejected: { row, ...(key ? { [keyName]: key } : {}), reason: problems.join('; ') } };
-}
-
 // ---------------------------------------------------------------- routes
+
+/**
+ * One kind of archive as the create, patch and import routes handle it: housekeepers by code,
+ * contracts by number. `I`: its parsed fields; `E`: its entity.
+ */
+interface ArchiveKind<I, E extends { id: number }> {
+  /** Its routes under /api/ (also the import's name in the logs). */
+  path: 'housekeepers' | 'contracts';
+  /** As messages name one: "a housekeeper with code … already exists". */
+  noun: 'housekeeper' | 'contract';
+  keyName: ArchiveKey;
+  /** The fields a body may give, named when a patch gives none. */
+  fields: readonly string[];
+  csv: CsvTableShape;
+  /** `today` (YYYY-MM-DD, business time zone) bounds dates that cannot lie in the future. */
+  parse(body: Record<string, unknown>, problems: string[], today: string): I;
+  key(input: I): string | undefined;
+  /** What a create must give beyond valid values for the fields it gives. */
+  requireForNew(body: Record<string, unknown>, problems: string[]): void;
+  find(manager: EntityManager, lookups: Lookups, key: string): Promise<E | null>;
+  /** Writes with the audit trail; undefined (with `problems` told why) where the database refuses the input, e.g. an unknown store. */
+  save(session: Session, existing: E | null, input: I, problems: string[]): Promise<Saved<E> | undefined>;
+  /** Reads an import needs once, before its first batch. */
+  preloadImport?(manager: EntityManager, lookups: Lookups): Promise<void>;
+  /** Reads a batch needs, made in a few queries rather than one per row. */
+  preloadBatch(manager: EntityManager, lookups: Lookups, batch: Prepared<I>[]): Promise<void>;
+  or404(manager: EntityManager, id: number): Promise<E>;
+  /** The JSON of one archive as GET /api/<path>/:id sends it. */
+  detail(manager: EntityManager, archive: E): Promise<unknown>;
+}
 
 /**
  * `clock` gives "now" (createdAt, audit times, today's date for a new archive and for
@@ -1096,16 +1084,8 @@ export function archiveRoutes(db: Database, log: Logger, clock: () => number, ti
   const today = () => isoDay(clock(), timeZone);
   const session = (manager: EntityManager, lookups: Lookups, via: Session['via'] = 'api'): Session => ({ manager, lookups, now: clock(), timeZone, via });
 
-  const housekeeperOr404 = async (manager: EntityManager, id: number) => {
-    const housekeeper = await manager.findOneBy(Housekeeper, { id });
-    if (!housekeeper) throw new ApiError(404, 'no such housekeeper');
-    return housekeeper;
-  };
-  const contractOr404 = async (manager: EntityManager, id: number) => {
-    const contract = await manager.findOneBy(Contract, { id });
-    if (!contract) throw new ApiError(404, 'no such contract');
-    return contract;
-  };
+  const housekeeperOr404 = (manager: EntityManager, id: number) => findOr404(manager, Housekeeper, id, 'no such housekeeper');
+  const contractOr404 = (manager: EntityManager, id: number) => findOr404(manager, Contract, id, 'no such contract');
 
   const housekeeperDetail = async (manager: EntityManager, h: Housekeeper) => {
     const store = h.storeId === null ? null : await manager.findOneBy(Store, { id: h.storeId });
@@ -1131,6 +1111,115 @@ export function archiveRoutes(db: Database, log: Logger, clock: () => number, ti
       next: brief(terms[index + 1]),
       terms: terms.map(brief),
     };
+  };
+
+  const housekeepers: ArchiveKind<HousekeeperInput, Housekeeper> = {
+    path: 'housekeepers',
+    noun: 'housekeeper',
+    keyName: 'code',
+    fields: HOUSEKEEPER_FIELDS,
+    csv: HOUSEKEEPER_CSV,
+    parse: parseHousekeeperFields,
+    key: (input) => input.code,
+    requireForNew: (body, problems) => requireFields(body, ['code', 'name'], problems),
+    find: (manager, lookups, code) => lookups.housekeeper(manager, code),
+    save: saveHousekeeper,
+    preloadBatch: (manager, lookups, batch) => lookups.preloadHousekeepers(manager, batch.flatMap((r) => (r.key ? [r.key] : []))),
+    or404: housekeeperOr404,
+    detail: housekeeperDetail,
+  };
+
+  const contracts: ArchiveKind<ContractInput, Contract> = {
+    path: 'contracts',
+    noun: 'contract',
+    keyName: 'number',
+    fields: CONTRACT_FIELDS,
+    csv: CONTRACT_CSV,
+    parse: parseContractFields,
+    key: (input) => input.number,
+    requireForNew: (body, problems) => {
+      if (body.customerPhone === undefined && body.customerId === undefined) problems.push('customerPhone or customerId missing');
+      requireFields(body, ['number', 'startDate', 'endDate'], problems);
+    },
+    find: (manager, lookups, number) => lookups.contract(manager, number),
+    save: saveContract,
+    // contracts refer to many housekeepers: all their ids in one query
+    preloadImport: (manager, lookups) => lookups.preloadHousekeeperIds(manager),
+    preloadBatch: async (manager, lookups, batch) => {
+      const inputs = batch.flatMap((r) => (r.input && r.problems.length === 0 ? [r.input] : []));
+      await lookups.preloadContracts(manager, inputs.flatMap((i) => [i.number, i.previousNumber].filter((n): n is string => typeof n === 'string')));
+      const phones = inputs.flatMap((i) => (i.customer && 'phone' in i.customer ? [i.customer.phone] : []));
+      const ids = inputs.flatMap((i) => (i.customer && 'id' in i.customer ? [i.customer.id] : []));
+      await lookups.preloadCustomers(manager, phones, ids);
+    },
+    or404: contractOr404,
+    detail: contractDetail,
+  };
+
+  /** The archive as GET /api/<path>/:id shows it, read after the write committed. */
+  const showArchive = async <I, E extends { id: number }>(archives: ArchiveKind<I, E>, id: number) =>
+    archives.detail(db.reader, await archives.or404(db.reader, id));
+
+  const keyTaken = <I, E extends { id: number }>(archives: ArchiveKind<I, E>, input: I) => alreadyExists(archives.noun, archives.keyName, archives.key(input));
+
+  /** POST /api/<path>: a new archive, refused with 409 when its key is taken. */
+  const createArchive = <I, E extends { id: number }>(ctx: Context, archives: ArchiveKind<I, E>) =>
+    createResource(ctx, {
+      parse: (body, problems) => archives.parse(body, problems, today()),
+      requireForNew: archives.requireForNew,
+      conflictMessage: (input) => keyTaken(archives, input),
+      save: (input, problems, taken) =>
+        db.write(async (manager) => {
+          const lookups = await Lookups.load(manager);
+          if (await archives.find(manager, lookups, archives.key(input)!)) throw new ApiError(409, taken);
+          const saved = await archives.save(session(manager, lookups), null, input, problems);
+          refuse(problems);
+          return saved!.archive;
+        }),
+      location: (archive) => `/api/${archives.path}/${archive.id}`,
+      detail: (archive) => showArchive(archives, archive.id),
+    });
+
+  /** PATCH /api/<path>/:id: the given fields; a new key must not be another archive's. */
+  const patchArchive = <I, E extends { id: number }>(ctx: ContextWithParams, archives: ArchiveKind<I, E>) =>
+    patchResource(ctx, {
+      parse: (body, problems) => archives.parse(body, problems, today()),
+      changeable: archives.fields,
+      conflictMessage: (input) => keyTaken(archives, input),
+      save: (id, input, problems, taken) =>
+        db.write(async (manager) => {
+          const existing = await archives.or404(manager, id);
+          const lookups = await Lookups.load(manager);
+          const key = archives.key(input);
+          const clash = key ? await archives.find(manager, lookups, key) : null;
+          if (clash && clash.id !== id) throw new ApiError(409, taken);
+          await archives.save(session(manager, lookups), existing, input, problems);
+          refuse(problems);
+          return id;
+        }),
+      detail: (id) => showArchive(archives, id),
+    });
+
+  /** POST /api/import/<path>: upsert by key, one report line per refused row. */
+  const importArchives = async <I, E extends { id: number }>(ctx: Context, archives: ArchiveKind<I, E>) => {
+    const csv = isCsvUpload(ctx, 'send CSV (text/csv) or JSON { rows: [...] } (application/json)');
+    const rows = importRows(await readBodyText(ctx, IMPORT_LIMIT_BYTES), csv, archives.csv);
+    const day = today();
+    const prepared = rows.map((row) => prepareRow(archives, row, day));
+    const lookups = await Lookups.load(db.reader);
+    await archives.preloadImport?.(db.reader, lookups);
+    ctx.body = await runImport(db, log, archives, lookups, prepared, async (manager, { row, key, input, problems }) => {
+      const { keyName } = archives;
+      const reasons = [...problems];
+      const earlier = key ? lookups.seen.get(key) : undefined;
+      if (key && earlier) reasons.push(`${keyName} ${key} already appears in row ${earlier}`);
+      if (reasons.length || !input || !key) return rejectedRow(row, keyName, key, reasons);
+      const existing = await archives.find(manager, lookups, key);
+      const saved = await archives.save(session(manager, lookups, 'import'), existing, input, reasons);
+      if (!saved) return rejectedRow(row, keyName, key, reasons);
+      lookups.seen.set(key, row);
+      return { outcome: saved.outcome };
+    });
   };
 
   // -------- housekeepers
@@ -1166,56 +1255,16 @@ export function archiveRoutes(db: Database, log: Logger, clock: () => number, ti
     ctx.body = await housekeeperDetail(db.reader, await housekeeperOr404(db.reader, idParam(ctx.params.id)));
   });
 
-  router.post('/housekeepers', async (ctx) => {
-    const body = await readJsonObject(ctx);
-    const problems: string[] = [];
-    const input = parseHousekeeperFields(body, problems, today());
-    requireGiven(body, ['code', 'name'], problems);
-    refuse(problems);
-    const taken = `a housekeeper with code ${input.code} already exists`;
-    const housekeeper = await conflictsAs409(
-      db.write(async (manager) => {
-        const lookups = await Lookups.load(manager);
-        if (await lookups.housekeeper(manager, input.code!)) throw new ApiError(409, taken);
-        const saved = await saveHousekeeper(session(manager, lookups), null, input, problems);
-        refuse(problems);
-        return saved!.housekeeper;
-      }),
-      taken,
-    );
-    ctx.status = 201;
-    ctx.set('location', `/api/housekeepers/${housekeeper.id}`);
-    ctx.body = await housekeeperDetail(db.reader, await housekeeperOr404(db.reader, housekeeper.id));
-  });
+  router.post('/housekeepers', (ctx) => createArchive(ctx, housekeepers));
 
-  router.patch('/housekeepers/:id', async (ctx) => {
-    const id = idParam(ctx.params.id);
-    const body = await readJsonObject(ctx);
-    const problems: string[] = [];
-    const input = parseHousekeeperFields(body, problems, today());
-    if (Object.keys(body).length === 0) problems.push(`nothing to change: give any of ${HOUSEKEEPER_FIELDS.join(', ')}`);
-    refuse(problems);
-    const taken = `a housekeeper with code ${input.code} already exists`;
-    await conflictsAs409(
-      db.write(async (manager) => {
-        const existing = await housekeeperOr404(manager, id);
-        const lookups = await Lookups.load(manager);
-        const clash = input.code ? await lookups.housekeeper(manager, input.code) : null;
-        if (clash && clash.id !== id) throw new ApiError(409, taken);
-        await saveHousekeeper(session(manager, lookups), existing, input, problems);
-        refuse(problems);
-      }),
-      taken,
-    );
-    ctx.body = await housekeeperDetail(db.reader, await housekeeperOr404(db.reader, id));
-  });
+  router.patch('/housekeepers/:id', (ctx) => patchArchive(ctx, housekeepers));
 
   router.post('/housekeepers/:id/movements', async (ctx) => {
     const id = idParam(ctx.params.id);
     const body = await readJsonObject(ctx);
     const problems: string[] = [];
     unknownFields(body, ['kind', 'date', 'note'], problems);
-    requireGiven(body, ['kind', 'date'], problems);
+    requireFields(body, ['kind', 'date'], problems);
     const kindText = typeof body.kind === 'string' ? body.kind.trim() : '';
     const kind = (MOVEMENT_KINDS as readonly string[]).includes(kindText)
       ? (kindText as MovementKind)
@@ -1273,130 +1322,15 @@ export function archiveRoutes(db: Database, log: Logger, clock: () => number, ti
     ctx.body = await contractDetail(db.reader, await contractOr404(db.reader, idParam(ctx.params.id)));
   });
 
-  router.post('/contracts', async (ctx) => {
-    const body = await readJsonObject(ctx);
-    const problems: string[] = [];
-    const input = parseContractFields(body, problems);
-    if (body.customerPhone === undefined && body.customerId === undefined) problems.push('customerPhone or customerId missing');
-    requireGiven(body, ['number', 'startDate', 'endDate'], problems);
-    refuse(problems);
-    const taken = `a contract with number ${input.number} already exists`;
-    const contract = await conflictsAs409(
-      db.write(async (manager) => {
-        const lookups = await Lookups.load(manager);
-        if (await lookups.contract(manager, input.number!)) throw new ApiError(409, taken);
-        const saved = await saveContract(session(manager, lookups), null, input, problems);
-        refuse(problems);
-        return saved!.contract;
-      }),
-      taken,
-    );
-    ctx.status = 201;
-    ctx.set('location', `/api/contracts/${contract.id}`);
-    ctx.body = await contractDetail(db.reader, await contractOr404(db.reader, contract.id));
-  });
+  router.post('/contracts', (ctx) => createArchive(ctx, contracts));
 
-  router.patch('/contracts/:id', async (ctx) => {
-    const id = idParam(ctx.params.id);
-    const body = await readJsonObject(ctx);
-    const problems: string[] = [];
-    const input = parseContractFields(body, problems);
-    if (Object.keys(body).length === 0) problems.push(`nothing to change: give any of ${CONTRACT_FIELDS.join(', ')}`);
-    refuse(problems);
-    const taken = `a contract with number ${input.number} already exists`;
-    await conflictsAs409(
-      db.write(async (manager) => {
-        const existing = await contractOr404(manager, id);
-        const lookups = await Lookups.load(manager);
-        const clash = input.number ? await lookups.contract(manager, input.number) : null;
-        if (clash && clash.id !== id) throw new ApiError(409, taken);
-        await saveContract(session(manager, lookups), existing, input, problems);
-        refuse(problems);
-      }),
-      taken,
-    );
-    ctx.body = await contractDetail(db.reader, await contractOr404(db.reader, id));
-  });
+  router.patch('/contracts/:id', (ctx) => patchArchive(ctx, contracts));
 
   // -------- imports
 
-  const readImport = async (ctx: Context, shape: typeof HOUSEKEEPER_CSV | typeof CONTRACT_CSV): Promise<ImportRow[]> => {
-    const csv = Boolean(ctx.is('text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel'));
-    if (!csv && !ctx.is('json')) throw new ApiError(415, 'send CSV (text/csv) or JSON { rows: [...] } (application/json)');
-    return importRows(await readBodyText(ctx, IMPORT_LIMIT_BYTES), csv, shape);
-  };
+  router.post('/import/housekeepers', (ctx) => importArchives(ctx, housekeepers));
 
-  router.post('/import/housekeepers', async (ctx) => {
-    const rows = await readImport(ctx, HOUSEKEEPER_CSV);
-    const day = today();
-    const prepared: Prepared<HousekeeperInput>[] = rows.map(({ row, fields, problem }) => {
-      const problems = problem ? [problem] : [];
-      if (!isObject(fields)) return { row, problems: ['a housekeeper must be an object'] };
-      const input = parseHousekeeperFields(fields, problems, day);
-      if (fields.code === undefined) problems.push('code missing');
-      return { row, key: input.code, input, problems };
-    });
-    const lookups = await Lookups.load(db.reader);
-    ctx.body = await runImport(
-      db,
-      log,
-      'housekeepers',
-      'code',
-      lookups,
-      prepared,
-      (manager, batch) => lookups.preloadHousekeepers(manager, batch.flatMap((r) => (r.key ? [r.key] : []))),
-      async (manager, { row, key, input, problems }) => {
-        const reasons = [...problems];
-        const earlier = key ? lookups.seen.get(key) : undefined;
-        if (key && earlier) reasons.push(`code ${key} already appears in row ${earlier}`);
-        if (reasons.length || !input || !key) return rejectedRow(row, 'code', key, reasons);
-        const existing = await lookups.housekeeper(manager, key);
-        const saved = await saveHousekeeper(session(manager, lookups, 'import'), existing, input, reasons);
-        if (!saved) return rejectedRow(row, 'code', key, reasons);
-        lookups.seen.set(key, row);
-        return { outcome: saved.outcome };
-      },
-    );
-  });
-
-  router.post('/import/contracts', async (ctx) => {
-    const rows = await readImport(ctx, CONTRACT_CSV);
-    const prepared: Prepared<ContractInput>[] = rows.map(({ row, fields, problem }) => {
-      const problems = problem ? [problem] : [];
-      if (!isObject(fields)) return { row, problems: ['a contract must be an object'] };
-      const input = parseContractFields(fields, problems);
-      if (fields.number === undefined) problems.push('number missing');
-      return { row, key: input.number, input, problems };
-    });
-    const lookups = await Lookups.load(db.reader);
-    await lookups.preloadHousekeeperIds(db.reader);
-    ctx.body = await runImport(
-      db,
-      log,
-      'contracts',
-      'number',
-      lookups,
-      prepared,
-      async (manager, batch) => {
-        const inputs = batch.flatMap((r) => (r.input && r.problems.length === 0 ? [r.input] : []));
-        await lookups.preloadContracts(manager, inputs.flatMap((i) => [i.number, i.previousNumber].filter((n): n is string => typeof n === 'string')));
-        const phones = inputs.flatMap((i) => (i.customer && 'phone' in i.customer ? [i.customer.phone] : []));
-        const ids = inputs.flatMap((i) => (i.customer && 'id' in i.customer ? [i.customer.id] : []));
-        await lookups.preloadCustomers(manager, phones, ids);
-      },
-      async (manager, { row, key, input, problems }) => {
-        const reasons = [...problems];
-        const earlier = key ? lookups.seen.get(key) : undefined;
-        if (key && earlier) reasons.push(`number ${key} already appears in row ${earlier}`);
-        if (reasons.length || !input || !key) return rejectedRow(row, 'number', key, reasons);
-        const existing = await lookups.contract(manager, key);
-        const saved = await saveContract(session(manager, lookups, 'import'), existing, input, reasons);
-        if (!saved) return rejectedRow(row, 'number', key, reasons);
-        lookups.seen.set(key, row);
-        return { outcome: saved.outcome };
-      },
-    );
-  });
+  router.post('/import/contracts', (ctx) => importArchives(ctx, contracts));
 
   // -------- audit trail
 

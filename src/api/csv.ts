@@ -29,6 +29,16 @@ export async function readBodyText(ctx: Context, limitBytes: number): Promise<st
   return text.replace(/^\uFEFF/, '');
 }
 
+/**
+ * Whether an import upload is a spreadsheet saved as CSV (labelled however the browser or Excel
+ * labels it) rather than JSON; `expected` is the 415 message for anything else.
+ */
+export function isCsvUpload(ctx: Context, expected: string): boolean {
+  const csv = Boolean(ctx.is('text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel'));
+  if (!csv && !ctx.is('json')) throw new ApiError(415, expected);
+  return csv;
+}
+
 function sizeText(bytes: number): string {
   const mb = bytes / (1024 * 1024);
   return Number.isInteger(mb) ? `${mb} MB` : `${bytes} bytes`;

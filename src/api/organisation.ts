@@ -1,12 +1,30 @@
 import Router from '@koa/router';
-import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../entities/database';
 import { ROLES, Staff, type Role } from '../entities/staff';
 import { Store } from '../entities/store';
-import { csvTable, readBodyText } from './csv';
+import { csvTable, isCsvUpload, readBodyText } from './csv';
 import { ApiError, idParam, optionalString, paging } from './http';
+import {
+  alreadyExists,
+  conflictsAs409,
+  createResource,
+  findOr404,
+  importCounts,
+  isObject,
+  parseJson,
+  patchResource,
+  refuse,
+  rejectedRow,
+  requireFields,
+  tally,
+  unknownFields,
+  type ImportCounts,
+  type ImportRow,
+  type Outcome,
+  type RowResult,
+} from './upsert';
 
 /**
  * The organisation behind lead assignment (R-LD-2): stores with the districts they serve, and
@@ -52,32 +70,6 @@ function splitList(value: string | null | undefined, separators: RegExp): string
     .filter(Boolean);
 }
 
-// ---------------------------------------------------------------- bodies
-
-function readText(ctx: Context): Promise<string> {
-  return readBodyText(ctx, BODY_LIMIT_BYTES);
-}
-
-function parseJson(text: string): unknown {
-  if (text.trim() === '') throw new ApiError(400, 'the body is empty: send a JSON object');
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ApiError(400, `invalid JSON: ${(error as Error).message}`);
-  }
-}
-
-async function readJsonObject(ctx: Context): Promise<Record<string, unknown>> {
-  if (ctx.request.type && !ctx.is('json')) throw new ApiError(415, 'send JSON (content-type: application/json)');
-  const body = parseJson(await readText(ctx));
-  if (!isObject(body)) throw new ApiError(400, 'the body must be a JSON object');
-  return body;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 // ---------------------------------------------------------------- CSV
 
 /** The reader lives in ./csv (shared with the archive imports); re-exported for existing callers. */
@@ -117,10 +109,6 @@ const STAFF_FIELDS = ['wecomUserId', 'name', 'roles', 'store', 'storeId', 'activ
 const WECHAT_ID = /^[^\s,，"]{1,128}$/u;
 
 const chars = (value: string) => [...value].length;
-
-function unknownFields(body: Record<string, unknown>, allowed: string[], problems: string[]): void {
-  for (const key of Object.keys(body)) if (!allowed.includes(key)) problems.push(`unknown field: ${key.slice(0, 40)}`);
-}
 
 function nameField(value: unknown, problems: string[]): string | undefined {
   if (typeof value !== 'string' || value.trim() === '' || chars(value.trim()) > 64) {
@@ -377,53 +365,7 @@ async function wechatIdFree(manager: EntityManager, wechatId: string | null | un
   if (holder && holder.id !== self) throw new ApiError(409, `wechatId ${wechatId} is already linked to another member of staff`);
 }
 
-/** "x missing" for each field the input does not give at all (a bad value has its own problem). */
-function requireFields(input: Record<string, unknown>, names: string[], problems: string[]): void {
-  for (const name of names) if (input[name] === undefined) problems.push(`${name} missing`);
-}
-
-function refuse(problems: string[]): void {
-  if (problems.length) throw new ApiError(400, problems.join('; '));
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const driver = (error as { driverError?: { code?: string } }).driverError ?? (error as { code?: string });
-  return driver?.code === 'ER_DUP_ENTRY' || driver?.code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
-
-/** A unique index refused a row written concurrently by someone else. */
-async function conflictsAs409<T>(work: Promise<T>, message: string): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new ApiError(409, message);
-    throw error;
-  }
-}
-
 // ---------------------------------------------------------------- import
-
-interface ImportRow {
-  row: number;
-  fields: unknown;
-  problem?: string;
-}
-
-interface Rejected {
-  row: number;
-  wecomUserId?: string;
-  code?: string;
-  reason: string;
-}
-
-interface Counts {
-  created: number;
-  updated: number;
-  unchanged: number;
-  rejected: Rejected[];
-}
-
-const counts = (): Counts => ({ created: 0, updated: 0, unchanged: 0, rejected: [] });
 
 function jsonImportRows(body: unknown): { stores: ImportRow[]; staff: ImportRow[] } {
   if (!isObject(body)) throw new ApiError(400, 'the body must be a JSON object { stores?: [...], staff: [...] }');
@@ -436,15 +378,15 @@ function jsonImportRows(body: unknown): { stores: ImportRow[]; staff: ImportRow[
   return { stores: rows(body.stores as unknown[] | undefined), staff: rows(body.staff as unknown[] | undefined) };
 }
 
-async function importStores(manager: EntityManager, book: StoreBook, rows: ImportRow[], report: Counts, audits: Audit[]): Promise<void> {
+/** A saved row changed something if it is new or its save wrote an audit line. */
+const outcomeOf = (existing: object | null, audits: Audit[]): Outcome => (!existing ? 'created' : audits.length ? 'updated' : 'unchanged');
+
+async function importStores(manager: EntityManager, book: StoreBook, rows: ImportRow[], report: ImportCounts<'code'>, audits: Audit[]): Promise<void> {
   const seen = new Map<string, number>();
   let defaultRow: number | undefined;
-  for (const { row, fields: raw } of rows) {
+  const importStore = async ({ row, fields: raw }: ImportRow): Promise<RowResult<'code'>> => {
+    if (!isObject(raw)) return rejectedRow(row, 'code', undefined, ['a store must be an object']);
     const problems: string[] = [];
-    if (!isObject(raw)) {
-      report.rejected.push({ row, reason: 'a store must be an object' });
-      continue;
-    }
     const fields = parseStoreFields(raw, problems);
     const code = fields.code;
     requireFields(raw, ['code'], problems);
@@ -452,29 +394,22 @@ async function importStores(manager: EntityManager, book: StoreBook, rows: Impor
     if (!existing && code) requireFields(raw, ['name', 'districts'], problems);
     if (code && seen.has(code.toLowerCase())) problems.push(`code ${code} already appears in row ${seen.get(code.toLowerCase())}`);
     if (fields.isDefault && defaultRow !== undefined) problems.push(`only one store can be the default: row ${defaultRow} already is`);
-    if (problems.length) {
-      report.rejected.push({ row, ...(code ? { code } : {}), reason: problems.join('; ') });
-      continue;
-    }
+    if (problems.length) return rejectedRow(row, 'code', code, problems);
     seen.set(code!.toLowerCase(), row);
     if (fields.isDefault) defaultRow = row;
     const saved = await saveStore(manager, book, existing, fields);
     audits.push(...saved.audits);
-    if (!existing) report.created++;
-    else if (saved.audits.length) report.updated++;
-    else report.unchanged++;
-  }
+    return { outcome: outcomeOf(existing, saved.audits) };
+  };
+  for (const row of rows) tally(report, await importStore(row));
 }
 
-async function importStaff(manager: EntityManager, book: StoreBook, rows: ImportRow[], report: Counts, audits: Audit[]): Promise<void> {
+async function importStaff(manager: EntityManager, book: StoreBook, rows: ImportRow[], report: ImportCounts<'wecomUserId'>, audits: Audit[]): Promise<void> {
   const everyone = new Map((await manager.find(Staff)).map((s) => [s.wecomUserId.toLowerCase(), s]));
   const seen = new Map<string, number>();
-  for (const { row, fields: raw, problem } of rows) {
+  const importMember = async ({ row, fields: raw, problem }: ImportRow): Promise<RowResult<'wecomUserId'>> => {
+    if (!isObject(raw)) return rejectedRow(row, 'wecomUserId', undefined, ['a member of staff must be an object']);
     const problems: string[] = problem ? [problem] : [];
-    if (!isObject(raw)) {
-      report.rejected.push({ row, reason: 'a member of staff must be an object' });
-      continue;
-    }
     const fields = parseStaffFields(raw, problems);
     const userId = fields.wecomUserId;
     requireFields(raw, ['wecomUserId'], problems);
@@ -483,18 +418,14 @@ async function importStaff(manager: EntityManager, book: StoreBook, rows: Import
     if (!existing && key) requireFields(raw, ['name', 'roles'], problems);
     if (key && seen.has(key)) problems.push(`wecomUserId ${userId} already appears in row ${seen.get(key)}`);
     const wanted = resolveStaff(fields, book, problems);
-    if (problems.length) {
-      report.rejected.push({ row, ...(userId ? { wecomUserId: userId } : {}), reason: problems.join('; ') });
-      continue;
-    }
+    if (problems.length) return rejectedRow(row, 'wecomUserId', userId, problems);
     seen.set(key!, row);
     const saved = await saveStaff(manager, existing, wanted);
     everyone.set(key!, saved.staff);
     audits.push(...saved.audits);
-    if (!existing) report.created++;
-    else if (saved.audits.length) report.updated++;
-    else report.unchanged++;
-  }
+    return { outcome: outcomeOf(existing, saved.audits) };
+  };
+  for (const row of rows) tally(report, await importMember(row));
 }
 
 // ---------------------------------------------------------------- routes
@@ -502,16 +433,15 @@ async function importStaff(manager: EntityManager, book: StoreBook, rows: Import
 export function organisationRoutes(db: Database, log: Logger): Router {
   const router = new Router();
 
-  const storeOr404 = async (manager: EntityManager, id: number) => {
-    const store = await manager.findOneBy(Store, { id });
-    if (!store) throw new ApiError(404, 'no such store');
-    return store;
+  /** A write through the API: its audit lines are logged once its transaction has committed. */
+  const writeAudited = async <T extends { audits: Audit[] }>(work: (manager: EntityManager) => Promise<T>): Promise<T> => {
+    const saved = await db.write(work);
+    emit(log, saved.audits, 'api');
+    return saved;
   };
-  const staffOr404 = async (manager: EntityManager, id: number) => {
-    const staff = await manager.findOneBy(Staff, { id });
-    if (!staff) throw new ApiError(404, 'no such member of staff');
-    return staff;
-  };
+
+  const storeOr404 = (manager: EntityManager, id: number) => findOr404(manager, Store, id, 'no such store');
+  const staffOr404 = (manager: EntityManager, id: number) => findOr404(manager, Staff, id, 'no such member of staff');
   const staffBody = async (manager: EntityManager, staff: Staff) => {
     const store = staff.storeId === null ? null : await manager.findOneBy(Store, { id: staff.storeId });
     return staffJson(staff, store?.code ?? null);
@@ -528,47 +458,41 @@ export function organisationRoutes(db: Database, log: Logger): Router {
     ctx.body = storeJson(await storeOr404(db.reader, idParam(ctx.params.id)));
   });
 
-  router.post('/stores', async (ctx) => {
-    const body = await readJsonObject(ctx);
-    const problems: string[] = [];
-    const fields = parseStoreFields(body, problems);
-    requireFields(body, ['code', 'name', 'districts'], problems);
-    refuse(problems);
-    const { store, audits } = await conflictsAs409(
-      db.write(async (manager) => {
-        const book = await StoreBook.load(manager);
-        if (book.byCode(fields.code!)) throw new ApiError(409, `a store with code ${fields.code} already exists`);
-        return saveStore(manager, book, null, fields);
-      }),
-      `a store with code ${fields.code} already exists`,
-    );
-    emit(log, audits, 'api');
-    ctx.status = 201;
-    ctx.set('location', `/api/stores/${store.id}`);
-    ctx.body = storeJson(store);
-  });
+  const storeCodeTaken = (fields: StoreFields) => alreadyExists('store', 'code', fields.code);
 
-  router.patch('/stores/:id', async (ctx) => {
-    const id = idParam(ctx.params.id);
-    const body = await readJsonObject(ctx);
-    const problems: string[] = [];
-    const fields = parseStoreFields(body, problems);
-    if (Object.keys(body).length === 0) problems.push(`nothing to change: give any of ${STORE_FIELDS.join(', ')}`);
-    refuse(problems);
-    const { store, audits } = await conflictsAs409(
-      db.write(async (manager) => {
-        const book = await StoreBook.load(manager);
-        const existing = book.byId(id);
-        if (!existing) throw new ApiError(404, 'no such store');
-        const clash = fields.code ? book.byCode(fields.code) : undefined;
-        if (clash && clash.id !== id) throw new ApiError(409, `a store with code ${fields.code} already exists`);
-        return saveStore(manager, book, existing, fields);
-      }),
-      `a store with code ${fields.code} already exists`,
-    );
-    emit(log, audits, 'api');
-    ctx.body = storeJson(store);
-  });
+  router.post('/stores', (ctx) =>
+    createResource(ctx, {
+      parse: parseStoreFields,
+      requireForNew: (body, problems) => requireFields(body, ['code', 'name', 'districts'], problems),
+      conflictMessage: storeCodeTaken,
+      save: (fields, _problems, taken) =>
+        writeAudited(async (manager) => {
+          const book = await StoreBook.load(manager);
+          if (book.byCode(fields.code!)) throw new ApiError(409, taken);
+          return saveStore(manager, book, null, fields);
+        }),
+      location: ({ store }) => `/api/stores/${store.id}`,
+      detail: ({ store }) => storeJson(store),
+    }),
+  );
+
+  router.patch('/stores/:id', (ctx) =>
+    patchResource(ctx, {
+      parse: parseStoreFields,
+      changeable: STORE_FIELDS,
+      conflictMessage: storeCodeTaken,
+      save: (id, fields, _problems, taken) =>
+        writeAudited(async (manager) => {
+          const book = await StoreBook.load(manager);
+          const existing = book.byId(id);
+          if (!existing) throw new ApiError(404, 'no such store');
+          const clash = fields.code ? book.byCode(fields.code) : undefined;
+          if (clash && clash.id !== id) throw new ApiError(409, taken);
+          return saveStore(manager, book, existing, fields);
+        }),
+      detail: ({ store }) => storeJson(store),
+    }),
+  );
 
   // -------- staff
 
@@ -604,66 +528,57 @@ export function organisationRoutes(db: Database, log: Logger): Router {
     ctx.body = await staffBody(db.reader, await staffOr404(db.reader, idParam(ctx.params.id)));
   });
 
-  router.post('/staff', async (ctx) => {
-    const body = await readJsonObject(ctx);
-    const problems: string[] = [];
-    const fields = parseStaffFields(body, problems);
-    requireFields(body, ['wecomUserId', 'name', 'roles'], problems);
-    refuse(problems);
-    const taken = `a member of staff with wecomUserId ${fields.wecomUserId} already exists`;
-    const { staff, audits, storeCode } = await conflictsAs409(
-      db.write(async (manager) => {
-        const book = await StoreBook.load(manager);
-        const wanted = resolveStaff(fields, book, problems);
-        refuse(problems);
-        if (await findStaff(manager, fields.wecomUserId!)) throw new ApiError(409, taken);
-        await wechatIdFree(manager, fields.wechatId, null);
-        const saved = await saveStaff(manager, null, wanted);
-        return { ...saved, storeCode: book.byId(saved.staff.storeId)?.code ?? null };
-      }),
-      taken,
-    );
-    emit(log, audits, 'api');
-    ctx.status = 201;
-    ctx.set('location', `/api/staff/${staff.id}`);
-    ctx.body = staffJson(staff, storeCode);
-  });
+  router.post('/staff', (ctx) =>
+    createResource(ctx, {
+      parse: parseStaffFields,
+      requireForNew: (body, problems) => requireFields(body, ['wecomUserId', 'name', 'roles'], problems),
+      conflictMessage: (fields) => alreadyExists('member of staff', 'wecomUserId', fields.wecomUserId),
+      save: (fields, problems, taken) =>
+        writeAudited(async (manager) => {
+          const book = await StoreBook.load(manager);
+          const wanted = resolveStaff(fields, book, problems);
+          refuse(problems);
+          if (await findStaff(manager, fields.wecomUserId!)) throw new ApiError(409, taken);
+          await wechatIdFree(manager, fields.wechatId, null);
+          const saved = await saveStaff(manager, null, wanted);
+          return { ...saved, storeCode: book.byId(saved.staff.storeId)?.code ?? null };
+        }),
+      location: ({ staff }) => `/api/staff/${staff.id}`,
+      detail: ({ staff, storeCode }) => staffJson(staff, storeCode),
+    }),
+  );
 
-  router.patch('/staff/:id', async (ctx) => {
-    const id = idParam(ctx.params.id);
-    const body = await readJsonObject(ctx);
-    const problems: string[] = [];
-    const fields = parseStaffFields(body, problems);
-    if (Object.keys(body).length === 0) problems.push('nothing to change: give any of name, roles, store, active, workingHours');
-    refuse(problems);
-    const { staff, audits, storeCode } = await conflictsAs409(
-      db.write(async (manager) => {
-        const existing = await staffOr404(manager, id);
-        if (fields.wecomUserId !== undefined && fields.wecomUserId.toLowerCase() !== existing.wecomUserId.toLowerCase()) {
-          throw new ApiError(400, 'wecomUserId cannot be changed');
-        }
-        const book = await StoreBook.load(manager);
-        const wanted = resolveStaff(fields, book, problems);
-        refuse(problems);
-        await wechatIdFree(manager, fields.wechatId, existing.id);
-        const saved = await saveStaff(manager, existing, wanted);
-        return { ...saved, storeCode: book.byId(saved.staff.storeId)?.code ?? null };
-      }),
-      `wechatId ${fields.wechatId} is already linked to another member of staff`,
-    );
-    emit(log, audits, 'api');
-    ctx.body = staffJson(staff, storeCode);
-  });
+  router.patch('/staff/:id', (ctx) =>
+    patchResource(ctx, {
+      parse: parseStaffFields,
+      changeable: ['name', 'roles', 'store', 'active', 'workingHours'],
+      // the key cannot change; what a concurrent write can take is the WeChat link
+      conflictMessage: (fields) => `wechatId ${fields.wechatId} is already linked to another member of staff`,
+      save: (id, fields, problems) =>
+        writeAudited(async (manager) => {
+          const existing = await staffOr404(manager, id);
+          if (fields.wecomUserId !== undefined && fields.wecomUserId.toLowerCase() !== existing.wecomUserId.toLowerCase()) {
+            throw new ApiError(400, 'wecomUserId cannot be changed');
+          }
+          const book = await StoreBook.load(manager);
+          const wanted = resolveStaff(fields, book, problems);
+          refuse(problems);
+          await wechatIdFree(manager, fields.wechatId, existing.id);
+          const saved = await saveStaff(manager, existing, wanted);
+          return { ...saved, storeCode: book.byId(saved.staff.storeId)?.code ?? null };
+        }),
+      detail: ({ staff, storeCode }) => staffJson(staff, storeCode),
+    }),
+  );
 
   // -------- import
 
   router.post('/import/staff', async (ctx) => {
-    const csv = Boolean(ctx.is('text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel'));
-    if (!csv && !ctx.is('json')) throw new ApiError(415, 'send JSON (application/json) or CSV (text/csv)');
-    const text = await readText(ctx);
+    const csv = isCsvUpload(ctx, 'send JSON (application/json) or CSV (text/csv)');
+    const text = await readBodyText(ctx, BODY_LIMIT_BYTES);
     const input = csv ? { stores: [], staff: csvStaffRows(text) } : jsonImportRows(parseJson(text));
-    const stores = counts();
-    const staff = counts();
+    const stores = importCounts<'code'>();
+    const staff = importCounts<'wecomUserId'>();
     const audits: Audit[] = [];
     await conflictsAs409(
       db.write(async (manager) => {
