@@ -170,6 +170,7 @@ export async function logProgress(ctx: HandlerContext, staff: Staff, text: strin
   if (!ticket) return void ctx.reply(`没有找到 ${number}。`);
   if (CLOSED_TICKET_STATUSES.includes(ticket.status)) return refuse(ctx, 'ticket_closed', `${number} 已结案。`, { ticket: number });
   await addTimeline(ctx.db, { ticketId: ticket.id, type: 'progress', actor: staff.wecomUserId, note, at: ctx.clock.now() });
+  await audit(ctx.db, { actor: staff.wecomUserId, action: 'ticket.progress', subject: 'ticket', subjectId: ticket.id }, ctx.clock.now());
   await tellCustomerProgress(ctx, ticket, `您的${ticket.kind === 'complaint' ? '投诉' : '工单'} ${number} 最新进展：${note}`);
   ctx.reply(`已记录 ${number} 的进展，并已告知客户。`);
 }

@@ -4,6 +4,7 @@ import { hasRole, Staff, type Role } from '../entities/staff';
 import { Ticket } from '../entities/ticket';
 import { BusinessCalendar } from './business-calendar';
 import type { Card, CardButton, FlowContext } from './ports';
+import { audit } from './audit';
 import { addTimeline } from './records';
 import { chineseDateTime } from './time';
 
@@ -205,6 +206,12 @@ export async function recordDecision(ctx: FlowContext, approval: Approval, staff
       at: now,
     });
   }
+  const [subject, subjectId] = approval.ticketId ? ['ticket', approval.ticketId] : approval.penaltyId ? ['penalty', approval.penaltyId] : ['contract', approval.contractId];
+  await audit(
+    ctx.db,
+    { actor: staff.wecomUserId, action: `approval.${approval.step}`, subject, subjectId, changes: { approvalId: approval.id, decision: { from: 'pending', to: decision }, wroteText: text !== null } },
+    now,
+  );
   ctx.log.info({ audit: 'approval_decided', approvalId: approval.id, step: approval.step, decision, by: staff.wecomUserId }, 'approval decided');
   return true;
 }

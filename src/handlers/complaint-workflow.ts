@@ -6,6 +6,7 @@ import { Ticket } from '../entities/ticket';
 import { openApprovalsOf, recordDecision, requestApproval, updateCards, type ChoiceSpec } from './approvals';
 import { complaintDeadlines } from './commitments';
 import type { FlowContext } from './ports';
+import { audit } from './audit';
 import { addTimeline, maskPhone } from './records';
 import { surveyClosedTicket } from './surveys';
 import { notifyCustomer } from './tickets';
@@ -229,6 +230,7 @@ export async function changeSeverity(ctx: FlowContext, ticket: Ticket, to: 'ordi
   await ctx.db.update(Ticket, { id: ticket.id }, { severity: to, replyDueAt: deadlines.replyDueAt, updatedAt: now });
   ticket.severity = to;
   await addTimeline(ctx.db, { ticketId: ticket.id, type: 'severity', actor: staff.wecomUserId, note: reason, data: { from, to }, at: now });
+  await audit(ctx.db, { actor: staff.wecomUserId, action: 'ticket.severity', subject: 'ticket', subjectId: ticket.id, changes: { severity: { from, to }, reasonGiven: Boolean(reason) } }, now);
   ctx.log.info({ audit: 'severity_changed', ticketId: ticket.id, from, to, by: staff.wecomUserId }, 'complaint severity changed');
   if (to === 'serious') {
     await escalateToSerious(ctx, ticket);

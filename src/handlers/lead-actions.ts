@@ -5,6 +5,7 @@ import { Store } from '../entities/store';
 import { decidedText, LEAD_ACTIONS, leadCardBody, leadTaskId, type LeadAction } from './lead-cards';
 import { assignLead, storeManagers } from './lead-dispatch';
 import type { CardButton, HandlerContext } from './ports';
+import { audit } from './audit';
 import { addTimeline } from './records';
 
 /**
@@ -84,6 +85,7 @@ async function applyAction(ctx: HandlerContext, lead: Lead, staff: Staff, action
   Object.assign(lead, stamps);
   await ctx.db.update(Lead, { id: lead.id }, stamps);
   await addTimeline(ctx.db, { leadId: lead.id, type: 'status', actor: staff.wecomUserId, data: { from, to, action }, at: now });
+  await audit(ctx.db, { actor: staff.wecomUserId, action: `lead.${action}`, subject: 'lead', subjectId: lead.id, changes: { status: { from, to } } }, now);
   ctx.log.info({ audit: 'lead_button', leadId: lead.id, action, by: staff.wecomUserId }, 'lead updated from its card');
 
   const card = leadCardBody(lead, customer, to !== 'new', ctx.config.timezone, store?.name);

@@ -6,6 +6,7 @@ import { Ticket } from '../entities/ticket';
 import { requestApproval, type ChoiceSpec } from './approvals';
 import { parseAmountFen } from './complaint-workflow';
 import type { FlowContext, HandlerContext } from './ports';
+import { audit } from './audit';
 import { addTimeline } from './records';
 import { monthKey } from './time';
 
@@ -71,6 +72,7 @@ export async function raisePenalty(ctx: HandlerContext, staff: Staff, text: stri
   );
   if (!ticket.housekeeperId) await ctx.db.update(Ticket, { id: ticket.id }, { housekeeperId: housekeeper.id });
   await addTimeline(ctx.db, { ticketId: ticket.id, type: 'penalty', actor: staff.wecomUserId, note: reason.trim(), data: { penaltyId: penalty.id, amountFen, housekeeperId: housekeeper.id }, at: now });
+  await audit(ctx.db, { actor: staff.wecomUserId, action: 'penalty.raised', subject: 'penalty', subjectId: penalty.id, changes: { ticketId: ticket.id, housekeeperId: housekeeper.id, amountFen: { from: null, to: amountFen } } }, now);
   await openPenaltyStep(ctx, penalty, ticket, housekeeper, 'penalty_ack');
   ctx.reply(`已开具处罚单（${housekeeper.code} ${(amountFen / 100).toFixed(2)}元），等待责任人确认和总经理审批。`);
 }

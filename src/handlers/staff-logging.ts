@@ -3,6 +3,7 @@ import type { Staff } from '../entities/staff';
 import { hasRole } from '../entities/staff';
 import { complaintAccepted, openComplaint } from './complaints';
 import { understand } from './intake/understand';
+import { audit } from './audit';
 import { channelName } from './lead-cards';
 import { createLead, setLeadStatus } from './leads';
 import { submitLead } from './lead-dispatch';
@@ -51,16 +52,19 @@ export async function logOnBehalf(ctx: HandlerContext, staff: Staff, text: strin
   const who = `${customer.name ?? '客户'} ${maskPhone(customer.phone)}`;
   if (u.intent === 'complaint') {
     const ticket = await openComplaint(ctx, customer, { severity: u.severity ?? 'ordinary', category: u.category, summary: rest, channel, loggedBy: staff.wecomUserId }, staff.wecomUserId);
+    await audit(ctx.db, { actor: staff.wecomUserId, action: 'ticket.logged', subject: 'ticket', subjectId: ticket.id, changes: { channel, kind: 'complaint' } }, now);
     ctx.reply(`已登记投诉 ${ticket.number}（${ticket.severity === 'serious' ? '严重' : '普通'}）：${who}，来源${channelName(channel)}。\n告知客户：${complaintAccepted(ctx, ticket)}`);
     return;
   }
   if (u.intent === 'service_request') {
     const ticket = await openServiceRequest(ctx, customer, { requestKind: u.requestKind, summary: rest, channel, loggedBy: staff.wecomUserId }, staff.wecomUserId);
+    await audit(ctx.db, { actor: staff.wecomUserId, action: 'ticket.logged', subject: 'ticket', subjectId: ticket.id, changes: { channel, kind: 'service_request' } }, now);
     ctx.reply(`已登记售后 ${ticket.number}：${who}，来源${channelName(channel)}。\n告知客户：${await serviceRequestAccepted(ctx, ticket)}`);
     return;
   }
   const lead = await createLead(ctx.db, customer, { need: rest, serviceType: u.slots.serviceType, district: u.slots.district, startDate: u.slots.startDate, channel, loggedBy: staff.wecomUserId }, now, ctx.config.timezone, staff.wecomUserId);
   await setLeadStatus(ctx.db, lead, 'new', now, staff.wecomUserId);
+  await audit(ctx.db, { actor: staff.wecomUserId, action: 'lead.logged', subject: 'lead', subjectId: lead.id, changes: { channel } }, now);
   const consultant = await submitLead(ctx, lead, customer, {});
   const missing = [!lead.serviceType && '服务类型', !lead.district && '区域', !customer.phone && '电话'].filter(Boolean);
   ctx.reply(

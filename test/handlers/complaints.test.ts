@@ -260,6 +260,27 @@ describeEachDatabase('complaints end to end', ({ db, skipped }) => {
     expect(String(raw.data)).not.toContain('MEDIA_BRACELET');
   });
 
+  it('every decision made in chat is in the audit trail, without personal data', async () => {
+    if (skipped()) return;
+    const { body } = await adminGet(bot, `/api/audit?subject=ticket&subjectId=${ordinary.id}&limit=50`);
+    const decided = body.entries.map((e: any) => [e.action, e.actor]).reverse();
+    expect(decided).toEqual(
+      expect.arrayContaining([
+        ['approval.apology', 'cs01'],
+        ['approval.instruction', 'csm'],
+        ['approval.investigation', 'mgr'],
+        ['approval.decision', 'csm'],
+        ['approval.sign_cs', 'csm'],
+        ['approval.sign_gm', 'gm01'],
+      ]),
+    );
+    const severity = await adminGet(bot, '/api/audit?action=ticket.severity');
+    expect(severity.body.entries.length).toBe(2);
+    const everything = JSON.stringify((await adminGet(bot, '/api/audit?limit=500')).body);
+    expect(everything).toContain('penalty.raised');
+    expect(everything).not.toMatch(/13800001111|13600001234|李阿姨|减免一周服务费|金手镯/);
+  });
+
   it('the monthly complaint analysis has the right numbers', async () => {
     if (skipped()) return;
     const { body } = await adminGet(bot, '/api/reports/complaints?month=2026-11');
