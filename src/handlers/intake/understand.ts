@@ -99,6 +99,8 @@ interface Cue {
   dominant?: boolean;
   /** The cue does not count when its clause matches this (e.g. "多久上门" is a policy question). */
   unlessClause?: RegExp;
+  /** The cue does not count when the whole message matches this (see SCHEDULE). */
+  unlessText?: RegExp;
 }
 type CueProps = Omit<Cue, 're' | 'intent' | 'w'>;
 
@@ -147,6 +149,8 @@ const ORDINARY_CUES: Cue[] = [
   ...cues('complaint', 3, { cat: 'attitude' }, [
     '态度.{0,4}(?:差|不好|恶劣|有问题|不行)|态度这么', '顶嘴|甩脸|摆脸色|脸色难看|翻白眼|不耐烦|爱答不理|爱理不理|一问三不知',
     '骂|吼|凶|吵架|(?:跟|和)(?:我|我们|老人|孩子|我妈|我爸|家里人).{0,2}吵|才肯|不肯|数落|冷言冷语|冷嘲热讽|阴阳怪气|强势|不干了|撂挑子|抽烟|烟味|喝酒|说话.{0,2}(?:冲|难听)|难听|脏话|爆粗口|嫌(?:弃|我|我们)|不尊重|没礼貌|没素质|摔门',
+    // grumbling about the job and a sulking face: 嫌活多, 天天抱怨, 脸拉得老长, 板着脸
+    '嫌(?:活|累|脏|麻烦|钱少|工资|事多)|抱怨|埋怨|发牢骚|牢骚|脸拉|拉(?:着|长)(?:个)?脸|板着(?:个)?脸|黑着(?:个)?脸',
     '(?:玩|刷|看|抱着)(?:手机|抖音|视频)|偷懒|太懒|很懒|不听(?!说)|嘴.{0,2}碎|坏话|到处说|不高兴|脾气',
     '打(?:很长时间|好长时间|半天|好久|一上午|一下午)的?电话|不做饭|不干活|翻.{0,4}(?:抽屉|柜子|衣柜|包|东西)|吵醒|大声',
   ]),
@@ -169,17 +173,25 @@ const ORDINARY_CUES: Cue[] = [
     '不满意(?!的话|可以|能|就|会|怎么)|很不满|失望|太差|差劲|(?:服务|你们).{0,2}(?:差|烂|垃圾)|什么服务|什么破',
     '垃圾|坑|骗人|骗子|欺骗|忽悠|乱收费|多收|不靠谱|过分|受不了|气死|恶心|新手|很烦|烦死|闹心',
     '没人接|不理人|不负责|没有责任心|(?:就|都)不管了|当初说|现在又说|出尔反尔|说话不算数|(?:我|让人|看着|心里)(?:很)?不舒服|不回(?:消息|复|电话)|不接电话|电话也不接|差(?:太|得|很)?远|还收|(?:没有|没)(?:一点)?售后|售后都没|到底(?:还)?管不管|没人管|没做到|说话不算话|不守信|不经(?:过)?同意|私自|一拖再拖',
-    '(?:说|承诺|介绍|简历|讲|宣传|广告)的.{0,8}(?:不一样|两样|不符|差)', '带.{0,4}(?:孙子|孙女|孩子|亲戚|朋友|老乡).{0,3}来我家',
+    '(?:说|承诺|介绍|简历|讲|宣传|广告)的.{0,8}(?:不一样|两样|不符|差)',
+    // a broken promise: "说好一周内安排面试，到现在都半个月了", "答应的…结果…"
+    '(?:说好|答应|承诺)(?:了|的)?.{0,16}(?:到现在|结果|可是|但是|却|都.{1,4}(?:天|周|星期|个?月)了)', '带.{0,4}(?:孙子|孙女|孩子|亲戚|朋友|老乡).{0,3}来我家',
   ]),
 ];
+
+/** A recurring schedule (一周三次, 每次两小时, 每天下午) describes a new regular service. */
+const SCHEDULE = /(?:一周|每周|一个?星期|每星期|每天|每次|一天)(?:[\d一两二三四五六七八九十半]+(?:次|个?小时|天)|[一二三四五六日末])/;
 
 const REQUEST_CUES: Cue[] = [
   ...cues('service_request', 3, { kind: 'replacement', unlessClause: /收费|费用|多少钱|要钱|几次|流程|手续/ }, [
     '换(?:{STAFF}|人|女的|男的)', '换(?:个|一个|一位|掉)(?!时间|地址|号码|电话|手机|方式|办法|说法)',
     '更换|换成', '重新(?:给我)?(?:安排|派|找|换)(?:个|一个)?(?:{STAFF}|人)', '再(?:找|安排|派)(?:一个|个)', '不要(?:这个|她)(?:{STAFF})?了',
   ]),
+  // "钟点工一周三次，每次两小时，能派人吗" asks for a new regular service, not a visit about a case
+  ...cues('service_request', 3, { kind: 'on_site', unlessClause: /多久|多长时间|几个?小时/, unlessText: SCHEDULE }, ['派(?:个|一个)?人']),
   ...cues('service_request', 3, { kind: 'on_site', unlessClause: /多久|多长时间|几个?小时/ }, [
-    '派(?:个|一个)?人', '上门.{0,4}(?:看|处理|沟通|了解|一趟|回访|查看|核实)', '(?:来|过来)(?:家里|我家)?(?:看看|一趟|看一下)',
+    // a visit to look, sort things out, or train/instruct the housekeeper on the spot
+    '上门.{0,4}(?:看|处理|沟通|了解|一趟|回访|查看|核实|培训|指导|教)', '(?:来|过来)(?:家里|我家)?(?:看看|一趟|看一下)',
     '来家里|来我家', '当面(?:聊|谈|沟通|说)',
   ]),
   ...cues('service_request', 3, { kind: 'refund' }, [
@@ -217,27 +229,37 @@ const OTHER_CUES: Cue[] = [
   ...cues('renewal', 3, {}, [
     '续签|续约|续费|续(?:一|两|半|几|\\d)个?(?:年|月|周|星期|天)|再续|续合同|续一下|想续|要续|打算续|重新签|再签(?:合同)?[一两半]|继续签|接着用|继续用|不续了',
     '合同.{0,6}(?:到期|延长|延期|顺延)|到期.{0,4}(?:续|签)|延长|延期',
+    // a prepaid package used up and bought again: "次卡用完了，再买十次"
+    '(?:次卡|套餐|课时|次数|会员卡?)(?:的)?.{0,4}(?:用完|用光|快用完|快到期)|(?:再|继续|还要)(?:买|充|订|包)[\d一两二三四五六七八九十几半]+(?:次|个?月|年|周|个?小时)',
   ]),
   ...cues('human', 3, {}, [
     '人工|真人|活人|(?<!扫地)机器人|找客服|(?:和|跟)客服|接通|转接|(?:跟|和)人说话|自动回复',
-    '(?:经理|店长|领导|负责人|主管|顾问|客服|专员).{0,6}(?:联系我|打.{0,2}电话|回电|来跟我|跟我说|通话)',
-    '(?:叫|找|让)你们的?(?:经理|店长|领导|负责人|主管)', '找人(?!照顾|带|做|打扫|把|替|顶|帮)',
+    '(?:经理|店长|领导|负责人|主管|顾问|客服|专员).{0,6}(?:联系我|打.{0,2}电话|回电|来跟我|跟我说|通(?:个)?(?:电)?话)',
+    '(?:叫|找|让)你们的?(?:经理|店长|领导|负责人|主管)', '找人(?!照顾|带|做|打扫|把|替|顶|帮|来|过来|上门|陪|看|收拾|擦|洗)',
   ]).map((c) => ({ ...c, unlessClause: /说.{0,4}给我(?:回|打)/ })),
-  ...cues('inquiry', 3, {}, [
+  // "找保姆的流程是怎样的" asks how finding one works (faq process), not for one
+  ...cues('inquiry', 3, { unlessClause: /的(?:流程|手续|步骤)/ }, [
     '想找|要找|找(?:个|一个|一位)|想约|约(?:个|一个|一位)|约到|能约|头胎|二胎|求(?:个|一个|一位|推荐)|请人(?!工)|想请|要请|请(?:个|一个|一位)|帮我(?:找|安排|推荐)|推荐|介绍(?:个|一个|一位)|想做(?:个|一次)',
     '需要.{0,12}(?:{STAFF}|陪护|陪床)|需要(?:有)?人|需要.{0,6}(?:擦|打扫|保洁|清洗|做饭|开荒|除)|需要(?:人)?带(?:孩子|娃|宝宝)|要(?:一个|个|一位).{0,8}{STAFF}|需要.{0,6}照顾|找.{0,4}{STAFF}|预产期|想订|订(?:个|一个|一次)|得找',
+    // "需要24小时有人看着", "得有人陪着": a need for care without naming the service
+    '(?:需要|得|要).{0,8}有人(?:看着|照顾|陪|守着|管着|帮忙)',
     '急需|想要(?:个|一个)|想咨询|了解.{0,8}服务|怀孕|怀二胎|要生了|(?:月|月份|下个?月|底|初|中旬)生|忙不过来|想给.{0,6}(?:请|找)|还有档期',
   ]),
   ...cues('inquiry', 3, {}, ['有.{0,10}的{STAFF}吗']),
   // a household description is a concrete need
   ...cues('inquiry', 1, {}, ['一家[三四五六七]口|[三四五六七]口人']),
-  ...cues('inquiry', 2, {}, ['有没有.{0,16}{STAFF}|能不能.{0,8}来|{STAFF}.{0,4}有吗|有{STAFF}吗|预约', '(?:能|可以)(?:来|安排).{0,10}吗|能安排|就要|找阿姨']),
+  ...cues('inquiry', 2, {}, ['有没有.{0,16}{STAFF}|能不能.{0,8}来|{STAFF}.{0,4}有吗|有{STAFF}吗', '(?:能|可以)(?:来|安排).{0,10}吗|能安排|就要|找阿姨']),
+  // "预约的保洁取消吧" refers to an existing booking
+  ...cues('inquiry', 2, { unlessClause: /取消/ }, ['预约(?!的)']),
+  ...cues('inquiry', 2, {}, [SCHEDULE.source]),
 ];
 
 const FAQ_CUES: Cue[] = [
   ...cues('faq', 3, { topic: 'scope' }, [
     '(?:做|管|干|负责|包括)哪些|都(?:做|管|干)(?:什么|啥)|管不管|负不负责|包不包|包括.{0,8}吗|服务范围|服务内容|工作内容',
     '(?:需要|会|能|可以)(?:帮忙)?(?:做|擦|洗|带|管).{0,8}吗|这项服务|这个服务|这种服务|覆盖|服务时间|休息几天|休息时间|放假|几点到几点|带.{0,4}睡吗',
+    // who brings the tools and cleaning products
+    '自带|(?:清洁)?(?:工具|用品|清洁剂|抹布).{0,6}(?:吗|谁|自己|准备)',
   ]),
   ...cues('faq', 2, { topic: 'scope' }, ['你们这?(?:有没有|有)|{STAFF}(?:能|会|可以|管|负责|需要|要).{0,8}吗|接不接|做不做']),
   ...cues('faq', 2, { topic: 'price' }, [
@@ -310,7 +332,7 @@ function clauseAround(text: string, index: number, length: number): { before: st
 function isCancelled(text: string, cue: Cue, index: number, length: number): boolean {
   const { before, clause } = clauseAround(text, index, length);
   if (NEGATABLE.has(cue.intent) && NEGATED_BEFORE.test(before.slice(-5))) return true;
-  if (cue.unlessClause?.test(clause)) return true;
+  if (cue.unlessClause?.test(clause) || cue.unlessText?.test(text)) return true;
   if (cue.intent !== 'complaint' && cue.intent !== 'service_request') return false;
   const after = text.slice(index + length, index + length + 2);
   const hypothetical = HYPOTHETICAL.test(before) || after === '的话';
@@ -473,7 +495,7 @@ const FALLBACK_CUES = {
 };
 /** Signs that something went wrong; 被 is the adversative passive ("孩子被…"). */
 const TROUBLE = /不|没|太|老是|总是|一直|又|还是|偷偷|乱|随便|怎么回事|竟然|居然|结果|发现|怀疑|莫名其妙|差点|突然|根本|害得|弄得|搞得|被/;
-const PRAISE = /很好|挺好|真好|不错|满意|喜欢|爱吃|感谢|谢谢|辛苦|棒|优秀|表扬|好评|放心/;
+const PRAISE = /很好|挺好|真好|不错|满意|喜欢|爱吃|感谢|谢谢|辛苦|棒|优秀|表扬|好评|放心|勤快|麻利|利索|踏实|贴心/;
 
 function safetyNet(text: string, hits: Hit[]): Hit[] {
   const substantive = hits.some((h) => h.cue.intent !== 'greeting');

@@ -76,7 +76,14 @@ describe('understand() on the labelled corpus', () => {
   });
 
   it('flags every serious incident as serious (recall 100 %)', () => {
-    const missed = serious.filter(({ u }) => !(hasComplaint(u) && u.severity === 'serious')).map(({ c }) => c.text);
+    const caught = ({ u }: (typeof results)[number]) => hasComplaint(u) && u.severity === 'serious';
+    const batches = [undefined, ...new Set(serious.map(({ c }) => c.heldOut).filter((b) => b !== undefined))];
+    const byBatch = batches.map((b) => {
+      const batch = serious.filter(({ c }) => c.heldOut === b);
+      return `${b === undefined ? 'first corpus' : `held-out ${b}`}: ${batch.filter(caught).length}/${batch.length}`;
+    });
+    console.log(`serious recall ${serious.filter(caught).length}/${serious.length}  (${byBatch.join(', ')})`);
+    const missed = serious.filter((r) => !caught(r)).map(({ c }) => c.text);
     expect(missed).toEqual([]);
   });
 
