@@ -2,7 +2,6 @@ import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import type { Logger } from 'pino';
 import { CryptoError, type MessageCrypto } from './crypto';
-import { UnsupportedEvent } from './inbound-event';
 import { parseXml, textField, XmlError, type XmlFields } from './xml';
 
 /**
@@ -88,8 +87,4 @@ export function openEnvelope(crypto: MessageCrypto, outer: XmlFields, msgSignatu
   if (!encrypted) throw new XmlError('missing Encrypt');
   crypto.verify(msgSignature, timestamp, nonce, encrypted);
   return parseXml(crypto.decrypt(encrypted));
-}
-
-export function isUnsupported(error: unknown): error is UnsupportedEvent {
-  return error instanceof UnsupportedEvent;
 }

@@ -1,4 +1,4 @@
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { Approval } from '../entities/approval';
 import { hasRole, Staff, type Role } from '../entities/staff';
 import { Ticket } from '../entities/ticket';
@@ -239,6 +239,3 @@ export async function openApprovalsOf(db: EntityManager, ticketId: number): Prom
   return db.find(Approval, { where: { ticketId, status: 'pending' }, order: { id: 'ASC' } });
 }
 
-export async function approvalsOf(db: EntityManager, ticketIds: number[]): Promise<Approval[]> {
-  return ticketIds.length ? db.find(Approval, { where: { ticketId: In(ticketIds) }, order: { id: 'ASC' } }) : [];
-}

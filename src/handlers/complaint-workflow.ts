@@ -7,7 +7,7 @@ import { openApprovalsOf, recordDecision, requestApproval, updateCards, type Cho
 import { complaintDeadlines } from './commitments';
 import type { FlowContext } from './ports';
 import { audit } from './audit';
-import { addTimeline, maskPhone } from './records';
+import { addTimeline, customerLabel } from './records';
 import { surveyClosedTicket } from './surveys';
 import { notifyCustomer } from './tickets';
 import { HOUR_MS } from './time';
@@ -98,7 +98,7 @@ async function fieldsFor(ctx: FlowContext, ticket: Ticket, step: string): Promis
   const fields = [
     { label: '编号', value: ticket.number },
     { label: '类别', value: `${ticket.severity === 'serious' ? '严重' : '普通'}·${ticket.category ?? ''}` },
-    { label: '客户', value: `${customer?.name ?? ''} ${maskPhone(customer?.phone)}`.trim() },
+    { label: '客户', value: customerLabel(customer) },
   ];
   if (step === 'housekeeper_contact' && ticket.housekeeperId) {
     const housekeeper = await ctx.db.findOneBy(Housekeeper, { id: ticket.housekeeperId });

@@ -61,6 +61,11 @@ export function newCustomer(db: EntityManager, origin: { platform: string | null
   });
 }
 
+/** How a card names a customer before anyone has accepted the case: name and masked phone. */
+export function customerLabel(customer: Pick<Customer, 'name' | 'phone'> | null | undefined): string {
+  return `${customer?.name ?? ''} ${maskPhone(customer?.phone)}`.trim();
+}
+
 export async function customerByExternalId(db: EntityManager, platform: string, externalId: string, now: number): Promise<Customer> {
   const existing = await db.findOneBy(Customer, { platform, externalId });
   return existing ?? db.save(newCustomer(db, { platform, externalId, channel: platform, now }));

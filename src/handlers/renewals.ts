@@ -7,7 +7,7 @@ import { holdersOf, mayDecide, requestApproval, type ChoiceSpec } from './approv
 import { audit } from './audit';
 import { addDays, addMonths, chineseDate, daysBetween, wholeMonths } from './dates';
 import type { FlowContext } from './ports';
-import { maskPhone } from './records';
+import { customerLabel } from './records';
 import { isoDay } from './time';
 
 /**
@@ -64,7 +64,7 @@ export async function sendRenewalPrompt(ctx: FlowContext, contractId: number): P
     description: `${contract.serviceType ?? '家政服务'}，${chineseDate(contract.startDate)}至${chineseDate(contract.endDate)}`,
     fields: [
       { label: '合同', value: contract.number },
-      { label: '客户', value: `${customer?.name ?? ''} ${maskPhone(customer?.phone)}`.trim() },
+      { label: '客户', value: customerLabel(customer) },
       { label: '到期', value: contract.endDate },
     ],
     choices: CHOICES,

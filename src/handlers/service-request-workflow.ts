@@ -3,7 +3,7 @@ import { Customer } from '../entities/customer';
 import { Ticket } from '../entities/ticket';
 import { requestApproval, type ChoiceSpec } from './approvals';
 import type { FlowContext } from './ports';
-import { maskPhone } from './records';
+import { customerLabel } from './records';
 import { notifyCustomer } from './tickets';
 import { surveyClosedTicket } from './surveys';
 import { HOUR_MS } from './time';
@@ -58,7 +58,7 @@ async function openRequestStep(ctx: FlowContext, ticket: Ticket, step: string): 
     fields: [
       { label: '编号', value: ticket.number },
       { label: '类型', value: ticket.category ?? '' },
-      { label: '客户', value: `${customer?.name ?? ''} ${maskPhone(customer?.phone)}`.trim() },
+      { label: '客户', value: customerLabel(customer) },
     ],
     choices: def.choices(ticket.category ?? ''),
     needsText: def.needsText,

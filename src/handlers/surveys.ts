@@ -1,4 +1,4 @@
-import { In, MoreThan, type EntityManager } from 'typeorm';
+import { MoreThan, type EntityManager } from 'typeorm';
 import { CASE_SURVEY_QUESTIONS, LOW_SCORE } from '../../config/visit-scripts';
 import { Customer } from '../entities/customer';
 import { Survey } from '../entities/survey';
@@ -84,6 +84,3 @@ export async function answerSurvey(ctx: HandlerContext, customer: Customer, text
   return true;
 }
 
-export async function surveysOf(db: EntityManager, customerIds: number[]): Promise<Survey[]> {
-  return customerIds.length ? db.find(Survey, { where: { customerId: In(customerIds) } }) : [];
-}

@@ -9,7 +9,7 @@ import { Visit } from '../entities/visit';
 import { requestApproval } from './approvals';
 import { addDays, chineseDate } from './dates';
 import type { FlowContext } from './ports';
-import { maskPhone } from './records';
+import { customerLabel } from './records';
 import { sendSurvey } from './surveys';
 import { isoDay } from './time';
 
@@ -88,7 +88,7 @@ export async function prepareArrival(ctx: FlowContext, contractId: number): Prom
     description: `${contract.serviceType ?? '家政服务'}，合同 ${contract.number}`,
     fields: [
       { label: '阿姨', value: housekeeper ? `${housekeeper.code} ${housekeeper.name}` : '未指定' },
-      { label: '客户', value: `${customer?.name ?? ''} ${maskPhone(customer?.phone)}`.trim() },
+      { label: '客户', value: customerLabel(customer) },
       { label: '合同', value: contract.number },
     ],
     choices: [{ key: 'done', text: '已陪同上户并交接', style: 1 }],
