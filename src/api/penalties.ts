@@ -2,14 +2,10 @@ import Router from '@koa/router';
 import { In } from 'typeorm';
 import { Housekeeper, Penalty, Ticket } from '../entities';
 import type { Database } from '../entities/database';
+import { csvDocument } from './csv';
 import { iso, monthParam, optionalString } from './http';
 
 /** 员工处罚单 for payroll (R-CP-3): JSON, or CSV for HR and finance (`format=csv`). */
-
-const csvCell = (value: string | number | null) => {
-  const text = value === null ? '' : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
 
 export function penaltyRoutes(db: Database): Router {
   const router = new Router();
@@ -35,11 +31,10 @@ export function penaltyRoutes(db: Database): Router {
     }));
     if (optionalString(ctx, 'format', ['json', 'csv']) === 'csv') {
       const header = ['月份', '阿姨编号', '阿姨姓名', '投诉编号', '扣款金额(元)', '原因', '状态', '开具人', '责任人确认', '总经理审批'];
-      const lines = rows.map((r) => [r.month, r.housekeeperCode, r.housekeeperName, r.ticket, r.amountYuan, r.reason, r.status, r.raisedBy, r.acknowledgedBy, r.approvedBy].map(csvCell).join(','));
+      const lines = rows.map((r) => [r.month, r.housekeeperCode, r.housekeeperName, r.ticket, r.amountYuan, r.reason, r.status, r.raisedBy, r.acknowledgedBy, r.approvedBy]);
       ctx.type = 'text/csv; charset=utf-8';
       ctx.attachment(`penalties-${month}.csv`);
-      // BOM so that Excel opens the Chinese text as UTF-8
-      ctx.body = '\ufeff' + [header.join(','), ...lines].join('\r\n') + '\r\n';
+      ctx.body = csvDocument(header, lines);
       return;
     }
     ctx.body = { month, status, penalties: rows };

@@ -4,6 +4,7 @@ import { Penalty } from '../../entities/penalty';
 import { Store } from '../../entities/store';
 import { Survey } from '../../entities/survey';
 import { Ticket } from '../../entities/ticket';
+import { csvDocument } from '../../api/csv';
 import { monthRange } from '../time';
 
 /**
@@ -72,33 +73,22 @@ const STATUS_NAMES: Record<string, string> = { new: '新到', on_duty: '在岗',
 
 export const PERFORMANCE_CSV_HEADER = ['月份', '阿姨编号', '姓名', '门店', '状态', '投诉总数', '普通投诉', '严重投诉', '已批准处罚单', '扣款金额(元)', '待审处罚单', '评价次数', '满意度均分'];
 
-/** A cell as spreadsheets read it: quoted when needed, and never a formula (=, +, -, @). */
-function csvCell(value: string | number | null): string {
-  let text = value === null ? '' : String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** For HR and finance: UTF-8 with a BOM (Excel then reads the Chinese right), CRLF lines. */
+/** For HR and finance, through the one CSV writer (BOM, CRLF, formulas neutralised). */
 export function performanceCsv(report: PerformanceReport): string {
-  const lines = report.housekeepers.map((h) =>
-    [
-      report.month,
-      h.code,
-      h.name,
-      h.store,
-      STATUS_NAMES[h.status] ?? h.status,
-      h.complaints.total,
-      h.complaints.ordinary,
-      h.complaints.serious,
-      h.penalties.approved,
-      (h.penalties.approvedFen / 100).toFixed(2),
-      h.penalties.pending,
-      h.surveys.count,
-      h.surveys.meanScore === null ? '' : h.surveys.meanScore.toFixed(2),
-    ]
-      .map(csvCell)
-      .join(','),
-  );
-  return '\ufeff' + [PERFORMANCE_CSV_HEADER.join(','), ...lines].join('\r\n') + '\r\n';
+  const lines = report.housekeepers.map((h) => [
+    report.month,
+    h.code,
+    h.name,
+    h.store,
+    STATUS_NAMES[h.status] ?? h.status,
+    h.complaints.total,
+    h.complaints.ordinary,
+    h.complaints.serious,
+    h.penalties.approved,
+    (h.penalties.approvedFen / 100).toFixed(2),
+    h.penalties.pending,
+    h.surveys.count,
+    h.surveys.meanScore === null ? '' : h.surveys.meanScore.toFixed(2),
+  ]);
+  return csvDocument(PERFORMANCE_CSV_HEADER, lines);
 }
