@@ -6,7 +6,7 @@ import { assignLead, storeManagers } from './lead-dispatch';
 import type { FlowContext } from './ports';
 import { addTimeline } from './records';
 import { chineseDateTime } from './time';
-import { workingMsBetween } from './working-time';
+import { calendarFor } from './approvals';
 
 /**
  * Lead time-outs (R-LD-2): a lead not accepted within the working-time window goes to the next
@@ -23,7 +23,10 @@ export async function overdueAssignedLeads(ctx: Omit<FlowContext, 'send'>): Prom
   if (candidates.length === 0) return [];
   const consultants = await ctx.db.find(Staff, { where: { id: In(candidates.map((l) => l.consultantId!).filter(Boolean)) } });
   const hoursOf = new Map(consultants.map((s) => [s.id, s.workingHours]));
-  return candidates.filter((lead) => workingMsBetween(lead.assignedAt!, now, hoursOf.get(lead.consultantId!) ?? '09:00-18:00', ctx.config.timezone) >= windowMs);
+  // working minutes on the business calendar: a lead assigned on Friday evening waits until
+  // Monday's hours, and a public holiday or a 调休 Saturday counts the way the company works it
+  const calendar = calendarFor(ctx);
+  return candidates.filter((lead) => calendar.workingMs(lead.assignedAt!, now, (hoursOf.get(lead.consultantId!) ?? '09:00-18:00').split(',')) >= windowMs);
 }
 
 async function alreadyRecorded(ctx: FlowContext, leadId: number, type: string, marker: string): Promise<boolean> {

@@ -2,7 +2,7 @@ import { Lead, Staff, Store, TicketEvent } from '../../src/entities';
 import { addStaff, addStore } from '../support/seed';
 import { describeEachDatabase } from '../support/databases';
 import { adminGet, customerSays, staffClicks } from '../support/chat';
-import { eventually, startBot, TestClock, type RunningBot } from '../support/harness';
+import { eventually, outboxDrained, startBot, TestClock, type RunningBot } from '../support/harness';
 
 /**
  * Lead dispatch end to end (R-LD-2/3): a customer's inquiry becomes a lead, the right consultant
@@ -152,7 +152,7 @@ describeEachDatabase('lead dispatch', ({ db, skipped }) => {
     await eventually(() => cardsTo('sales_li').find((c) => c.template_card.task_id !== first.taskId && c.template_card.horizontal_content_list.some((f: any) => f.value === waiting.number)));
     // the job runs again: nothing more happens
     await bot.bot.jobs.runNow('lead-timeouts');
-    await new Promise((r) => setTimeout(r, 200));
+    await outboxDrained(db());
     expect(textsTo('mgr_wang').filter((t) => t.includes(waiting.number))).toHaveLength(1);
     // the old card's button is refused as stale
     expect(await staffClicks(bot, 'sales_zhao', oldTask, `lead:${waiting.id}:accept`)).toContain('不是分配给您的');
@@ -172,7 +172,7 @@ describeEachDatabase('lead dispatch', ({ db, skipped }) => {
     await bot.bot.jobs.runNow('lead-timeouts');
     await eventually(() => textsTo('mgr_wang').find((t) => t.includes(l.number) && t.startsWith('提醒')));
     await bot.bot.jobs.runNow('lead-timeouts');
-    await new Promise((r) => setTimeout(r, 200));
+    await outboxDrained(db());
     expect(textsTo('sales_li').filter((t) => t.includes(l.number) && t.startsWith('提醒'))).toHaveLength(1);
     expect(textsTo('mgr_wang').filter((t) => t.includes(l.number) && t.startsWith('提醒'))).toHaveLength(1);
   });
@@ -198,5 +198,73 @@ describeEachDatabase('lead dispatch', ({ db, skipped }) => {
     expect(body.medianMinutesToAccept).not.toBeNull();
     expect((await adminGet(bot, '/api/reports/leads?month=2026-13')).status).toBe(400);
     expect((await adminGet(bot, '/api/reports/leads?month=2026-10')).body.totals.inquiries).toBe(0);
+  });
+});
+
+/**
+ * "30 working minutes" on the business calendar (README, R-LD-2): the nights, a weekend, a public
+ * holiday and a 调休 Sunday (2026-09-20, worked for National Day) as chinese-days knows them.
+ */
+describeEachDatabase('lead accept time-out on the business calendar', ({ db, skipped }) => {
+  let bot: RunningBot;
+  let clock: TestClock;
+  const ids: Record<string, number> = {};
+  const shanghai = (local: string) => Date.parse(`${local}+08:00`);
+  let n = 0;
+
+  beforeAll(async () => {
+    if (skipped()) return;
+    clock = new TestClock(shanghai('2026-11-27T17:50:00'));
+    bot = await startBot(db(), { clock });
+    await db().write(async (m) => {
+      const store = await addStore(m, 'TZ01', '通州门店', '通州区', true);
+      ids.a = (await addStaff(m, 'cal_a', '甲顾问', 'consultant', store.id)).id; // 09:00-18:00
+      ids.b = (await addStaff(m, 'cal_b', '乙顾问', 'consultant', store.id)).id;
+      await addStaff(m, 'cal_mgr', '通州店长', 'store_manager', store.id);
+    });
+  });
+  afterAll(async () => bot?.stop());
+
+  /** A complete inquiry submitted at `local` Shanghai time; returns the assigned lead. */
+  async function leadAt(local: string): Promise<Lead> {
+    clock.set(shanghai(local));
+    const me = `o_cal_${n++}`;
+    await customerSays(bot, me, '想找个钟点工，通州区');
+    await customerSays(bot, me, '13700137000');
+    const reply = await customerSays(bot, me, '周女士');
+    const lead = await db().reader.findOneByOrFail(Lead, { number: /XS\d{12}/.exec(reply)![0] });
+    expect(lead).toMatchObject({ status: 'assigned', assignedAt: clock.now() });
+    return lead;
+  }
+
+  async function consultantAt(local: string, lead: Lead): Promise<number | null> {
+    clock.set(shanghai(local));
+    await bot.bot.jobs.runNow('lead-timeouts');
+    return (await db().reader.findOneByOrFail(Lead, { id: lead.id })).consultantId;
+  }
+
+  it('a lead assigned on Friday 17:50 waits over the weekend: 10 minutes Friday + 20 Monday', async () => {
+    if (skipped()) return;
+    const lead = await leadAt('2026-11-27T17:50:00'); // Friday
+    const first = lead.consultantId;
+    expect(await consultantAt('2026-11-28T12:00:00', lead)).toBe(first); // Saturday: 18 h of wall time, 10 working minutes
+    expect(await consultantAt('2026-11-30T09:19:00', lead)).toBe(first); // Monday: 29 working minutes
+    expect(await consultantAt('2026-11-30T09:21:00', lead)).not.toBe(first); // 31
+  });
+
+  it('a public holiday does not count, a 调休 Sunday does', async () => {
+    if (skipped()) return;
+    // Wednesday 2026-09-30 17:50; Oct 1-7 are 国庆节 holidays, Thursday Oct 8 is the next workday
+    const holiday = await leadAt('2026-09-30T17:50:00');
+    expect(await consultantAt('2026-10-05T10:00:00', holiday)).toBe(holiday.consultantId);
+    expect(await consultantAt('2026-10-08T09:19:00', holiday)).toBe(holiday.consultantId);
+    expect(await consultantAt('2026-10-08T09:21:00', holiday)).not.toBe(holiday.consultantId);
+    // Friday 2026-09-18 17:50; Saturday the 19th is off, Sunday the 20th is worked (调休)
+    const madeUp = await leadAt('2026-09-18T17:50:00');
+    expect(await consultantAt('2026-09-19T17:00:00', madeUp)).toBe(madeUp.consultantId);
+    expect(await consultantAt('2026-09-20T09:19:00', madeUp)).toBe(madeUp.consultantId);
+    expect(await consultantAt('2026-09-20T09:21:00', madeUp)).not.toBe(madeUp.consultantId);
+    const timeouts = await db().reader.find(TicketEvent, { where: { type: 'accept_timeout' } });
+    expect(timeouts.filter((e) => e.leadId === holiday.id || e.leadId === madeUp.id)).toHaveLength(2);
   });
 });

@@ -3,11 +3,15 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from '../../config';
 import { Bot } from '../../src/app';
+import { OutboxMessage } from '../../src/entities';
 import type { Database } from '../../src/entities/database';
 import type { Clock, Handler } from '../../src/handlers/ports';
 import { createLogger } from '../../src/logger';
 import { FakePlatform } from '../../src/simulator/fake-platform';
 import { platformEnv } from './wx';
+
+/** The admin API token every test bot gets (ADMIN_TOKEN must be at least 32 characters). */
+export const TEST_ADMIN_TOKEN = 'test-admin-token-for-the-bot-under-test';
 
 /** Log lines captured from the bot under test, parsed. */
 export class CapturedLogs {
@@ -78,7 +82,7 @@ export async function startBot(db: Database, options: StartOptions = {}): Promis
   const platform = options.platform ?? new FakePlatform();
   const ownPlatform = !options.platform;
   if (ownPlatform) await platform.start();
-  const config = loadConfig({ ...platformEnv(platform.url), OUTBOX_POLL_MS: '50', ADMIN_TOKEN: 'test-admin-token', ...options.env });
+  const config = loadConfig({ ...platformEnv(platform.url), OUTBOX_POLL_MS: '50', ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...options.env });
   const logs = new CapturedLogs();
   const log = createLogger(config.logLevel === 'info' ? 'debug' : config.logLevel, logs.stream);
   const bot = new Bot({ config, db, log, clock: options.clock, handler: options.handler });
@@ -120,4 +124,13 @@ export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 500
     if (Date.now() > deadline) throw last instanceof Error ? last : new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/**
+ * Waits until the outbox has nothing pending. Work a job or handler commits queues its messages
+ * in the same transaction, so once this resolves every message it caused has reached the fake
+ * platform: "nothing more was sent" can then be asserted without guessing a sleep.
+ */
+export async function outboxDrained(db: Database, timeoutMs = 10_000): Promise<void> {
+  await eventually(async () => (await db.reader.count(OutboxMessage, { where: { status: 'pending' } })) === 0, timeoutMs);
 }
