@@ -8,6 +8,10 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
   setupFiles: ['reflect-metadata'],
+  // decides before any test is declared whether MariaDB and the optional Wechaty packages are
+  // there: missing ones are reported as skipped with a reason, and fail the run under CI
+  globalSetup: '<rootDir>/test/support/environment.ts',
+  reporters: ['default', '<rootDir>/test/support/skip-reporter.js'],
   maxWorkers: 2,
   testTimeout: 30000,
 };

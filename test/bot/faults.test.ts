@@ -7,7 +7,7 @@ import { Database } from '../../src/entities/database';
 import { InboundMessage, OutboxMessage } from '../../src/entities';
 import type { Handler } from '../../src/handlers/ports';
 import { FakePlatform } from '../../src/simulator/fake-platform';
-import { describeEachDatabase, mysqlAvailable, mysqlConfig, sqliteConfig, TEST_DATA_KEY } from '../support/databases';
+import { describeEachDatabase, itWithMysql, mysqlConfig, sqliteConfig, TEST_DATA_KEY } from '../support/databases';
 import { eventually, startBot, TestClock, type RunningBot } from '../support/harness';
 import { oaSafeRequest, oaText, platformEnv, wecomRequest, wecomText, type SignedRequest } from '../support/wx';
 
@@ -97,8 +97,7 @@ describe('database unreachable mid-traffic [mysql]', () => {
     await config?.drop();
   });
 
-  it('answers 503 for what it could not store, takes the retries once the database is back, and handles each message once', async () => {
-    if (!(await mysqlAvailable())) return;
+  itWithMysql('answers 503 for what it could not store, takes the retries once the database is back, and handles each message once', async () => {
     config = await mysqlConfig();
     if (config.kind !== 'mysql') throw new Error('expected a MySQL config');
     direct = await Database.open(config, { migrate: true });

@@ -5,6 +5,7 @@ import { parseGroupCommand } from '../../src/handlers/approval-actions';
 import { linkedCustomerId, phoneHash } from '../../src/handlers/records';
 import { adminSend, staffSays } from '../support/chat';
 import { describeEachDatabase } from '../support/databases';
+import { underCi } from '../support/environment';
 import { eventually, startBot, TestClock, type RunningBot } from '../support/harness';
 
 /**
@@ -79,10 +80,12 @@ describe('managers-group commands and cards as text (no puppet)', () => {
 });
 
 if (!wechatyInstalled('wechaty-puppet-mock')) {
-  // eslint-disable-next-line no-console
-  console.warn('Wechaty tests skipped: the optional packages wechaty and wechaty-puppet-mock are not installed (npm install without --omit=optional)');
-  describe.skip('wechaty channel (optional packages not installed)', () => {
-    it('needs wechaty and wechaty-puppet-mock', () => undefined);
+  const reason = 'the optional packages wechaty and wechaty-puppet-mock are not installed (npm install without --omit=optional)';
+  // under CI the managers' group decisions, penalty rejection and phone linking must not go
+  // untested behind a green run: a missing optional package fails like a missing MariaDB
+  if (underCi()) throw new Error(`Wechaty tests cannot run under CI: ${reason}`);
+  describe.skip(`wechaty channel (skipped: ${reason})`, () => {
+    it('group decisions, penalty rejection and phone linking through the mock puppet', () => undefined);
   });
 } else {
   describeEachDatabase('wechaty channel with the mock puppet', ({ db, skipped }) => {
@@ -127,8 +130,6 @@ if (!wechatyInstalled('wechaty-puppet-mock')) {
       puppet = channel.puppet as PuppetMock;
       mocker = puppet.mocker;
       self = mocker.createContact({ name: '售后助手' });
-      mocker.login(self);
-      await eventually(() => channel.loggedIn);
       people = {
         chen: mocker.createContact({ name: '陈女士' }),
         wang: mocker.createContact({ name: '王先生' }),
@@ -138,7 +139,10 @@ if (!wechatyInstalled('wechaty-puppet-mock')) {
         zhao: mocker.createContact({ name: '赵店长' }),
         stranger: mocker.createContact({ name: '路人' }),
       };
+      // the managers' group exists when the bot logs in: it is bound then, once
       room = mocker.createRoom({ topic: ROOM_TOPIC, memberIdList: [self, people.zhang, people.zhou, people.liu, people.zhao, people.stranger].map((c) => c.id) });
+      mocker.login(self);
+      await eventually(() => channel.loggedIn && channel.describe().includes(room.id));
       for (const conversation of [people.chen, people.wang, room]) listen(conversation);
       await db().write(async (m) => {
         const store = await m.save(m.create(Store, { code: 'CY01', name: '朝阳门店', districts: '朝阳区', isDefault: true }));
@@ -300,6 +304,81 @@ if (!wechatyInstalled('wechaty-puppet-mock')) {
       expect(await says(people.zhou, `驳回 ${slip} 证据不足，先核实`, room)).toContain('周总 已驳回（驳回），原因：证据不足，先核实');
       expect(await db().reader.findOneByOrFail(Approval, { penaltyId: penalty.id, step: 'penalty_approve' })).toMatchObject({ status: 'decided', decision: 'reject', text: '证据不足，先核实', decidedBy: 'gm01' });
       expect((await db().reader.findOneByOrFail(Penalty, { id: penalty.id })).status).toBe('rejected');
+    });
+
+    it('a second group named like the managers’ group, made after login, gets no alerts and its 同意 decides nothing', async () => {
+      if (skipped()) return;
+      // a contact makes a group with the same name and adds the bot (and, to look real, a manager)
+      const impostor = mocker.createRoom({ topic: ROOM_TOPIC, memberIdList: [self, people.stranger, people.zhang].map((c) => c.id) });
+      listen(impostor);
+      const sun = mocker.createContact({ name: '孙女士' });
+      listen(sun);
+      const before = said(room).length;
+      await says(sun, '阿姨在我家摔倒受伤了，现在还在医院，怎么处理');
+      const ticket = await ticketOf(sun);
+      expect(ticket.severity).toBe('serious');
+      // the alerts (the CS manager's and the GM's urgent steps) reach the group bound at login only
+      await eventually(() => said(room).slice(before).filter((t) => t.includes(ticket.number)).length >= 2);
+      await eventually(async () => (await bot.bot.outbox.backlog()).pending === 0);
+      expect(said(impostor)).toEqual([]);
+      // a command there is neither stored nor answered, and decides nothing, even from a real manager
+      const rows = await db().reader.countBy(InboundMessage, { platform: 'wechaty' });
+      people.zhang.say(`同意 ${ticket.number}`).to(impostor);
+      people.stranger.say(`同意 ${ticket.number}`).to(impostor);
+      await eventually(() => bot.logs.lines.some((l) => String(l.msg).includes('another group named like the managers') && l.room === impostor.id));
+      await sleep(300);
+      expect(said(impostor)).toEqual([]);
+      expect(await db().reader.countBy(InboundMessage, { platform: 'wechaty' })).toBe(rows);
+      expect(await db().reader.findOneByOrFail(Approval, { ticketId: ticket.id, step: 'serious_ack' })).toMatchObject({ status: 'pending', decidedBy: null });
+      // the group bound at login still decides
+      expect(await says(people.zhang, `同意 ${ticket.number}`, room)).toContain('张经理 已同意');
+      expect(said(impostor)).toEqual([]);
+    });
+  });
+
+  describeEachDatabase('wechaty channel: two groups with the managers’ topic at login', ({ db, skipped }) => {
+    let bot: RunningBot;
+    let self: MockContact;
+    const heard = new Map<string, string[]>();
+    const listen = (conversation: MockConversation) => {
+      heard.set(conversation.id, []);
+      conversation.on('message', (message) => {
+        if (message.talker().id === self.id) heard.get(conversation.id)!.push(message.text() ?? '');
+      });
+    };
+    afterAll(async () => bot?.stop());
+
+    it('refuses the group part (says why), posts no alert to either group, and keeps the one-to-one chats', async () => {
+      if (skipped()) return;
+      bot = await startBot(db(), { clock: new TestClock(THURSDAY_10_AM), env: { WECHATY_PUPPET: 'wechaty-puppet-mock', WECHATY_MANAGERS_ROOM: ROOM_TOPIC } });
+      const channel = bot.bot.wechaty!;
+      const mocker = (channel.puppet as PuppetMock).mocker;
+      self = mocker.createContact({ name: '售后助手' });
+      const manager = mocker.createContact({ name: '张经理' });
+      const customer = mocker.createContact({ name: '吴女士' });
+      const rooms = [0, 1].map(() => mocker.createRoom({ topic: ROOM_TOPIC, memberIdList: [self.id, manager.id] }));
+      await db().write(async (m) => {
+        await m.save(m.create(Staff, { wecomUserId: 'csm', name: '张经理', roles: 'cs_manager', storeId: null, active: true, workingHours: '09:00-18:00', lastAssignedAt: null, wechatId: manager.id }));
+      });
+      for (const conversation of [customer, ...rooms]) listen(conversation);
+      mocker.login(self);
+      await eventually(() => channel.loggedIn && channel.describe().includes('REFUSED'));
+      expect(channel.describe()).toContain(`2 groups are named "${ROOM_TOPIC}"`);
+      expect(bot.logs.lines.some((l) => l.level === 50 && String(l.msg).includes("managers' group refused"))).toBe(true);
+      // a serious incident: the customer is answered one to one; neither group gets the alert
+      customer.say('家里的金项链不见了，只有阿姨来过').to(self);
+      await eventually(() => (heard.get(customer.id) ?? []).length > 0);
+      await eventually(async () => (await bot.bot.outbox.backlog()).pending === 0);
+      const ticket = await db().reader.findOneByOrFail(Ticket, { customerId: (await db().reader.findOneByOrFail(Customer, { platform: 'wechaty', externalId: customer.id })).id });
+      expect(ticket.severity).toBe('serious');
+      expect(heard.get(customer.id)!.join('\n')).toContain(ticket.number);
+      for (const room of rooms) expect(heard.get(room.id)).toEqual([]);
+      // a manager's 同意 in either group decides nothing
+      for (const room of rooms) manager.say(`同意 ${ticket.number}`).to(room);
+      await eventually(() => bot.logs.lines.filter((l) => String(l.msg).includes('another group named like the managers')).length >= 2);
+      await sleep(300);
+      expect(await db().reader.findOneByOrFail(Approval, { ticketId: ticket.id, step: 'serious_ack' })).toMatchObject({ status: 'pending', decidedBy: null });
+      for (const room of rooms) expect(heard.get(room.id)).toEqual([]);
     });
   });
 }

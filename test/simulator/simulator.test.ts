@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/run';
 import { TEST_DATA_KEY } from '../support/databases';
+import { underCi } from '../support/environment';
 
 /**
  * The simulator end to end, in Debian's Chromium (playwright-core, no browser download): the real
@@ -29,11 +30,11 @@ function haveChineseFont(): boolean {
     return false;
   }
 }
-if (!haveChromium && process.env.CI !== 'true') {
+if (!haveChromium && !underCi()) {
   process.stderr.write(`simulator browser test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)\n`);
 }
 
-const describeWithBrowser = haveChromium || process.env.CI === 'true' ? describe : describe.skip;
+const describeWithBrowser = haveChromium || underCi() ? describe : describe.skip;
 
 describeWithBrowser('simulator page (Chromium)', () => {
   let dir: string;

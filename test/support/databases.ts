@@ -5,38 +5,28 @@ import { createConnection } from 'mysql2/promise';
 import type { Database as DatabaseConfig } from '../../config';
 import { Database } from '../../src/entities/database';
 import { installDataKey } from '../../src/entities/personal-data';
+import { MYSQL_URL, skipReason } from './environment';
 
 /**
  * Real databases for tests: a fresh SQLite file, and a fresh MariaDB database per call at
- * TEST_MYSQL_URL. When MariaDB does not answer, its tests are skipped with one clear line,
- * except under CI=true where that is a failure (it would hide half the suite).
+ * TEST_MYSQL_URL. Whether MariaDB answers is decided once before the run (environment.ts, jest's
+ * globalSetup): when it does not, the MySQL halves are declared skipped with the reason, and
+ * under CI (CI=true or CI=1) the run fails instead (it would hide half the suite).
  */
 
 export const TEST_DATA_KEY = Buffer.alloc(32, 7).toString('base64');
 installDataKey(TEST_DATA_KEY);
 
-const MYSQL_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
-
-let mysqlAnswers: Promise<boolean> | undefined;
-
-async function probeMysql(): Promise<boolean> {
-  try {
-    const connection = await createConnection({ uri: MYSQL_URL, connectTimeout: 2000 });
-    await connection.end();
-    return true;
-  } catch (error) {
-    if (process.env.CI === 'true') {
-      throw new Error(`MariaDB at ${MYSQL_URL} does not answer under CI=true: ${(error as Error).message}`);
-    }
-    // eslint-disable-next-line no-console
-    console.warn(`MySQL tests skipped: MariaDB at ${MYSQL_URL} does not answer (${(error as Error).message})`);
-    return false;
-  }
+/** Whether the MySQL halves run in this run (decided before the run; see environment.ts). */
+export function mysqlAvailable(): boolean {
+  return skipReason('mysql') === undefined;
 }
 
-export function mysqlAvailable(): Promise<boolean> {
-  mysqlAnswers ??= probeMysql();
-  return mysqlAnswers;
+/** `it` for a test that needs MariaDB: skipped, with the reason in its title, when it is not there. */
+export function itWithMysql(name: string, fn: () => Promise<void>, timeout?: number): void {
+  const reason = skipReason('mysql');
+  if (reason) it.skip(`${name} (skipped: ${reason})`, fn);
+  else it(name, fn, timeout);
 }
 
 let counter = 0;
@@ -77,7 +67,7 @@ export async function openTestDatabase(dialect: Dialect): Promise<{ db: Database
     const db = await Database.open(config, { migrate: true });
     return { db, config, dispose: () => db.close() };
   }
-  if (!(await mysqlAvailable())) return undefined;
+  if (!mysqlAvailable()) return undefined;
   const config = await mysqlConfig();
   const db = await Database.open(config, { migrate: true });
   return {
@@ -91,12 +81,16 @@ export async function openTestDatabase(dialect: Dialect): Promise<{ db: Database
 }
 
 /**
- * `describe` a behaviour once per database. The body gets a getter for the open database;
- * on a skipped MySQL every test in the block returns early after the one warning line.
+ * `describe` a behaviour once per database. The body gets a getter for the open database. When
+ * MariaDB is not there (outside CI only) the MySQL block is declared with describe.skip, so its
+ * tests count as skipped, with the reason in the block's title; `skipped()` stays for bodies that
+ * guard set-up work and is false whenever a test body runs.
  */
 export function describeEachDatabase(title: string, body: (ctx: { db: () => Database; dialect: Dialect; skipped: () => boolean }) => void): void {
   for (const dialect of DIALECTS) {
-    describe(`${title} [${dialect}]`, () => {
+    const reason = dialect === 'mysql' ? skipReason('mysql') : undefined;
+    const declare = reason ? describe.skip : describe;
+    declare(`${title} [${dialect}]${reason ? ` (skipped: ${reason})` : ''}`, () => {
       let handle: Awaited<ReturnType<typeof openTestDatabase>>;
       beforeAll(async () => {
         handle = await openTestDatabase(dialect);
