@@ -62,6 +62,8 @@ export interface Config {
   wecom: WecomConfig;
   wechaty: WechatyConfig;
   adminToken?: string;
+  /** Believe X-Forwarded-For/-Proto/-Host (set only behind a reverse proxy that overwrites them). */
+  trustProxy: boolean;
   /** base64 of 32 bytes; undefined means "generate/load the development key from data/". */
   dataKey?: string;
   timezone: string;
@@ -230,6 +232,17 @@ function parseWechaty(env: Env): WechatyConfig {
   return { puppet, puppetToken, managersRoom };
 }
 
+/** The admin API's bearer token: unset disables the API; a short one is guessable, so it stops the start. */
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
+
+function parseAdminToken(env: Env): string | undefined {
+  const token = read(env, 'ADMIN_TOKEN');
+  if (token !== undefined && token.length < MIN_ADMIN_TOKEN_LENGTH) {
+    throw new ConfigError('ADMIN_TOKEN', `is too short (${token.length} characters): use at least ${MIN_ADMIN_TOKEN_LENGTH} random characters (openssl rand -hex 32)`);
+  }
+  return token;
+}
+
 function parseDataKey(env: Env): string | undefined {
   const key = read(env, 'DATA_KEY');
   if (key === undefined) return undefined;
@@ -256,7 +269,8 @@ export function loadConfig(env: Env = process.env): Config {
     wechat: parseWechat(env),
     wecom: parseWecom(env),
     wechaty: parseWechaty(env),
-    adminToken: read(env, 'ADMIN_TOKEN'),
+    adminToken: parseAdminToken(env),
+    trustProxy: parseWith(env, 'TRUST_PROXY', z.enum(['true', 'false']), 'false') === 'true',
     dataKey: parseDataKey(env),
     timezone: parseTimezone(env),
     logLevel: parseWith(

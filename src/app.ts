@@ -20,6 +20,7 @@ import { WechatyChannel } from './bot/wechaty/channel';
 import { WechatyTransport } from './bot/wechaty/transport';
 import type { Platform } from './bot/inbound-event';
 import { adminApi } from './api';
+import { adminGate } from './api/http';
 import { handleInbound } from './handlers';
 import { JobRunner } from './jobs/runner';
 import { JOBS } from './jobs/schedule';
@@ -40,7 +41,7 @@ export interface BotOptions {
 }
 
 export class Bot {
-  readonly app = new Koa({ proxy: true });
+  readonly app: Koa;
   readonly clock: Clock;
   readonly outbox: Outbox;
   readonly dispatcher: Dispatcher;
@@ -53,6 +54,9 @@ export class Bot {
 
   constructor(readonly options: BotOptions) {
     const { config, db, log } = options;
+    // X-Forwarded-* are only believed behind a proxy that overwrites them (TRUST_PROXY=true);
+    // otherwise any caller could choose the ip that logs and limits see
+    this.app = new Koa({ proxy: config.trustProxy });
     this.clock = options.clock ?? systemClock;
     const now = () => this.clock.now();
     this.responseCodes = new ResponseCodes(db, now);
@@ -78,9 +82,13 @@ export class Bot {
       responseCodes: this.responseCodes,
     });
     this.jobs = new JobRunner(JOBS, { db, config, clock: this.clock, log: log.child({ component: 'jobs' }), outbox: this.outbox });
+    const apiLog = log.child({ component: 'api' });
+    const api = adminApi(config, db, apiLog, this.jobs, this.evidence, now);
+    const apiRoutes = api.routes();
+    const apiMethods = api.allowedMethods();
+    // first of all: nothing below runs for an /api spelling without the token
+    this.app.use(adminGate(config.adminToken, apiLog, (ctx, next) => apiRoutes(ctx as never, () => apiMethods(ctx as never, next))));
     this.app.use(this.health().routes());
-    const api = adminApi(config, db, log.child({ component: 'api' }), this.jobs, this.evidence, now);
-    this.app.use(api.routes()).use(api.allowedMethods());
     for (const router of [wechatRouter(config, this.dispatcher, log), wecomRouter(config, this.dispatcher, log)]) {
       this.app.use(router.routes()).use(router.allowedMethods());
     }

@@ -12,7 +12,12 @@ import { reportRoutes } from './reports';
 import type { JobRunner } from '../jobs/runner';
 import type { EvidenceStore } from '../bot/evidence-store';
 
-/** The admin REST API under /api: bearer ADMIN_TOKEN, JSON in and out. */
+/**
+ * The admin REST API under /api: bearer ADMIN_TOKEN, JSON in and out. Mount it with adminGate
+ * (src/api/http.ts), never with app.use(router.routes()) alone: the gate is what makes every
+ * spelling of /api (case, %-encoding, doubled slashes) need the token. The router keeps its own
+ * check as a second line.
+ */
 export function adminApi(config: Config, db: Database, log: Logger, jobs: JobRunner, evidence: EvidenceStore, clock: () => number = Date.now): Router {
   const router = new Router({ prefix: '/api' });
   router.use(apiErrors(log), requireAdmin(config.adminToken, log));

@@ -84,7 +84,7 @@ async function portIsFree(port: number, host: string): Promise<boolean> {
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
   const host = options.host ?? '127.0.0.1';
   const web = options.web ?? true;
-  const adminToken = options.adminToken ?? 'simulator-admin-token';
+  const adminToken = options.adminToken ?? 'simulator-admin-token-not-for-production';
   const platform = new FakePlatform();
   let server: SimulatorServer | undefined;
   let apiBase: string;

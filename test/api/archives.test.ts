@@ -19,7 +19,7 @@ function wrongCheck(id: string): string {
 }
 
 async function send(bot: RunningBot, path: string, body: string | Buffer, contentType: string, method = 'POST') {
-  const response = await fetch(bot.url + path, { method, headers: { authorization: 'Bearer test-admin-token', 'content-type': contentType }, body });
+  const response = await fetch(bot.url + path, { method, headers: { authorization: 'Bearer test-admin-token-for-the-bot-under-test', 'content-type': contentType }, body });
   return { status: response.status, body: (await response.json()) as any };
 }
 

@@ -41,7 +41,7 @@ describeEachDatabase('CSV exports', ({ db, skipped }) => {
         await m.insert(Penalty, { ticketId: 1, housekeeperId: 1, amountFen: 20_000, reason, status: 'approved', month: '2026-11', raisedBy: 'csm', acknowledgedBy: 'mgr', approvedBy: 'gm01', createdAt: 1, decidedAt: 2 });
       }
     });
-    const response = await fetch(`${bot.url}/api/penalties?month=2026-11&format=csv`, { headers: { authorization: 'Bearer test-admin-token' } });
+    const response = await fetch(`${bot.url}/api/penalties?month=2026-11&format=csv`, { headers: { authorization: 'Bearer test-admin-token-for-the-bot-under-test' } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toContain('attachment');
     const records = parseCsv((await response.text()).replace(/^\ufeff/, ''));

@@ -5,7 +5,7 @@ import { startBot, type RunningBot } from '../support/harness';
 
 /** The organisation admin API (R-LD-2's stores and staff): CRUD, the default-store rule, imports. */
 
-async function send(bot: RunningBot, path: string, body: string | Buffer, contentType: string, token = 'test-admin-token') {
+async function send(bot: RunningBot, path: string, body: string | Buffer, contentType: string, token = 'test-admin-token-for-the-bot-under-test') {
   const response = await fetch(bot.url + path, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': contentType }, body });
   return { status: response.status, body: (await response.json()) as any };
 }

@@ -201,7 +201,7 @@ describeEachDatabase('complaints end to end', ({ db, skipped }) => {
     await staffClicks(bot, 'gm01', approve.taskId, `ap:${approve.id}:approve`);
     const { body } = await adminGet(bot, '/api/penalties?month=2026-11');
     expect(body.penalties).toEqual([expect.objectContaining({ housekeeperCode: 'A0123', amountYuan: '200.00', status: 'approved', acknowledgedBy: 'mgr', approvedBy: 'gm01' })]);
-    const csv = await fetch(`${bot.url}/api/penalties?month=2026-11&format=csv`, { headers: { authorization: 'Bearer test-admin-token' } });
+    const csv = await fetch(`${bot.url}/api/penalties?month=2026-11&format=csv`, { headers: { authorization: 'Bearer test-admin-token-for-the-bot-under-test' } });
     const text = await csv.text();
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(text).toContain('A0123');
@@ -254,7 +254,7 @@ describeEachDatabase('complaints end to end', ({ db, skipped }) => {
       return detail.body.evidence?.[0]?.status === 'stored' ? detail : undefined;
     }))!;
     expect(body.evidence[0]).toMatchObject({ mediaType: 'image', contentType: 'image/jpeg', status: 'stored' });
-    const file = await fetch(bot.url + body.evidence[0].download, { headers: { authorization: 'Bearer test-admin-token' } });
+    const file = await fetch(bot.url + body.evidence[0].download, { headers: { authorization: 'Bearer test-admin-token-for-the-bot-under-test' } });
     expect(Buffer.from(await file.arrayBuffer()).toString('latin1')).toContain('fake-jpeg:MEDIA_BRACELET');
     const [raw] = await db().source.query('SELECT data FROM evidence_chunk');
     expect(String(raw.data)).not.toContain('MEDIA_BRACELET');

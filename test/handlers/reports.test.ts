@@ -329,7 +329,7 @@ describeEachDatabase('monthly report', ({ db, skipped }) => {
       expect((await adminGet(bot, '/api/reports/monthly?month=2026-13')).status).toBe(400);
       const json = await adminGet(bot, '/api/reports/housekeepers?month=2026-11');
       expect(json.body.housekeepers.map((h: any) => h.code)).toEqual(['A001', 'B002', 'C003']);
-      const response = await fetch(`${bot.url}/api/reports/housekeepers?month=2026-11&format=csv`, { headers: { authorization: 'Bearer test-admin-token' } });
+      const response = await fetch(`${bot.url}/api/reports/housekeepers?month=2026-11&format=csv`, { headers: { authorization: 'Bearer test-admin-token-for-the-bot-under-test' } });
       expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
       expect(response.headers.get('content-disposition')).toContain('housekeepers-2026-11.csv');
       const bytes = Buffer.from(await response.arrayBuffer());

@@ -33,12 +33,12 @@ export function staffClicks(bot: RunningBot, userId: string, taskId: string, key
   return answer(bot, wecomRequest(wecomCardClick(userId, taskId, key, { responseCode })), 'wecom');
 }
 
-export async function adminGet<T = any>(bot: RunningBot, path: string, token = 'test-admin-token'): Promise<{ status: number; body: T }> {
+export async function adminGet<T = any>(bot: RunningBot, path: string, token = 'test-admin-token-for-the-bot-under-test'): Promise<{ status: number; body: T }> {
   const response = await fetch(bot.url + path, { headers: { authorization: `Bearer ${token}` } });
   return { status: response.status, body: (await response.json()) as T };
 }
 
-export async function adminSend<T = any>(bot: RunningBot, method: string, path: string, body: unknown, token = 'test-admin-token'): Promise<{ status: number; body: T }> {
+export async function adminSend<T = any>(bot: RunningBot, method: string, path: string, body: unknown, token = 'test-admin-token-for-the-bot-under-test'): Promise<{ status: number; body: T }> {
   const response = await fetch(bot.url + path, {
     method,
     headers: { authorization: `Bearer ${token}`, 'content-type': typeof body === 'string' ? 'text/csv' : 'application/json' },
