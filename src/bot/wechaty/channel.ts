@@ -64,9 +64,24 @@ export interface WechatyChannelOptions {
   onLogin?(): void;
 }
 
+/** A WeChat group id (puppet-service, padlocal, the mock puppet): `…@chatroom`. */
+const ROOM_ID = /^[\w.-]{1,100}@chatroom$/;
+
+/**
+ * The managers' group, as resolved for this login. `unresolved`: not found yet (the bot may not be
+ * a member yet, or the puppet has not synced its rooms); `refused`: several groups carry the
+ * configured topic, so none of them can be trusted with alerts or decisions.
+ */
+type ManagersGroup = { state: 'unresolved' } | { state: 'bound'; id: string } | { state: 'refused'; reason: string };
+
+/** Rooms named like the managers' group whose ignored messages were already logged (bounded). */
+const MAX_REMEMBERED_IMPOSTORS = 100;
+
 export class WechatyChannel {
   private bot: WechatyBot | undefined;
-  private managersRoomId: string | undefined;
+  private group: ManagersGroup = { state: 'unresolved' };
+  private resolving: Promise<ManagersGroup> | undefined;
+  private readonly impostors = new Set<string>();
   private current: WechatyState = 'stopped';
   private failure: string | undefined;
   private readonly inflight = new Set<Promise<void>>();
@@ -96,7 +111,12 @@ export class WechatyChannel {
   /** For the startup line. */
   describe(): string {
     const puppet = this.options.config.puppet;
-    const room = this.options.config.managersRoom ? `, managers' group "${this.options.config.managersRoom}"` : ', no managers group';
+    const configured = this.options.config.managersRoom;
+    const room = !configured
+      ? ', no managers group'
+      : this.group.state === 'refused'
+        ? `, managers' group "${configured}" REFUSED: ${this.group.reason}`
+        : `, managers' group "${configured}"${this.group.state === 'bound' ? ` (${this.group.id})` : ''}`;
     switch (this.current) {
       case 'logged_in':
         return `${puppet}, logged in${room}`;
@@ -227,29 +247,73 @@ export class WechatyChannel {
   private async conversationId(bot: WechatyBot, to: string): Promise<string> {
     const configured = this.options.config.managersRoom;
     if (!configured || to !== configured) return to;
-    if (this.managersRoomId) return this.managersRoomId;
-    const room = (await this.findRoom(bot, { id: configured })) ?? (await this.findRoom(bot, { topic: configured }));
-    if (!room) throw new WechatyUndeliverable(`the managers' group "${configured}" was not found: is the bot's account a member? (WECHATY_MANAGERS_ROOM)`);
-    this.managersRoomId = room.id;
-    return room.id;
+    const group = await this.managersGroup(bot);
+    if (group.state === 'bound') return group.id;
+    if (group.state === 'refused') throw new WechatyUndeliverable(`the managers' group is not used: ${group.reason}`);
+    throw new WechatyUndeliverable(`the managers' group "${configured}" was not found: is the bot's account a member? (WECHATY_MANAGERS_ROOM)`);
   }
 
-  private async findRoom(bot: WechatyBot, query: { id?: string; topic?: string }): Promise<WechatyRoom | undefined> {
+  /**
+   * The managers' group of this login, resolved once and never re-bound (a contact could otherwise
+   * make a group with the same name, add the bot, and receive every alert): by id when
+   * WECHATY_MANAGERS_ROOM is a group id (`…@chatroom`), else by topic only when exactly one group
+   * has it. Several → refused for this login, said in the log and on the startup line; the
+   * one-to-one chats go on. Not found yet → tried again when an alert or a command needs it.
+   */
+  private managersGroup(bot: WechatyBot): Promise<ManagersGroup> {
+    if (this.group.state !== 'unresolved') return Promise.resolve(this.group);
+    this.resolving ??= this.resolveManagersGroup(bot).finally(() => {
+      this.resolving = undefined;
+    });
+    return this.resolving;
+  }
+
+  private async resolveManagersGroup(bot: WechatyBot): Promise<ManagersGroup> {
+    const configured = this.options.config.managersRoom;
+    const log = this.options.log;
+    if (!configured) return this.group;
+    let found: WechatyRoom[];
     try {
-      return await bot.Room.find(query);
-    } catch {
-      return undefined;
+      if (ROOM_ID.test(configured)) {
+        const room = await bot.Room.find({ id: configured });
+        found = room ? [room] : [];
+      } else {
+        const rooms = await bot.Room.findAll({ topic: configured });
+        // the puppet's filter may match loosely: only the exact topic counts
+        const topics = await Promise.all(rooms.map((room) => room.topic().catch(() => undefined)));
+        found = rooms.filter((_room, i) => topics[i] === configured);
+      }
+    } catch (error) {
+      log.warn({ err: error }, "wechaty: the managers' group could not be looked up yet");
+      return this.group;
     }
+    if (this.group.state !== 'unresolved') return this.group;
+    if (found.length === 1) {
+      this.group = { state: 'bound', id: found[0].id };
+      log.info({ room: found[0].id }, "wechaty: managers' group bound for this login (set WECHATY_MANAGERS_ROOM to this id to pin it)");
+    } else if (found.length > 1) {
+      this.group = { state: 'refused', reason: `${found.length} groups are named "${configured}": set WECHATY_MANAGERS_ROOM to the id of the right one` };
+      log.error({ rooms: found.map((room) => room.id) }, `wechaty: managers' group refused, no alerts and no decisions in any group (the one-to-one chats go on): ${this.group.reason}`);
+    } else {
+      log.warn("wechaty: the managers' group was not found (is the bot's account a member?): looked for again when it is needed");
+    }
+    return this.group;
   }
 
+  /** Is this the managers' group bound at login? Another group with the same topic never is. */
   private async isManagersRoom(room: WechatyRoom): Promise<boolean> {
     const configured = this.options.config.managersRoom;
-    if (!configured) return false;
-    if (room.id === configured || room.id === this.managersRoomId) return true;
-    const topic = await room.topic().catch(() => undefined);
-    if (topic !== configured) return false;
-    this.managersRoomId = room.id;
-    return true;
+    if (!configured || !this.bot) return false;
+    const group = await this.managersGroup(this.bot);
+    if (group.state === 'bound' && room.id === group.id) return true;
+    if (!this.impostors.has(room.id) && this.impostors.size < MAX_REMEMBERED_IMPOSTORS) {
+      const topic = await room.topic().catch(() => undefined);
+      if (topic === configured || room.id === configured) {
+        this.impostors.add(room.id);
+        warnImpostor(this.options.log, group, room.id);
+      }
+    }
+    return false;
   }
 
   private wire(bot: WechatyBot, wechaty: WechatyModule): void {
@@ -260,9 +324,11 @@ export class WechatyChannel {
     });
     bot.on('login', (user) => {
       this.current = 'logged_in';
-      this.managersRoomId = undefined;
+      this.group = { state: 'unresolved' };
+      this.impostors.clear();
       log.info({ user: user.id }, 'wechaty logged in');
-      this.options.onLogin?.();
+      // resolved before the outbox delivers what waited for this login
+      void this.managersGroup(bot).finally(() => this.options.onLogin?.());
     });
     bot.on('logout', (user) => {
       this.current = 'waiting_for_login';
@@ -290,4 +356,11 @@ export class WechatyChannel {
     const level = this.options.logLevel === 'silent' ? 'silent' : this.options.logLevel === 'debug' || this.options.logLevel === 'trace' ? 'info' : 'warn';
     wechaty.log.level(level);
   }
+}
+
+function warnImpostor(logger: Logger, group: ManagersGroup, roomId: string): void {
+  logger.warn(
+    { room: roomId, managersGroup: group.state === 'bound' ? group.id : group.state },
+    "wechaty: a command from another group named like the managers' group was ignored (it gets no alerts either)",
+  );
 }

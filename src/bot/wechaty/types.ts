@@ -50,7 +50,11 @@ export interface WechatyBot {
   readonly isLoggedIn: boolean;
   readonly currentUser: WechatyContact;
   readonly puppet: WechatyPuppet;
-  Room: { find(query: { id?: string; topic?: string }): Promise<WechatyRoom | undefined> };
+  Room: {
+    find(query: { id?: string; topic?: string }): Promise<WechatyRoom | undefined>;
+    /** Every group the puppet knows with this topic (the managers' group must be the only one). */
+    findAll(query: { topic: string }): Promise<WechatyRoom[]>;
+  };
   /** Searches the puppet's messages: pass { id } (a bare string searches by text). */
   Message: { find(query: { id: string }): Promise<WechatyMessage | undefined> };
 }
