@@ -8,7 +8,10 @@ import { oaSafeRequest, oaText, openReply, wecomRequest, wecomText, type SignedR
  * A retry storm (R-IN-1, PROTOCOL.md §5): WeChat and WeCom resend a callback they think was lost,
  * up to three deliveries in all. Here 200 distinct messages arrive three times each, the copies
  * at the same moment, 600 requests over 50 client connections: every message is stored once,
- * handled once, and all three copies get the same reply.
+ * handled once, all three copies get the same answer, and the customer gets the reply exactly
+ * once — passively, or through the outbox when the reply budget ran out on a slow machine. How
+ * many are answered passively and how fast is measured by `npm run bench` (bench/timing.ts), not
+ * asserted here.
  */
 
 const MESSAGES = 200;
@@ -52,7 +55,8 @@ describeEachDatabase('retry storm', ({ db, skipped }) => {
   beforeAll(async () => {
     if (skipped()) return;
     handler = numberedHandler();
-    // the longest reply budget allowed: on a loaded machine a late answer would be an empty acknowledgement
+    // the longest reply budget allowed, so most answers are passive; a late one is an empty
+    // acknowledgement with the reply through the outbox, which the test accepts as correct too
     running = await startBot(db(), { handler, env: { WEBHOOK_REPLY_BUDGET_MS: '4500' } });
   });
   afterAll(async () => running?.stop());
@@ -76,16 +80,28 @@ describeEachDatabase('retry storm', ({ db, skipped }) => {
     });
 
     expect(answers.filter((a) => a.status !== 200)).toEqual([]);
-    const repliesByMessage = new Map<number, string[]>();
+    // a passive reply, or null for the empty acknowledgement given when the budget ran out
+    const answersByMessage = new Map<number, (string | null)[]>();
     for (const answer of answers) {
-      const plain = openReply(answer.text, answer.platform);
-      repliesByMessage.set(answer.index, [...(repliesByMessage.get(answer.index) ?? []), plain]);
+      const plain = answer.text === 'success' || answer.text === '' ? null : openReply(answer.text, answer.platform);
+      answersByMessage.set(answer.index, [...(answersByMessage.get(answer.index) ?? []), plain]);
     }
-    expect(repliesByMessage.size).toBe(MESSAGES);
-    const differing = [...repliesByMessage].filter(([, replies]) => replies.length !== COPIES || new Set(replies).size !== 1);
+    expect(answersByMessage.size).toBe(MESSAGES);
+    const differing = [...answersByMessage].filter(([, replies]) => replies.length !== COPIES || new Set(replies).size !== 1);
     expect(differing).toEqual([]);
+    // the reply reached each sender exactly once: in the passive answer, or else queued in the outbox
+    const queued = (await db().reader.find(OutboxMessage)).filter((row) => row.recipient.startsWith('o_storm_') || row.recipient.startsWith('storm_member_'));
+    const queuedTexts = (sender: string) => queued.filter((row) => row.recipient === sender).map((row) => JSON.stringify(row.payload));
+    const replyOf = (index: number): string | undefined => {
+      const passive = answersByMessage.get(index)![0];
+      const late = queuedTexts(messages[index].sender).filter((text) => text.includes('收到'));
+      if (passive !== null) return late.length === 0 ? passive : undefined;
+      return late.length === 1 ? late[0] : undefined;
+    };
+    const replies = messages.map((_, index) => replyOf(index));
+    expect(messages.filter((_, index) => replies[index] === undefined).map((m) => m.sender)).toEqual([]);
     // each reply names the one run that produced it, and no run number appears twice
-    const runNumbers = [...repliesByMessage.values()].map(([reply]) => /\[run (\d+)]/.exec(reply)?.[1]);
+    const runNumbers = replies.map((reply) => /\[run (\d+)]/.exec(reply!)?.[1]);
     expect(runNumbers.every(Boolean)).toBe(true);
     expect(new Set(runNumbers).size).toBe(MESSAGES);
 
@@ -97,7 +113,9 @@ describeEachDatabase('retry storm', ({ db, skipped }) => {
     expect(storm.every((row) => row.status === 'done' && row.attempts === 1)).toBe(true);
     expect(handler.runs).toBe(MESSAGES);
     expect(running.bot.dispatcher.handlerRuns - dispatcherRunsBefore).toBe(MESSAGES);
-    const receipts = (await db().reader.find(OutboxMessage)).filter((row) => row.recipient.startsWith('o_storm_') || row.recipient.startsWith('storm_member_'));
+    // one receipt per message: a second run would have queued a second one
+    const receipts = queued.filter((row) => JSON.stringify(row.payload).includes('回执'));
     expect(receipts).toHaveLength(MESSAGES);
+    expect(new Set(receipts.map((row) => row.recipient)).size).toBe(MESSAGES);
   });
 });
