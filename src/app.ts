@@ -130,7 +130,9 @@ export class Bot {
 
   /**
    * Starts background work: outbox delivery, recovery of unfinished inbound messages, scheduled
-   * jobs, and the Wechaty channel when configured (a failure there is logged, not thrown).
+   * jobs, and the Wechaty channel when configured (a failure there is logged, not thrown). It runs
+   * after listen(), so nothing here waits on the database: the jobs' catch-up goes on in the
+   * background and retries a lost connection (bot.jobs.caughtUp settles when it is done).
    */
   async startBackground(options: { jobs?: boolean } = {}): Promise<void> {
     this.outbox.start();

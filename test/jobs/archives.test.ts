@@ -2,7 +2,7 @@ import { Approval, Contract, Customer, Housekeeper, JobRun, Survey, Ticket, Visi
 import { addStaff, addStore } from '../support/seed';
 import { describeEachDatabase } from '../support/databases';
 import { customerSays, staffClicks, staffSays } from '../support/chat';
-import { eventually, startBot, TestClock, type RunningBot } from '../support/harness';
+import { eventually, outboxDrained, startBot, TestClock, type RunningBot } from '../support/harness';
 import { FakePlatform } from '../../src/simulator/fake-platform';
 
 /**
@@ -69,7 +69,7 @@ describeEachDatabase('archives and scheduled jobs', ({ db, skipped }) => {
     clock.advance(1);
     await Promise.all([a.bot.jobs.runNow('renewal-prompts'), b.bot.jobs.runNow('renewal-prompts')]);
     await eventually(() => renewalCards('HT2026-001').length > 0);
-    await new Promise((r) => setTimeout(r, 300));
+    await outboxDrained(db());
     const prompt = renewalCards('HT2026-001');
     expect(prompt).toHaveLength(1);
     expect(prompt[0].touser.split('|').sort()).toEqual(['mgr_wang', 'sales_li']);
@@ -83,7 +83,7 @@ describeEachDatabase('archives and scheduled jobs', ({ db, skipped }) => {
     if (skipped()) return;
     await eventually(() => texts('sales_li').find((t) => t.includes('HT2026-002') && t.startsWith('提醒')));
     await a.bot.jobs.runNow('renewal-prompts');
-    await new Promise((r) => setTimeout(r, 200));
+    await outboxDrained(db());
     expect(texts('sales_li').filter((t) => t.includes('HT2026-002') && t.startsWith('提醒'))).toHaveLength(1);
     expect(texts('sales_li').filter((t) => t.includes('HT2026-001') && t.startsWith('提醒'))).toHaveLength(0);
   });
@@ -122,7 +122,7 @@ describeEachDatabase('archives and scheduled jobs', ({ db, skipped }) => {
     // running again schedules and sends nothing new
     await b.bot.jobs.runNow('arrivals-and-visits');
     expect(await db().reader.countBy(Visit, { contractId: ids.arrived })).toBe(14);
-    await new Promise((r) => setTimeout(r, 200));
+    await outboxDrained(db());
     expect(toCustomer().filter((t) => t.includes('第1次回访'))).toHaveLength(1);
   });
 
@@ -164,6 +164,7 @@ describeEachDatabase('archives and scheduled jobs', ({ db, skipped }) => {
     expect(await db().reader.existsBy(JobRun, { job: 'renewal-prompts', period: '20261126' })).toBe(false);
     const c = await startBot(db(), { clock, platform, jobs: true });
     try {
+      await c.bot.jobs.caughtUp; // the catch-up runs in the background after the start
       expect(await db().reader.findOneByOrFail(JobRun, { job: 'renewal-prompts', period: '20261126' })).toMatchObject({ status: 'done' });
       expect(await db().reader.findOneByOrFail(JobRun, { job: 'arrivals-and-visits', period: '20261126' })).toMatchObject({ status: 'done' });
     } finally {

@@ -69,9 +69,13 @@ describeEachDatabase('job runner', ({ db, skipped }) => {
     const effects: string[] = [];
     const job = countingJob('catch-up-test', effects);
     const clock = new TestClock(ELEVEN_AM);
-    await runner(job, clock).start();
+    const first = runner(job, clock);
+    await first.start();
+    await first.caughtUp; // the catch-up goes on in the background after start()
     expect(effects).toEqual(['20261127:a', '20261127:b']);
-    await runner(job, clock).start(); // a second instance starting later: already done
+    const second = runner(job, clock); // a second instance starting later: already done
+    await second.start();
+    await second.caughtUp;
     expect(effects).toHaveLength(2);
   });
 
