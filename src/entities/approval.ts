@@ -30,6 +30,14 @@ export class Approval {
   @Column({ type: 'integer', nullable: true })
   visitId: number | null;
 
+  /**
+   * The store the step belongs to (the case's, the penalty's, the contract's), recorded when the
+   * step opens: a store role may decide it only in that store. Null: no store known, the card
+   * went to every holder of the role.
+   */
+  @Column({ type: 'integer', nullable: true })
+  storeId: number | null;
+
   /** instruction, investigation, decision, sign_cs, sign_gm, gm_instruction, compensation, penalty_ack… */
   @TextColumn(32)
   step: string;

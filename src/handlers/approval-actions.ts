@@ -1,5 +1,5 @@
 import { Approval } from '../entities/approval';
-import { hasRole, Staff } from '../entities/staff';
+import { hasRole, Staff, type Role } from '../entities/staff';
 import { CLOSED_TICKET_STATUSES, Ticket } from '../entities/ticket';
 import { groupChoice, mayDecide, pendingTextSteps, recordDecision, roleName, updateCards, type ChoiceSpec, type GroupVerb } from './approvals';
 import { changeSeverity, COMPLAINT_STEPS, complaintStepDecided, complaintStepNoted, isComplaintStep, tellCustomerProgress } from './complaint-workflow';
@@ -78,17 +78,28 @@ function ownerOf(approval: Approval): StepOwner | undefined {
   return OWNERS.find((o) => o.owns(approval.step))?.owner;
 }
 
+/** Holds the step's role, but in another store than the one the step belongs to. */
+function ofAnotherStore(staff: Staff | null, approval: Approval): boolean {
+  return Boolean(staff?.active && hasRole(staff, approval.role as Role) && approval.storeId !== null && staff.storeId !== approval.storeId);
+}
+
 function refuse(ctx: HandlerContext, reason: string, answer: string, facts: Record<string, unknown>): void {
   ctx.log.warn({ audit: 'approval_refused', reason, user: ctx.event.from, ...facts }, 'approval action refused');
   ctx.reply(answer);
 }
 
-export async function handleApprovalButton(ctx: HandlerContext, staff: Staff | null, key: string): Promise<void> {
+/**
+ * A button on an approval card. The key names the step (`ap:12:approve`) and the click carries the
+ * card's TaskId: both must belong to the same card, as for lead cards, so a click forged with
+ * another card's key (or a key typed against a stale card) decides nothing.
+ */
+export async function handleApprovalButton(ctx: HandlerContext, staff: Staff | null, key: string, taskId: string): Promise<void> {
   const match = /^ap:(\d{1,10}):([a-z_]{1,32})$/.exec(key);
-  const facts = { key: key.slice(0, 64) };
+  const facts = { key: key.slice(0, 64), taskId: taskId.slice(0, 64) };
   if (!match) return refuse(ctx, 'bad_key', '这个按钮无法识别。', facts);
   const approval = await ctx.db.findOneBy(Approval, { id: Number(match[1]) });
   if (!approval) return refuse(ctx, 'no_approval', '该审批事项不存在。', facts);
+  if (taskId !== approval.taskId) return refuse(ctx, 'task_mismatch', '这张卡片与该事项不符，请在最新的卡片上操作。', { ...facts, approvalId: approval.id });
   const ticket = approval.ticketId ? await ctx.db.findOneBy(Ticket, { id: approval.ticketId }) : null;
   if (approval.status !== 'pending') {
     const when = approval.decidedAt ? chineseDateTime(approval.decidedAt, ctx.config.timezone) : '';
@@ -97,6 +108,9 @@ export async function handleApprovalButton(ctx: HandlerContext, staff: Staff | n
   if (ticket && CLOSED_TICKET_STATUSES.includes(ticket.status)) return refuse(ctx, 'ticket_closed', `工单 ${ticket.number} 已结案。`, { ...facts, approvalId: approval.id });
   const owner = ownerOf(approval);
   if (!owner || !(await owner.mayDecide(ctx, staff, approval, ticket))) {
+    if (ofAnotherStore(staff, approval)) {
+      return refuse(ctx, 'other_store', `这一步属于其他门店，只有该门店的${roleName(approval.role)}可以处理，您没有权限。`, { ...facts, approvalId: approval.id, storeId: approval.storeId });
+    }
     return refuse(ctx, 'wrong_role', `这一步需要${roleName(approval.role)}处理，您没有权限。`, { ...facts, approvalId: approval.id, role: approval.role });
   }
   const choice = owner.choices(approval, ticket).find((c) => c.key === match[2]);
@@ -159,6 +173,9 @@ export async function handleApproverText(ctx: HandlerContext, staff: Staff, text
 
 const CS_ROLES = ['cs_specialist', 'cs_manager', 'store_manager', 'gm'] as const;
 const mayHandleComplaints = (staff: Staff) => CS_ROLES.some((role) => hasRole(staff, role));
+/** The customer-service department and the GM write on any case; a store role only on its store's. */
+const mayWriteProgress = (staff: Staff, ticket: Ticket) =>
+  (['cs_specialist', 'cs_manager', 'gm'] as const).some((role) => hasRole(staff, role)) || (staff.storeId !== null && ticket.storeId === staff.storeId);
 
 /** 进展 TS… 内容: the case progress log, told to the customer (resets the 24-hour clock). */
 export async function logProgress(ctx: HandlerContext, staff: Staff, text: string): Promise<void> {
@@ -168,6 +185,8 @@ export async function logProgress(ctx: HandlerContext, staff: Staff, text: strin
   if (!mayHandleComplaints(staff)) return refuse(ctx, 'wrong_role', '只有客服或门店人员可以记录进展。', { ticket: number });
   const ticket = await ctx.db.findOneBy(Ticket, { number });
   if (!ticket) return void ctx.reply(`没有找到 ${number}。`);
+  // the note goes to the customer: a store's people write only on their own store's cases
+  if (!mayWriteProgress(staff, ticket)) return refuse(ctx, 'other_store', `${number} 不是本门店的工单，您不能记录它的进展。`, { ticket: number, storeId: ticket.storeId });
   if (CLOSED_TICKET_STATUSES.includes(ticket.status)) return refuse(ctx, 'ticket_closed', `${number} 已结案。`, { ticket: number });
   await addTimeline(ctx.db, { ticketId: ticket.id, type: 'progress', actor: staff.wecomUserId, note, at: ctx.clock.now() });
   await audit(ctx.db, { actor: staff.wecomUserId, action: 'ticket.progress', subject: 'ticket', subjectId: ticket.id }, ctx.clock.now());
@@ -258,6 +277,9 @@ export async function decideFromGroup(ctx: HandlerContext, staff: Staff, verb: G
     if (owner && (await owner.mayDecide(ctx, staff, approval, stepTicket))) mine.push({ approval, owner, ticket: stepTicket });
   }
   if (mine.length === 0) {
+    if (pending.every((a) => ofAnotherStore(staff, a))) {
+      return refuse(ctx, 'other_store', `${staff.name}，${reference} 属于其他门店，只有该门店的${roleName(pending[0].role)}可以处理，您没有权限。`, { ...facts, approvalIds: pending.map((a) => a.id) });
+    }
     const roles = [...new Set(pending.map((a) => roleName(a.role)))].join('或');
     return refuse(ctx, 'wrong_role', `${staff.name}，${reference} 当前这一步需要${roles}处理，您没有权限。`, { ...facts, approvalIds: pending.map((a) => a.id) });
   }

@@ -88,7 +88,8 @@ function cardOf(approval: Approval, request: ApprovalRequest): Card {
 /** Opens a step: stores it, and sends the card to every holder of the role. */
 export async function requestApproval(ctx: FlowContext, request: ApprovalRequest): Promise<Approval> {
   const now = ctx.clock.now();
-  const recipients = request.recipients ?? (await holdersOf(ctx.db, request.role, request.storeId ?? request.ticket?.storeId ?? null));
+  const storeId = request.storeId ?? request.ticket?.storeId ?? null;
+  const recipients = request.recipients ?? (await holdersOf(ctx.db, request.role, storeId));
   const dueAt = calendarFor(ctx).addWorkingHours(now, ctx.config.stepDueWorkingHours, ctx.config.workingHours);
   const approval = await ctx.db.save(
     ctx.db.create(Approval, {
@@ -96,6 +97,7 @@ export async function requestApproval(ctx: FlowContext, request: ApprovalRequest
       penaltyId: request.penaltyId ?? null,
       contractId: request.contractId ?? null,
       visitId: request.visitId ?? null,
+      storeId,
       step: request.step,
       role: request.role,
       status: 'pending',
@@ -175,9 +177,16 @@ function postToManagersRoom(ctx: FlowContext, approval: Approval, request: Appro
   ctx.send({ type: 'card', to: [{ platform: 'wechaty', id: room }], card: { ...card, source: `${card.source ?? ''} · 待${roleName(request.role)}处理`.replace(/^ · /, ''), buttons } });
 }
 
-export function mayDecide(staff: Staff | null, approval: Approval, storeId: number | null): boolean {
+/**
+ * Holds the step's role, and for a store role, the step's store: the one recorded when the step
+ * opened (`fallbackStoreId`, e.g. the case's current store, only for a step that has none). A step
+ * with no store at all went to every holder of the role, and any of them may decide it.
+ */
+export function mayDecide(staff: Staff | null, approval: Approval, fallbackStoreId: number | null): boolean {
   if (!staff || !staff.active || !hasRole(staff, approval.role as Role)) return false;
-  return !STORE_ROLES.includes(approval.role as Role) || storeId === null || staff.storeId === storeId;
+  if (!STORE_ROLES.includes(approval.role as Role)) return true;
+  const storeId = approval.storeId ?? fallbackStoreId;
+  return storeId === null || staff.storeId === storeId;
 }
 
 /**

@@ -15,7 +15,7 @@ export async function handleStaffEvent(ctx: HandlerContext): Promise<void> {
   const staff = await ctx.db.findOneBy(Staff, { wecomUserId: event.from });
   if (event.type === 'card_click') {
     if (event.key.startsWith('lead:')) return handleLeadButton(ctx, staff, event.key, event.taskId);
-    if (event.key.startsWith('ap:')) return handleApprovalButton(ctx, staff, event.key);
+    if (event.key.startsWith('ap:')) return handleApprovalButton(ctx, staff, event.key, event.taskId);
     ctx.log.warn({ key: event.key.slice(0, 64) }, 'card button with an unknown key');
     ctx.reply('这个按钮已失效。');
     return;

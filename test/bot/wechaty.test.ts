@@ -94,7 +94,7 @@ if (!wechatyInstalled('wechaty-puppet-mock')) {
     let mocker: Mocker;
     let self: MockContact;
     let room: MockConversation;
-    let people: Record<'chen' | 'wang' | 'zhang' | 'zhou' | 'liu' | 'zhao' | 'stranger', MockContact>;
+    let people: Record<'chen' | 'wang' | 'zhang' | 'zhou' | 'liu' | 'zhao' | 'qian' | 'stranger', MockContact>;
     const heard = new Map<string, string[]>();
     let oaCustomerId: number;
 
@@ -137,10 +137,11 @@ if (!wechatyInstalled('wechaty-puppet-mock')) {
         zhou: mocker.createContact({ name: '周总' }),
         liu: mocker.createContact({ name: '刘专员' }),
         zhao: mocker.createContact({ name: '赵店长' }),
+        qian: mocker.createContact({ name: '钱店长' }),
         stranger: mocker.createContact({ name: '路人' }),
       };
       // the managers' group exists when the bot logs in: it is bound then, once
-      room = mocker.createRoom({ topic: ROOM_TOPIC, memberIdList: [self, people.zhang, people.zhou, people.liu, people.zhao, people.stranger].map((c) => c.id) });
+      room = mocker.createRoom({ topic: ROOM_TOPIC, memberIdList: [self, people.zhang, people.zhou, people.liu, people.zhao, people.qian, people.stranger].map((c) => c.id) });
       mocker.login(self);
       await eventually(() => channel.loggedIn && channel.describe().includes(room.id));
       for (const conversation of [people.chen, people.wang, room]) listen(conversation);
@@ -149,6 +150,8 @@ if (!wechatyInstalled('wechaty-puppet-mock')) {
         const person = (wecomUserId: string, name: string, roles: string, wechatId: string | null, storeId: number | null = null) =>
           m.save(m.create(Staff, { wecomUserId, name, roles, storeId, active: true, workingHours: '09:00-18:00', lastAssignedAt: null, wechatId }));
         await person('mgr', '赵店长', 'store_manager', people.zhao.id, store.id);
+        const other = await m.save(m.create(Store, { code: 'HD01', name: '海淀门店', districts: '海淀区', isDefault: false }));
+        await person('mgr2', '钱店长', 'store_manager', people.qian.id, other.id);
         await m.save(m.create(Housekeeper, { code: 'A0123', name: '李阿姨', phone: '13600001234', idNumber: '110101198001011234', emergencyContacts: [], skills: '保洁', storeId: store.id, status: 'on_duty', createdAt: THURSDAY_10_AM }));
         await person('cs01', '刘专员', 'cs_specialist', people.liu.id);
         await person('csm', '张经理', 'cs_manager', people.zhang.id);
@@ -296,6 +299,10 @@ if (!wechatyInstalled('wechaty-puppet-mock')) {
       const penalty = await db().reader.findOneByOrFail(Penalty, { ticketId: serious.id });
       const slip = `处罚单${penalty.id}`;
       await eventually(() => said(room).find((t) => t.includes('员工处罚单：请责任人确认') && t.includes(`· 同意 ${slip}（责任人确认签字）`)));
+      // the slip belongs to the housekeeper's store: another store's manager may not sign it
+      expect(await says(people.qian, `同意 ${slip}`, room)).toContain(`${slip} 属于其他门店，只有该门店的门店经理可以处理`);
+      expect(await db().reader.findOneByOrFail(Approval, { penaltyId: penalty.id, step: 'penalty_ack' })).toMatchObject({ status: 'pending', decidedBy: null });
+      expect((await db().reader.findOneByOrFail(Penalty, { id: penalty.id })).status).toBe('raised');
       expect(await says(people.zhao, `同意 ${slip}`, room)).toContain('赵店长 已同意（责任人确认签字）');
       const approve = await eventually(() => said(room).find((t) => t.includes('员工处罚单：请总经理审批')));
       expect(approve).toContain(`· 驳回 ${slip} 原因（驳回）`);
