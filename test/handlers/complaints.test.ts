@@ -2,7 +2,7 @@ import { Approval, Customer, Housekeeper, Ticket, TicketEvent } from '../../src/
 import { addStaff, addStore } from '../support/seed';
 import { describeEachDatabase } from '../support/databases';
 import { adminGet, customerSays, staffClicks, staffSays } from '../support/chat';
-import { eventually, startBot, TestClock, type RunningBot } from '../support/harness';
+import { eventually, outboxDrained, startBot, TestClock, type RunningBot } from '../support/harness';
 import { oaSafeRequest } from '../support/wx';
 
 /**
@@ -110,7 +110,7 @@ describeEachDatabase('complaints end to end', ({ db, skipped }) => {
     const feedback = await eventually(() => customerTexts('o_cp_1').slice(before).find((t) => t.includes('仍在处理中')));
     expect(feedback).toContain(ordinary.number);
     expect(feedback).toContain('每24小时');
-    await new Promise((r) => setTimeout(r, 150));
+    await outboxDrained(db());
     expect(customerTexts('o_cp_1').slice(before).filter((t) => t.includes('仍在处理中'))).toHaveLength(1);
     const next = (await reload(ordinary)).feedbackDueAt!;
     expect(next).toBe(clock.now() + 24 * 3600_000);
@@ -223,7 +223,7 @@ describeEachDatabase('complaints end to end', ({ db, skipped }) => {
     await bot.bot.jobs.runNow('sla-checks');
     await bot.bot.jobs.runNow('sla-checks');
     await eventually(() => textsFor('csm').filter((t) => t.includes(late.number) && t.includes('超时提醒')).length === 2);
-    await new Promise((r) => setTimeout(r, 150));
+    await outboxDrained(db());
     const reminders = textsFor('csm').filter((t) => t.includes(late.number));
     expect(reminders).toHaveLength(2); // the 24-hour reply promise, and the specialist's overdue step
     expect(reminders.some((t) => t.includes('24小时内回复客户'))).toBe(true);

@@ -7,7 +7,7 @@ import { performanceCsv, performanceReport } from '../../src/handlers/reports/pe
 import { reportMonthOf } from '../../src/jobs/monthly-report';
 import { describeEachDatabase } from '../support/databases';
 import { adminGet } from '../support/chat';
-import { CapturedLogs, eventually, startBot, TestClock } from '../support/harness';
+import { CapturedLogs, eventually, outboxDrained, startBot, TestClock } from '../support/harness';
 import { dispositionOf, PlatformApiError } from '../../src/bot/api-client';
 import type { EvidenceStore } from '../../src/bot/evidence-store';
 import { SandboxTransport } from '../../src/bot/sandbox';
@@ -313,7 +313,7 @@ describeEachDatabase('monthly report', ({ db, skipped }) => {
       clock.advance(60_000);
       const second = await bot.bot.jobs.runNow('monthly-report');
       expect(second).toMatchObject({ status: 'done', items: 1, errors: 0 });
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await outboxDrained(db());
       expect(bot.platform.callsTo('/cgi-bin/media/upload')).toHaveLength(2);
       expect((bot.platform.delivered('/cgi-bin/message/send') as any[]).filter((b) => b.touser === 'gm01')).toHaveLength(3);
       const rows = await db().reader.find(OutboxMessage, { where: { recipient: 'gm01' } });
