@@ -82,6 +82,14 @@ async function customerIdsFor(db: Database, openid: string | undefined): Promise
   return (await db.reader.find(Customer, { where: { externalId: openid } })).map((c) => c.id);
 }
 
+/** A file name extension for the download, from the stored type (never from the customer's name for it). */
+function extensionOf(mediaType: string, contentType: string | null): string {
+  const byType: Record<string, string> = { 'image/jpeg': '.jpg', 'image/png': '.png', 'image/gif': '.gif', 'audio/amr': '.amr', 'audio/mpeg': '.mp3', 'audio/silk': '.silk', 'video/mp4': '.mp4' };
+  const known = contentType ? byType[contentType.split(';')[0].trim().toLowerCase()] : undefined;
+  if (known) return known;
+  return mediaType === 'video' ? '.mp4' : mediaType === 'voice' ? '.amr' : '.bin';
+}
+
 export function recordRoutes(db: Database, evidence: EvidenceStore): Router {
   const router = new Router();
 
@@ -139,7 +147,11 @@ export function recordRoutes(db: Database, evidence: EvidenceStore): Router {
     const loaded = await evidence.load(idParam(ctx.params.id));
     if (!loaded) throw new ApiError(404, 'no such evidence');
     if (loaded.evidence.status !== 'stored') throw new ApiError(409, `evidence not stored (status ${loaded.evidence.status})`);
+    // the type is whatever the platform (or a customer's file) claimed: a browser must neither
+    // sniff it into HTML nor render it inline on the admin origin, only save it
     ctx.type = loaded.evidence.contentType ?? 'application/octet-stream';
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.attachment(`evidence-${loaded.evidence.id}${extensionOf(loaded.evidence.mediaType, loaded.evidence.contentType)}`);
     ctx.body = loaded.body;
   });
 

@@ -36,6 +36,7 @@ export type Disposition = 'retry' | 'rate_limited' | 'permanent';
 /** What the outbox should do about a failed delivery. */
 export function dispositionOf(error: unknown): Disposition {
   if (error instanceof NetworkError) return 'retry';
+  if (error instanceof DownloadRefused) return 'permanent';
   if (error instanceof PlatformApiError) {
     if (RATE_LIMIT_ERRCODES.has(error.errcode)) return 'rate_limited';
     if (PERMANENT_ERRCODES.has(error.errcode)) return 'permanent';
@@ -108,31 +109,114 @@ export class TokenedApi {
   }
 }
 
-/** media/get: the file itself, or a JSON error body (errcode) with HTTP 200. */
+/**
+ * A download the platform refused for good: a 4xx other than 429 (an expired video link answers
+ * 404), or a file over the size limit. Retrying fetches nothing better.
+ */
+export class DownloadRefused extends Error {
+  constructor(readonly method: string, detail: string, readonly httpStatus?: number) {
+    super(`${method}: ${detail}`);
+    this.name = 'DownloadRefused';
+  }
+}
+
+/** media/get answers within this; a video from its CDN link gets longer. */
+const MEDIA_TIMEOUT_MS = 60_000;
+const VIDEO_TIMEOUT_MS = 120_000;
+/** An error body from media/get is a few dozen bytes of JSON; more than this is not one. */
+const MEDIA_JSON_MAX_BYTES = 64 * 1024;
+
+/**
+ * Opens a download and checks its HTTP status before any byte of the body is read: 5xx and 429
+ * are passing (retried), any other non-2xx is refused for good.
+ */
+async function openDownload(method: string, url: URL | string, timeoutMs: number): Promise<{ response: Response; abort: () => void }> {
+  const controller = new AbortController();
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.any([controller.signal, AbortSignal.timeout(timeoutMs)]) });
+  } catch (error) {
+    throw new NetworkError(method, (error as Error).message);
+  }
+  const abort = () => controller.abort();
+  if (response.status >= 500 || response.status === 429) {
+    abort();
+    throw new NetworkError(method, `HTTP ${response.status}`, response.status);
+  }
+  if (response.status < 200 || response.status > 299) {
+    abort();
+    throw new DownloadRefused(method, `HTTP ${response.status}`, response.status);
+  }
+  return { response, abort };
+}
+
+/**
+ * Reads a body chunk by chunk and stops at `maxBytes`: a declared length over the limit is refused
+ * before reading, an undeclared one as soon as the count passes it (the connection is dropped),
+ * so a large or endless file never sits in memory whole.
+ */
+async function readCapped(method: string, download: { response: Response; abort: () => void }, maxBytes: number): Promise<Buffer> {
+  const { response, abort } = download;
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    abort();
+    throw new DownloadRefused(method, `file of ${declared} bytes is over the ${maxBytes}-byte limit`);
+  }
+  if (!response.body) return Buffer.alloc(0);
+  const reader = response.body.getReader();
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    let read: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      read = await reader.read();
+    } catch (error) {
+      throw new NetworkError(method, `download broke off after ${total} bytes: ${(error as Error).message}`);
+    }
+    if (read.done) break;
+    total += read.value.byteLength;
+    if (total > maxBytes) {
+      abort();
+      await reader.cancel().catch(() => undefined);
+      throw new DownloadRefused(method, `file over the ${maxBytes}-byte limit (stopped after ${total} bytes)`);
+    }
+    chunks.push(Buffer.from(read.value.buffer, read.value.byteOffset, read.value.byteLength));
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/**
+ * media/get: the file itself, or a JSON error body (errcode) with HTTP 200, or for a video a JSON
+ * body with a `video_url` to download from. Every path checks the status and keeps to `maxBytes`.
+ */
 export async function fetchMedia(base: string, tokens: TokenSource, mediaId: string, maxBytes: number): Promise<{ body: Buffer; contentType: string | null }> {
   const attempt = async (token: string) => {
     const url = new URL(`${base}/cgi-bin/media/get`);
     url.searchParams.set('access_token', token);
     url.searchParams.set('media_id', mediaId);
-    let response: Response;
-    try {
-      response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
-    } catch (error) {
-      throw new NetworkError('media/get', (error as Error).message);
-    }
-    if (response.status >= 500) throw new NetworkError('media/get', `HTTP ${response.status}`, response.status);
-    const contentType = response.headers.get('content-type');
-    const body = Buffer.from(await response.arrayBuffer());
+    const download = await openDownload('media/get', url, MEDIA_TIMEOUT_MS);
+    const contentType = download.response.headers.get('content-type');
     if (contentType?.includes('json') || contentType?.startsWith('text/plain')) {
-      const json = JSON.parse(body.toString('utf8')) as { errcode?: number; errmsg?: string; video_url?: string };
-      if (json.errcode) throw new PlatformApiError('media/get', json.errcode, json.errmsg ?? '');
-      if (json.video_url) {
-        const video = await fetch(json.video_url, { signal: AbortSignal.timeout(120_000) });
-        return { body: Buffer.from(await video.arrayBuffer()), contentType: video.headers.get('content-type') };
+      const raw = await readCapped('media/get', download, MEDIA_JSON_MAX_BYTES);
+      let json: { errcode?: number; errmsg?: string; video_url?: string };
+      try {
+        json = JSON.parse(raw.toString('utf8')) as typeof json;
+      } catch {
+        throw new NetworkError('media/get', `HTTP ${download.response.status} with a ${contentType} body that is not JSON`, download.response.status);
       }
+      if (json.errcode) throw new PlatformApiError('media/get', json.errcode, json.errmsg ?? '');
+      if (!json.video_url) throw new PlatformApiError('media/get', -1, 'answered JSON without a file or a video_url');
+      let videoUrl: URL;
+      try {
+        videoUrl = new URL(json.video_url);
+      } catch {
+        throw new DownloadRefused('media/get', 'video_url is not a URL');
+      }
+      if (videoUrl.protocol !== 'https:' && videoUrl.protocol !== 'http:') throw new DownloadRefused('media/get', 'video_url is not http(s)');
+      const video = await openDownload('media/get video_url', videoUrl, VIDEO_TIMEOUT_MS);
+      return { body: await readCapped('media/get video_url', video, maxBytes), contentType: video.response.headers.get('content-type') };
     }
-    if (body.length > maxBytes) throw new PlatformApiError('media/get', 45002, `file of ${body.length} bytes is over the ${maxBytes}-byte limit`);
-    return { body, contentType };
+    return { body: await readCapped('media/get', download, maxBytes), contentType };
   };
   const token = await tokens.get();
   try {

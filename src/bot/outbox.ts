@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { In, IsNull, LessThan, LessThanOrEqual, type EntityManager } from 'typeorm';
+import { In, IsNull, LessThan, LessThanOrEqual, Not, type EntityManager } from 'typeorm';
 import type { Database } from '../entities/database';
 import { OutboxMessage } from '../entities';
 import type { OutboundMessage } from '../handlers/ports';
@@ -25,6 +25,8 @@ export interface Transport {
 
 /** A claimed row is the claimer's for this long; a crashed worker's rows come back after it. */
 const CLAIM_MS = 60_000;
+/** A media download may take its 60 s plus a video's 120 s: its claim outlasts both. */
+const MEDIA_CLAIM_MS = 5 * 60_000;
 const BATCH = 20;
 const RETRY_BASE_MS = 2_000;
 const RETRY_MAX_MS = 10 * 60_000;
@@ -70,6 +72,14 @@ export async function enqueue(
   }
 }
 
+/**
+ * Two queues over the one table, drained side by side: downloads of customers' media (slow,
+ * large, from a CDN) never hold back a message to a person, an urgent alert least of all.
+ */
+type Lane = 'messages' | 'media';
+const LANES: Lane[] = ['messages', 'media'];
+const MEDIA_KIND = 'fetch_media';
+
 export interface OutboxOptions {
   pollMs: number;
   maxAttempts: number;
@@ -78,8 +88,10 @@ export interface OutboxOptions {
 
 export class Outbox {
   private timer: NodeJS.Timeout | undefined;
-  private draining: Promise<number> | undefined;
-  private again = false;
+  private readonly lanes: Record<Lane, { draining: Promise<number> | undefined; again: boolean }> = {
+    messages: { draining: undefined, again: false },
+    media: { draining: undefined, again: false },
+  };
   private readonly now: () => number;
 
   constructor(
@@ -101,37 +113,48 @@ export class Outbox {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    await this.draining;
+    await Promise.all(LANES.map((lane) => this.lanes[lane].draining));
   }
 
   /** Deliver what is due now (called after a commit that queued something, and on every tick). */
   kick(): void {
-    if (this.draining) {
-      this.again = true;
+    for (const lane of LANES) this.kickLane(lane);
+  }
+
+  private kickLane(lane: Lane): void {
+    const state = this.lanes[lane];
+    if (state.draining) {
+      state.again = true;
       return;
     }
-    this.draining = this.drain()
+    state.draining = this.drainLane(lane)
       .catch((error) => {
-        this.log.error({ err: error }, 'outbox drain failed');
+        this.log.error({ err: error, lane }, 'outbox drain failed');
         return 0;
       })
       .finally(() => {
-        this.draining = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
+        state.draining = undefined;
+        if (state.again) {
+          state.again = false;
+          this.kickLane(lane);
         }
       });
   }
 
-  /** Delivers every due message once; returns how many were attempted. */
+  /** Delivers every due message once (both queues); returns how many were attempted. */
   async drain(): Promise<number> {
+    const counts = await Promise.all(LANES.map((lane) => this.drainLane(lane)));
+    return counts.reduce((sum, n) => sum + n, 0);
+  }
+
+  private async drainLane(lane: Lane): Promise<number> {
     let attempted = 0;
+    const kind = lane === 'media' ? MEDIA_KIND : Not(MEDIA_KIND);
     for (;;) {
       const due = await this.db.reader.find(OutboxMessage, {
         where: [
-          { status: 'pending', nextAttemptAt: LessThanOrEqual(this.now()), lockedUntil: IsNull() },
-          { status: 'pending', nextAttemptAt: LessThanOrEqual(this.now()), lockedUntil: LessThan(this.now()) },
+          { status: 'pending', kind, nextAttemptAt: LessThanOrEqual(this.now()), lockedUntil: IsNull() },
+          { status: 'pending', kind, nextAttemptAt: LessThanOrEqual(this.now()), lockedUntil: LessThan(this.now()) },
         ],
         order: { nextAttemptAt: 'ASC', id: 'ASC' },
         take: BATCH,
@@ -162,7 +185,7 @@ export class Outbox {
       this.db.source
         .createQueryBuilder()
         .update(OutboxMessage)
-        .set({ lockedUntil: now + CLAIM_MS })
+        .set({ lockedUntil: now + (row.kind === MEDIA_KIND ? MEDIA_CLAIM_MS : CLAIM_MS) })
         .where("id = :id AND status = 'pending' AND (lockedUntil IS NULL OR lockedUntil < :now)", { id: row.id, now })
         .execute(),
     );

@@ -42,9 +42,15 @@ export class FakePlatform extends EventEmitter<FakePlatformEvents> {
   private readonly scripted = new Map<string, ScriptedAnswer[]>();
   private responseCodeCounter = 0;
   private uploadCounter = 0;
+  /** Slow media downloads, headers sent and body held until `releaseSlowMedia()`. */
+  private readonly heldMedia: (() => void)[] = [];
   /** Everything a test can look at besides raw calls. */
   tokenIssued = 0;
   down = false;
+  /** Body bytes written per media id (oversize ones stop when the bot hangs up). */
+  readonly mediaBytesServed = new Map<string, number>();
+  /** Media ids whose connection the bot closed before the body was complete. */
+  readonly mediaHungUp = new Set<string>();
 
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
     this.server = createServer((req, res) => void this.handleRequest(req, res));
@@ -71,6 +77,16 @@ export class FakePlatform extends EventEmitter<FakePlatformEvents> {
   /** The next calls to `path` answer these, in order, before normal service resumes. */
   script(path: string, ...answers: ScriptedAnswer[]): void {
     this.scripted.set(path, [...(this.scripted.get(path) ?? []), ...answers]);
+  }
+
+  /** How many slow media downloads are waiting for `releaseSlowMedia()`. */
+  get slowMediaWaiting(): number {
+    return this.heldMedia.length;
+  }
+
+  /** Lets every held slow media download finish. */
+  releaseSlowMedia(): void {
+    for (const release of this.heldMedia.splice(0)) release();
   }
 
   /** Makes every issued token invalid, as when the platform revokes tokens early. */
@@ -125,7 +141,11 @@ export class FakePlatform extends EventEmitter<FakePlatformEvents> {
       return call;
     }
     if (url.pathname === '/cgi-bin/media/get') {
-      this.serveMedia(url, res, call);
+      this.serveMedia(url, req, res, call);
+      return call;
+    }
+    if (url.pathname.startsWith('/media/video/')) {
+      this.serveVideo(decodeURIComponent(url.pathname.slice('/media/video/'.length)), res, call);
       return call;
     }
     const result = this.serve(url, body);
@@ -166,15 +186,79 @@ export class FakePlatform extends EventEmitter<FakePlatformEvents> {
     }
   }
 
-  /** Media downloads answer bytes; an id starting with "expired" answers the platform's error. */
-  private serveMedia(url: URL, res: ServerResponse, call: RecordedCall): void {
+  /**
+   * Media downloads answer bytes. The id says what to play:
+   * - `expired…`: the platform's errcode 40007;
+   * - `missing…`: HTTP 404 with a page, as a CDN answers;
+   * - `oversize…`: an endless JPEG without a length, until the bot hangs up (bytes counted);
+   * - `slow…`: headers and the first bytes at once, the rest on `releaseSlowMedia()`;
+   * - `video…`: JSON with a `video_url` on this server (see `serveVideo`);
+   * - anything else: a small JPEG naming the id.
+   */
+  private serveMedia(url: URL, req: IncomingMessage, res: ServerResponse, call: RecordedCall): void {
     const token = url.searchParams.get('access_token');
     if (!token || !this.validTokens.has(token)) return this.answer(res, { errcode: 42001, errmsg: 'access_token expired' });
     const mediaId = url.searchParams.get('media_id') ?? '';
     if (mediaId.startsWith('expired')) return this.answer(res, { errcode: 40007, errmsg: 'invalid media_id' });
+    if (mediaId.startsWith('missing')) {
+      res.writeHead(404, { 'content-type': 'text/html' });
+      res.end('<html><body>404 Not Found</body></html>');
+      return;
+    }
     call.ok = true;
+    if (mediaId.startsWith('video')) {
+      return this.answer(res, { video_url: `http://${req.headers.host ?? '127.0.0.1'}/media/video/${encodeURIComponent(mediaId)}` });
+    }
+    if (mediaId.startsWith('oversize')) return this.serveEndless(mediaId, res, 'image/jpeg');
+    const bytes = Buffer.from(`\xff\xd8fake-jpeg:${mediaId}`, 'latin1');
     res.writeHead(200, { 'content-type': 'image/jpeg' });
-    res.end(Buffer.from(`\xff\xd8fake-jpeg:${mediaId}`, 'latin1'));
+    if (mediaId.startsWith('slow')) {
+      res.write(bytes.subarray(0, 2));
+      this.heldMedia.push(() => res.end(bytes.subarray(2)));
+      return;
+    }
+    res.end(bytes);
+  }
+
+  /**
+   * A video's CDN link: `video_missing…` answers 404, `video_oversize…` an endless body without a
+   * length, `video_declared_oversize…` declares 64 MB and streams it; others a small MP4.
+   */
+  private serveVideo(mediaId: string, res: ServerResponse, call: RecordedCall): void {
+    if (mediaId.startsWith('video_missing')) {
+      res.writeHead(404, { 'content-type': 'text/html' });
+      res.end('<html><body>404 Not Found</body></html>');
+      return;
+    }
+    call.ok = true;
+    if (mediaId.startsWith('video_oversize')) return this.serveEndless(mediaId, res, 'video/mp4');
+    if (mediaId.startsWith('video_declared_oversize')) return this.serveEndless(mediaId, res, 'video/mp4', 64 * 1024 * 1024);
+    res.writeHead(200, { 'content-type': 'video/mp4' });
+    res.end(Buffer.from(`fake-mp4:${mediaId}`, 'latin1'));
+  }
+
+  /**
+   * Writes 64 KB chunks as fast as the client reads them, until it hangs up (or `length` bytes,
+   * declared in Content-Length, have gone; without a length it stops at 256 MB as a safety net).
+   */
+  private serveEndless(mediaId: string, res: ServerResponse, contentType: string, length?: number): void {
+    const limit = length ?? 256 * 1024 * 1024;
+    const chunk = Buffer.alloc(64 * 1024, 0x5a);
+    let served = 0;
+    res.writeHead(200, length === undefined ? { 'content-type': contentType } : { 'content-type': contentType, 'content-length': String(length) });
+    res.on('close', () => {
+      if (served < limit) this.mediaHungUp.add(mediaId);
+    });
+    const pump = () => {
+      while (served < limit && !res.destroyed) {
+        const piece = chunk.subarray(0, Math.min(chunk.length, limit - served));
+        served += piece.length;
+        this.mediaBytesServed.set(mediaId, served);
+        if (!res.write(piece)) return void res.once('drain', pump);
+      }
+      if (!res.destroyed) res.end();
+    };
+    pump();
   }
 
   /**

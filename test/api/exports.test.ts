@@ -1,7 +1,7 @@
 import { Penalty } from '../../src/entities';
 import { csvCell, csvDocument, parseCsv } from '../../src/api/csv';
 import { describeEachDatabase } from '../support/databases';
-import { startBot, type RunningBot } from '../support/harness';
+import { startBot, TEST_ADMIN_TOKEN, type RunningBot } from '../support/harness';
 
 /**
  * CSV exports are opened by HR and finance in Excel or WPS: a cell that starts like a formula
