@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   const dir = process.argv[2] ?? 'data/backups';
   if (config.database.kind === 'sqlite') {
     const { destination, pages } = await backupSqlite(config.database.file, backupName(dir, new Date(), 'sqlite'));
-    process.stdout.write(`backup written: ${destination} (${pages} pages). Keep DATA_KEY / data/data.key with it: personal data in it is encrypted.\n`);
+    process.stdout.write(`backup written: ${destination} (${pages} pages). Personal data in it is encrypted: keep DATA_KEY (or data/data.key) safe, in another place than the backups.\n`);
     return;
   }
   const command = mysqldumpCommand(config.database, backupName(dir, new Date(), 'sql'));

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database as DatabaseConfig } from '../config';
@@ -7,10 +7,15 @@ import type { Database as DatabaseConfig } from '../config';
  * Backups (R-SC-2 信息及时备份管理). SQLite: a consistent online copy while the bot runs
  * (SQLite's backup API, safe with WAL and concurrent writers). MySQL/MariaDB: the documented
  * mysqldump command (a single transaction, so the copy is consistent without locking the bot out).
- * Personal data stays encrypted in the copy: keep DATA_KEY (or data/data.key) with the backups.
+ * Personal data stays encrypted in the copy; the key (DATA_KEY, or data/data.key in development)
+ * is never copied into the backup folder: keep it safe separately.
  */
 
 export async function backupSqlite(file: string, destination: string): Promise<{ pages: number; destination: string }> {
+  // the copy and the key that opens it must not sit in one folder: whoever takes one would have both
+  if (existsSync(join(dirname(destination), 'data.key'))) {
+    throw new Error(`the backup folder ${dirname(destination)} holds data.key: choose a folder without the personal-data key (default data/backups)`);
+  }
   mkdirSync(dirname(destination), { recursive: true });
   const source = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   try {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Bot } from './app';
-import { configOrExit, installPersonalDataKey } from './startup';
+import { configOrExit, exitOnConfigError, installPersonalDataKey } from './startup';
 import { cronOf } from './jobs/runner';
 import { Database } from './entities/database';
 import { createLogger } from './logger';
@@ -42,6 +42,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
+  exitOnConfigError(error); // a missing DATA_KEY: the message names it, no stack
   process.stderr.write(`startup failed: ${(error as Error).stack ?? error}\n`);
   process.exit(1);
 });

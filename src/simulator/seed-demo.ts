@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Database } from '../entities/database';
 import { createLogger } from '../logger';
-import { configOrExit, installPersonalDataKey } from '../startup';
+import { configOrExit, exitOnConfigError, installPersonalDataKey } from '../startup';
 import { seedDemo } from './demo-data';
 
 /**
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
+  exitOnConfigError(error); // a missing DATA_KEY: the message names it, no stack
   process.stderr.write(`seed:demo failed: ${(error as Error).stack ?? error}\n`);
   process.exit(1);
 });
