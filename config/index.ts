@@ -76,6 +76,13 @@ export interface Config {
     replyBudgetMs: number;
   };
   outbox: { pollMs: number; maxAttempts: number };
+  /** Flood control: one customer must not page the managers (or fill the database) without limit. */
+  limits: {
+    /** A new complaint from a customer with a complaint opened this many minutes ago or less joins it; 0: never. */
+    complaintMergeMinutes: number;
+    /** Messages one sender may send in a minute; past that one polite answer, then nothing is stored. 0: no limit. */
+    ratePerMinute: number;
+  };
   commitments: Commitments;
   leads: {
     /** A lead not accepted within this many working minutes goes to the next consultant. */
@@ -287,6 +294,10 @@ export function loadConfig(env: Env = process.env): Config {
     outbox: {
       pollMs: parseWith(env, 'OUTBOX_POLL_MS', positiveInt, 1000),
       maxAttempts: parseWith(env, 'OUTBOX_MAX_ATTEMPTS', positiveInt, 8),
+    },
+    limits: {
+      complaintMergeMinutes: parseWith(env, 'COMPLAINT_MERGE_MINUTES', nonNegativeInt, 60),
+      ratePerMinute: parseWith(env, 'RATE_LIMIT_PER_MINUTE', nonNegativeInt, 20),
     },
     leads: {
       acceptMinutes: parseWith(env, 'LEAD_ACCEPT_MINUTES', positiveInt, 30),

@@ -20,13 +20,41 @@ interface Labelled {
   requestKind?: string;
   faqTopic?: string;
   also?: Intent[];
-  /** Which fresh held-out batch the message was written in (absent: the first corpus). */
-  heldOut?: number;
+  /** Written as a "held-out" batch N, but the rules were tuned on it since (absent: the first corpus). */
+  tunedBatch?: number;
 }
 
+/**
+ * Two splits. The corpus (intent-corpus.json) is tuned data: the rules were written against every
+ * row of it, so it guards what was fixed, not how well new wording is understood. The held-out
+ * batches (fixtures/held-out/, rules in its README) were never tuned on; each is asserted against
+ * its own first-run figures, recorded in fixtures/held-out/first-runs.json.
+ */
 const CORPUS: Labelled[] = JSON.parse(
   fs.readFileSync(path.join(__dirname, '../../fixtures/intent-corpus.json'), 'utf8'),
 );
+const HELD_OUT_DIR = path.join(__dirname, '../../fixtures/held-out');
+interface Count {
+  right: number;
+  of: number;
+}
+interface FirstRun {
+  rows: number;
+  intent: Count;
+  seriousRecall: Count;
+  ordinaryFlaggedSerious: { wrong: number; of: number };
+  category: Count;
+  requestKind: Count;
+  faqTopic: Count;
+  severity: Count;
+}
+const FIRST_RUNS: Record<string, FirstRun> = JSON.parse(fs.readFileSync(path.join(HELD_OUT_DIR, 'first-runs.json'), 'utf8'));
+const HELD_OUT = Object.entries(FIRST_RUNS).map(([file, firstRun]) => ({
+  file,
+  firstRun,
+  rows: JSON.parse(fs.readFileSync(path.join(HELD_OUT_DIR, file), 'utf8')) as Labelled[],
+}));
+
 const INTENTS: Intent[] = [
   'inquiry', 'complaint', 'service_request', 'status_query', 'renewal', 'human', 'faq', 'greeting', 'cancel', 'unknown',
 ];
@@ -44,31 +72,34 @@ function confusionTable(rows: { expected: Intent; predicted: Intent }[]): string
   return lines.join('\n');
 }
 
-describe('understand() on the labelled corpus', () => {
-  const results = CORPUS.map((c) => ({ c, u: understand(c.text, NOW) }));
+type Scored = { c: Labelled; u: Understanding };
+
+/** How many labelled rows got their label, for one secondary label (rows without it are left out). */
+function secondary(results: Scored[], label: 'category' | 'requestKind' | 'faqTopic'): Count & { misses: string[] } {
+  const labelled = results.filter(({ c }) => c[label] !== undefined);
+  const misses = labelled.filter(({ c, u }) => u[label] !== c[label]).map(({ c, u }) => `  ${label} ${c[label]} → ${u[label]}: ${c.text}`);
+  return { right: labelled.length - misses.length, of: labelled.length, misses };
+}
+
+/** Severity where labelled: the complaint must be seen (intent or also) with the labelled severity. */
+function severityScore(results: Scored[]): Count {
+  const labelled = results.filter(({ c }) => c.severity !== undefined);
+  return { right: labelled.filter(({ c, u }) => hasComplaint(u) && u.severity === c.severity).length, of: labelled.length };
+}
+
+describe('understand() on the tuned corpus (every rule was written against it)', () => {
+  const results: Scored[] = CORPUS.map((c) => ({ c, u: understand(c.text, NOW) }));
   const serious = results.filter(({ c }) => c.severity === 'serious');
   const ordinary = results.filter(({ c }) => c.severity === 'ordinary');
-
-  it('has the corpus the brief asks for', () => {
-    expect(CORPUS.length).toBeGreaterThanOrEqual(320);
-    expect(serious.length).toBeGreaterThanOrEqual(30);
-    expect(CORPUS.filter((c) => c.also?.includes('faq') && c.intent === 'complaint').length).toBeGreaterThanOrEqual(20);
-  });
 
   it('routes at least 90 % of the messages to the labelled intent', () => {
     const right = results.filter(({ c, u }) => u.intent === c.intent).length;
     const accuracy = right / results.length;
-    const batches = [undefined, ...new Set(CORPUS.map((c) => c.heldOut).filter((b) => b !== undefined))];
-    const byBatch = batches.map((b) => {
-      const batch = results.filter(({ c }) => c.heldOut === b);
-      const ok = batch.filter(({ c, u }) => u.intent === c.intent).length;
-      return `${b === undefined ? 'first corpus' : `held-out ${b}`}: ${ok}/${batch.length}`;
-    });
     const misses = results
       .filter(({ c, u }) => u.intent !== c.intent)
       .map(({ c, u }) => `  ${c.intent} → ${u.intent}: ${c.text}`);
     console.log(
-      `intent accuracy ${right}/${results.length} = ${(accuracy * 100).toFixed(1)} %  (${byBatch.join(', ')})\n` +
+      `tuned corpus: intent accuracy ${right}/${results.length} = ${(accuracy * 100).toFixed(1)} %\n` +
         `${confusionTable(results.map(({ c, u }) => ({ expected: c.intent, predicted: u.intent })))}\n` +
         `misses:\n${misses.join('\n')}`,
     );
@@ -76,41 +107,67 @@ describe('understand() on the labelled corpus', () => {
   });
 
   it('flags every serious incident as serious (recall 100 %)', () => {
-    const caught = ({ u }: (typeof results)[number]) => hasComplaint(u) && u.severity === 'serious';
-    const batches = [undefined, ...new Set(serious.map(({ c }) => c.heldOut).filter((b) => b !== undefined))];
-    const byBatch = batches.map((b) => {
-      const batch = serious.filter(({ c }) => c.heldOut === b);
-      return `${b === undefined ? 'first corpus' : `held-out ${b}`}: ${batch.filter(caught).length}/${batch.length}`;
-    });
-    console.log(`serious recall ${serious.filter(caught).length}/${serious.length}  (${byBatch.join(', ')})`);
-    const missed = serious.filter((r) => !caught(r)).map(({ c }) => c.text);
+    const missed = serious.filter(({ u }) => !(hasComplaint(u) && u.severity === 'serious')).map(({ c }) => c.text);
     expect(missed).toEqual([]);
   });
 
   it('over-flags no more than 15 % of ordinary complaints as serious', () => {
     const over = ordinary.filter(({ u }) => u.severity === 'serious');
-    const severityRight = results.filter(({ c, u }) => c.severity && hasComplaint(u) && u.severity === c.severity).length;
-    console.log(
-      `severity accuracy ${severityRight}/${serious.length + ordinary.length}; ` +
-        `ordinary predicted serious ${over.length}/${ordinary.length}:\n${over.map(({ c }) => `  ${c.text}`).join('\n')}`,
-    );
+    console.log(`tuned corpus: ordinary predicted serious ${over.length}/${ordinary.length}:\n${over.map(({ c }) => `  ${c.text}`).join('\n')}`);
     expect(over.length / ordinary.length).toBeLessThanOrEqual(0.15);
   });
 
-  it('reports the secondary labels (category, request kind, faq topic, also)', () => {
-    const rate = (pick: (r: (typeof results)[number]) => boolean | undefined) => {
-      const rel = results.filter((r) => pick(r) !== undefined);
-      return `${rel.filter((r) => pick(r)).length}/${rel.length}`;
-    };
-    const line = [
-      `category ${rate(({ c, u }) => (c.category ? u.category === c.category : undefined))}`,
-      `requestKind ${rate(({ c, u }) => (c.requestKind ? u.requestKind === c.requestKind : undefined))}`,
-      `faqTopic ${rate(({ c, u }) => (c.faqTopic ? u.faqTopic === c.faqTopic : undefined))}`,
-      `also ${rate(({ c, u }) => (c.also ? c.also.every((a) => u.also.includes(a)) : undefined))}`,
-    ];
-    console.log(`secondary labels: ${line.join(', ')}`);
-    const alsoRight = results.filter(({ c, u }) => c.also && c.also.every((a) => u.also.includes(a))).length;
-    expect(alsoRight / results.filter(({ c }) => c.also).length).toBeGreaterThanOrEqual(0.8);
+  it.each([
+    // floors a little under what the rules reach today, so a rule change that loses ground fails
+    ['category', 0.92],
+    ['requestKind', 0.97],
+    ['faqTopic', 0.9],
+  ] as const)('gives the labelled %s on at least %f of the rows labelled with one', (label, floor) => {
+    const score = secondary(results, label);
+    console.log(`tuned corpus: ${label} ${score.right}/${score.of}\n${score.misses.join('\n')}`);
+    expect(score.of).toBeGreaterThan(0);
+    expect(score.right / score.of).toBeGreaterThanOrEqual(floor);
+  });
+
+  it('gives the labelled severity on at least 98 % of the complaints labelled with one', () => {
+    const score = severityScore(results);
+    expect(score.right / score.of).toBeGreaterThanOrEqual(0.98);
+  });
+
+  it('keeps the second thing a message asks for in also, on at least 80 % of the rows labelled with one', () => {
+    const labelled = results.filter(({ c }) => c.also);
+    const right = labelled.filter(({ c, u }) => c.also!.every((a) => u.also.includes(a))).length;
+    expect(right / labelled.length).toBeGreaterThanOrEqual(0.8);
+  });
+});
+
+describe.each(HELD_OUT)('understand() on the held-out $file (never tuned on; floors = its first run)', ({ firstRun, rows }) => {
+  const results: Scored[] = rows.map((c) => ({ c, u: understand(c.text, NOW) }));
+
+  it('is the batch whose first run was recorded', () => {
+    // a batch edited after its first run would make the recorded figures meaningless
+    expect(rows.length).toBe(firstRun.rows);
+    expect(results.filter(({ c }) => c.severity === 'serious').length).toBe(firstRun.seriousRecall.of);
+  });
+
+  it('routes no fewer messages to the labelled intent than on its first run', () => {
+    const right = results.filter(({ c, u }) => u.intent === c.intent).length;
+    console.log(`held-out: intent ${right}/${rows.length} (first run ${firstRun.intent.right}/${firstRun.intent.of})`);
+    expect(right).toBeGreaterThanOrEqual(firstRun.intent.right);
+  });
+
+  it('flags no fewer serious incidents, and over-flags no more ordinary ones, than on its first run', () => {
+    const caught = results.filter(({ c, u }) => c.severity === 'serious' && hasComplaint(u) && u.severity === 'serious').length;
+    const over = results.filter(({ c, u }) => c.severity === 'ordinary' && u.severity === 'serious').length;
+    expect(caught).toBeGreaterThanOrEqual(firstRun.seriousRecall.right);
+    expect(over).toBeLessThanOrEqual(firstRun.ordinaryFlaggedSerious.wrong);
+  });
+
+  it('gives no fewer secondary labels (category, request kind, FAQ topic, severity) than on its first run', () => {
+    const scores = { category: secondary(results, 'category'), requestKind: secondary(results, 'requestKind'), faqTopic: secondary(results, 'faqTopic'), severity: severityScore(results) };
+    for (const label of ['category', 'requestKind', 'faqTopic', 'severity'] as const) {
+      expect({ label, right: scores[label].right >= firstRun[label].right, of: scores[label].of }).toEqual({ label, right: true, of: firstRun[label].of });
+    }
   });
 });
 
@@ -338,7 +395,12 @@ describe('bad and unusual input', () => {
       ('我想找个月嫂，预产期明年三月，阿姨态度很差，偷了我的钱，电话13800138000，').repeat(50).slice(0, 2000),
       'a '.repeat(1000),
     ];
-    for (const text of inputs) expect(u(text).intent).toBeDefined();
-    expect(u(inputs[3])).toMatchObject({ intent: 'complaint', severity: 'serious' });
+    // repetition of one word, digits or a letter carries no request: unknown, nothing extracted
+    for (const text of [inputs[0], inputs[1], inputs[2], inputs[4]]) {
+      const r = u(text);
+      expect({ intent: r.intent, also: r.also, slots: r.slots }).toEqual({ intent: 'unknown', also: [], slots: {} });
+    }
+    // a real message repeated is still read for what it says, its slots kept
+    expect(u(inputs[3])).toMatchObject({ intent: 'complaint', severity: 'serious', slots: { phone: '13800138000' } });
   });
 });
