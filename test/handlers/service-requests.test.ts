@@ -91,6 +91,30 @@ describeEachDatabase('service requests', ({ db, skipped }) => {
     expect(await step(ticket, 'dispatch')).toMatchObject({ role: 'store_manager', status: 'pending' });
   });
 
+  it.each([
+    [14, true],
+    [15, false],
+  ])('a refund %i days after the service started: inside the 15-day no-reason window is %s', async (days, within) => {
+    if (skipped()) return;
+    const me = `o_sr_day${days}`;
+    // the start date `days` calendar days before the clock's day in Shanghai
+    const todayInShanghai = Date.parse(`${new Date(clock.now() + 8 * 3600_000).toISOString().slice(0, 10)}T00:00:00Z`);
+    const startDate = new Date(todayInShanghai - days * 86_400_000).toISOString().slice(0, 10);
+    await withContract(me, startDate);
+    const reply = await customerSays(bot, me, '这个服务我不想要了，申请退款');
+    const ticket = await ticketOf(me);
+    expect(ticket.category).toBe('refund');
+    if (within) {
+      expect(reply).toContain('符合无理由退款');
+      expect(ticket.status).toBe('confirmed');
+      expect(await step(ticket, 'dispatch')).toMatchObject({ status: 'pending' });
+    } else {
+      expect(reply).toContain('超过15天');
+      expect(ticket.status).toBe('open');
+      expect(await step(ticket, 'confirm')).toMatchObject({ status: 'pending' });
+    }
+  });
+
   it('a refund after the window follows the contract, and the customer is told so', async () => {
     if (skipped()) return;
     await withContract('o_sr_4', '2026-09-01');
