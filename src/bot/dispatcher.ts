@@ -26,6 +26,9 @@ const PASSIVE_MAX_BYTES = 2000;
 const RECOVERY_BATCH = 50;
 const DUPLICATE_POLL_MS = 50;
 const RETRY_AFTER_FAILURE_MS = 10_000;
+const MINUTE_MS = 60_000;
+/** What a sender past RATE_LIMIT_PER_MINUTE hears, once a minute. */
+export const RATE_LIMITED_TEXT = '您的消息发得太快了。前面的内容我们已经收到，正在处理，请稍等一分钟再继续发送，谢谢您的理解。';
 
 interface Run {
   /** The request was already answered empty: replies must go through the outbox. */
@@ -64,6 +67,8 @@ export class Dispatcher {
   async receive(event: InboundEvent, render?: PassiveRenderer, arrivedAt = Date.now()): Promise<string | null> {
     // the budget counts from the request's arrival: time spent storing is time WeChat waited too
     const deadline = arrivedAt + this.deps.config.webhook.replyBudgetMs;
+    const limited = await this.rateLimit(event, render);
+    if (limited !== undefined) return limited;
     const outcome = await this.deps.store.store(event);
     const run: Run = { late: false, deciding: false };
     if (outcome.status === 'claimed') {
@@ -75,6 +80,39 @@ export class Dispatcher {
     if (sameProcess) return this.withinBudget(sameProcess, { late: false, deciding: true }, deadline);
     if (await this.deps.store.claim(row)) return this.withinBudget(this.track(row, event, render, run), run, deadline);
     return this.waitForOther(row, deadline);
+  }
+
+  /**
+   * RATE_LIMIT_PER_MINUTE per sender, counted in the database (so it holds across instances): the
+   * first message past the limit is answered politely, once for the minute, and leaves one row
+   * (sender and answer, not the message); later ones are acknowledged empty and leave nothing.
+   * A retry of a message stored before the limit was reached is answered as usual.
+   * Returns undefined when the event goes on to be stored and handled.
+   */
+  private async rateLimit(event: InboundEvent, render: PassiveRenderer | undefined): Promise<string | null | undefined> {
+    const limit = this.deps.config.limits.ratePerMinute;
+    if (limit <= 0) return undefined;
+    const { store, db, clock } = this.deps;
+    const recent = await store.countFrom(event.platform, event.from, clock.now() - MINUTE_MS);
+    if (recent < limit || (await store.has(event))) return undefined;
+    const log = this.deps.log.child({ platform: event.platform, kind: event.type });
+    if (recent > limit) {
+      log.debug({ sender: event.from }, 'rate limited: acknowledged, nothing stored');
+      return null;
+    }
+    const plainReply = render ? render(event, RATE_LIMITED_TEXT) : null;
+    const marked = await db.write(async (manager) => {
+      const row = await store.storeRateLimited(manager, event, plainReply);
+      // no passive reply on this platform (Wechaty): the answer goes through the outbox
+      if (row && !render) {
+        await enqueue(manager, [{ dedupKey: `in:${row.id}:0`, message: { type: 'text', to: { platform: event.platform, id: event.roomId ?? event.from }, text: RATE_LIMITED_TEXT } }], clock.now());
+      }
+      return row;
+    }, 'urgent');
+    if (!marked) return null;
+    if (!render) this.deps.outbox.kick();
+    log.warn({ sender: event.from, limit }, 'sender past the rate limit: answered once, further messages this minute are not stored');
+    return plainReply;
   }
 
   /** Handles messages that were stored but never finished (crash, failure): at start and periodically. */

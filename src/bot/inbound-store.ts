@@ -1,4 +1,5 @@
-import { In, IsNull, LessThan, type EntityManager } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { In, IsNull, LessThan, MoreThan, type EntityManager } from 'typeorm';
 import type { Database } from '../entities/database';
 import { InboundMessage } from '../entities';
 import { dedupKey, type InboundEvent } from './inbound-event';
@@ -54,6 +55,48 @@ export class InboundStore {
       if (!isUniqueViolation(error)) throw error;
       const row = await this.db.reader.findOneByOrFail(InboundMessage, { dedupKey: key });
       return { status: 'duplicate', row };
+    }
+  }
+
+  /** How many messages this sender's platform stored from them since `since` (the rate limit's count). */
+  countFrom(platform: string, sender: string, since: number): Promise<number> {
+    return this.db.reader.countBy(InboundMessage, { sender, platform, receivedAt: MoreThan(since) });
+  }
+
+  /** Is this event stored already (a platform's retry)? */
+  async has(event: InboundEvent): Promise<boolean> {
+    return (await this.db.reader.countBy(InboundMessage, { dedupKey: dedupKey(event) })) > 0;
+  }
+
+  /**
+   * The one row a sender past the rate limit leaves for the minute: the sender and the polite
+   * answer, not the message. Its key is the sender's minute, so however many instances see the
+   * limit reached at once, only one stores it (and answers); false for the others.
+   */
+  async storeRateLimited(manager: EntityManager, event: InboundEvent, reply: string | null): Promise<InboundMessage | undefined> {
+    const now = this.now();
+    const key = createHash('sha256').update(['rate_limited', event.platform, event.appId, event.from, String(Math.floor(now / 60_000))].join('\u0000')).digest('hex');
+    const row = manager.create(InboundMessage, {
+      dedupKey: key,
+      platform: event.platform,
+      kind: 'rate_limited',
+      sender: event.from,
+      event: { platform: event.platform, appId: event.appId, from: event.from, type: 'rate_limited' },
+      status: 'done',
+      attempts: 0,
+      claimedUntil: null,
+      reply,
+      error: null,
+      receivedAt: now,
+      processedAt: now,
+    });
+    try {
+      const result = await manager.insert(InboundMessage, row);
+      row.id = result.identifiers[0].id as number;
+      return row;
+    } catch (error) {
+      if (isUniqueViolation(error)) return undefined;
+      throw error;
     }
   }
 

@@ -1,5 +1,6 @@
+import { MoreThanOrEqual } from 'typeorm';
 import { Ticket, type Customer } from '../entities';
-import type { Severity } from '../entities/ticket';
+import { CLOSED_TICKET_STATUSES, type Severity } from '../entities/ticket';
 import { complaintDeadlines, complaintPromise } from './commitments';
 import type { HandlerContext } from './ports';
 import { escalateToSerious, startComplaintWorkflow } from './complaint-workflow';
@@ -60,4 +61,31 @@ export async function upgradeToSerious(ctx: HandlerContext, ticket: Ticket, acto
   await addTimeline(ctx.db, { ticketId: ticket.id, type: 'severity', actor, note: reason, data: { from: 'ordinary', to: 'serious' }, at: now });
   ctx.log.info({ ticketId: ticket.id }, 'complaint upgraded to serious');
   await escalateToSerious(ctx, ticket);
+}
+
+/**
+ * The customer's complaint opened within COMPLAINT_MERGE_MINUTES and still open: a new complaint
+ * joins it instead of opening another case (and paging the managers again).
+ */
+export async function recentOpenComplaint(ctx: HandlerContext, customer: Customer): Promise<Ticket | null> {
+  const minutes = ctx.config.limits.complaintMergeMinutes;
+  if (minutes <= 0) return null;
+  const since = ctx.clock.now() - minutes * 60_000;
+  const recent = await ctx.db.find(Ticket, { where: { customerId: customer.id, kind: 'complaint', createdAt: MoreThanOrEqual(since) }, order: { id: 'DESC' }, take: 10 });
+  return recent.find((ticket) => !CLOSED_TICKET_STATUSES.includes(ticket.status)) ?? null;
+}
+
+/**
+ * A further complaint joins the open case as the customer's progress; a serious one makes an
+ * ordinary case serious, which pages the CS manager and the GM once (upgradeToSerious does
+ * nothing for a case that is serious already). Returns the reply for the customer.
+ */
+export async function joinComplaint(ctx: HandlerContext, ticket: Ticket, text: string, severity: Severity): Promise<string> {
+  await addTimeline(ctx.db, { ticketId: ticket.id, type: 'customer_message', actor: 'customer', note: text, at: ctx.clock.now() });
+  ctx.log.info({ ticketId: ticket.id, severity }, 'complaint joined the open case of the same customer');
+  if (severity === 'serious' && ticket.severity !== 'serious') {
+    await upgradeToSerious(ctx, ticket, 'customer', '客户再次投诉，描述显示有财物损失或人员受伤');
+    return `您补充的情况已记入投诉 ${ticket.number}，并已升级为严重事件。${complaintPromise(ctx.config.commitments, 'serious')}`;
+  }
+  return `您补充的情况已记入投诉 ${ticket.number}，处理这件事的同事会一并跟进，不需要重复投诉。${complaintPromise(ctx.config.commitments, ticket.severity ?? 'ordinary')}`;
 }

@@ -1,7 +1,7 @@
 import { faqAnswer, GREETING, NOT_UNDERSTOOD, type FaqTopic } from '../../../config/faq';
 import { Evidence, type Customer } from '../../entities';
 import { Lead } from '../../entities/lead';
-import { complaintAccepted, openComplaint, upgradeToSerious } from '../complaints';
+import { complaintAccepted, joinComplaint, openComplaint, recentOpenComplaint, upgradeToSerious } from '../complaints';
 import { Ticket } from '../../entities/ticket';
 import { complaintPromise, leadPromise } from '../commitments';
 import { createLead, openLeadOf, setLeadStatus, updateLeadFacts } from '../leads';
@@ -149,6 +149,8 @@ async function startComplaint(ctx: HandlerContext, customer: Customer, text: str
     ctx.reply(`很抱歉给您带来困扰。${QUESTIONS.complaint_detail}`);
     return;
   }
+  const open = await recentOpenComplaint(ctx, customer);
+  if (open) return followUpForContact(ctx, customer, open.id, 'complaint', await joinComplaint(ctx, open, text, u.severity ?? 'ordinary'));
   const ticket = await openComplaint(ctx, customer, { severity: u.severity ?? 'ordinary', category: u.category, summary: text, channel: channelOf(customer) }, 'customer');
   const extra = u.also.includes('faq') && u.faqTopic ? `\n\n另外，关于您的问题：${faqAnswer(u.faqTopic as FaqTopic, ctx.config.commitments)}` : '';
   const accepted = `${complaintAccepted(ctx, ticket)}${extra}`;
