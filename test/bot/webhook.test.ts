@@ -1,9 +1,9 @@
 import vectors from '../fixtures/wx-vectors.json';
-import { InboundMessage, OutboxMessage } from '../../src/entities';
+import { Customer, InboundMessage, OutboxMessage, Ticket } from '../../src/entities';
 import type { Handler } from '../../src/handlers/ports';
 import { handleInbound } from '../../src/handlers';
 import { describeEachDatabase } from '../support/databases';
-import { eventually, startBot, type RunningBot } from '../support/harness';
+import { eventually, outboxDrained, startBot, TestClock, type RunningBot } from '../support/harness';
 import { OA, WECOM, oaEvent, oaPlainRequest, oaSafeRequest, oaText, openReply, wecomCardClick, wecomRequest, wecomText } from '../support/wx';
 
 const vector = (id: string) => (vectors as { vectors: Record<string, any>[] }).vectors.find((v) => v.id === id)!;
@@ -175,6 +175,37 @@ describeEachDatabase('acknowledging in time', ({ db, skipped }) => {
       expect(await db().reader.countBy(OutboxMessage, { recipient: 'o_crash' })).toBe(1);
     } finally {
       await second.stop();
+    }
+  });
+});
+
+describeEachDatabase('the real handler under duplicate delivery', ({ db, skipped }) => {
+  // the storm tests use a stub handler; here the real dialogue opens the case, so a second run
+  // would show as a second ticket, a second number or a second message to the customer
+  it('a complaint delivered three times at once makes exactly one ticket and one reply', async () => {
+    if (skipped()) return;
+    const running = await startBot(db(), { clock: new TestClock(Date.parse('2026-11-26T02:00:00Z')) });
+    try {
+      const request = oaSafeRequest(oaText('o_dup_complaint', '阿姨今天又迟到了一个多小时，打电话也不接'));
+      const answers = await Promise.all([1, 2, 3].map(() => running.post(...args(request))));
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+      const replies = answers.map((a) => (a.text === 'success' ? null : openReply(a.text, 'wechat')));
+      expect(new Set(replies).size).toBe(1);
+
+      const customer = await db().reader.findOneByOrFail(Customer, { externalId: 'o_dup_complaint' });
+      const tickets = await db().reader.find(Ticket, { where: { customerId: customer.id } });
+      expect(tickets).toHaveLength(1);
+      expect(tickets[0]).toMatchObject({ kind: 'complaint', category: 'lateness' });
+      expect(await db().reader.countBy(InboundMessage, { sender: 'o_dup_complaint' })).toBe(1);
+
+      // one reply: passive on every copy (or, had the budget run out, once through the outbox)
+      await outboxDrained(db());
+      const sentToCustomer = running.platform.delivered('/cgi-bin/message/custom/send').filter((b) => b.touser === 'o_dup_complaint');
+      const reply = replies[0] ?? (sentToCustomer[0] as { text: { content: string } }).text.content;
+      expect(reply).toContain(tickets[0].number);
+      expect(sentToCustomer).toHaveLength(replies[0] === null ? 1 : 0);
+    } finally {
+      await running.stop();
     }
   });
 });
