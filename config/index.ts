@@ -202,6 +202,8 @@ function parseWechat(env: Env): WechatConfig {
 function parseWecom(env: Env): WecomConfig {
   requireWith(env, 'WECOM_TOKEN', 'WECOM_CORPID');
   requireWith(env, 'WECOM_TOKEN', 'WECOM_AES_KEY');
+  // the AgentID of every callback is checked against it (a corp's apps can share Token and key)
+  requireWith(env, 'WECOM_TOKEN', 'WECOM_AGENTID');
   requireWith(env, 'WECOM_SECRET', 'WECOM_CORPID');
   requireWith(env, 'WECOM_SECRET', 'WECOM_AGENTID');
   const id = read(env, 'WECOM_CORPID') ?? '';
@@ -288,7 +290,7 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     webhook: {
       maxClockSkewSeconds: parseWith(env, 'WEBHOOK_MAX_CLOCK_SKEW_SECONDS', nonNegativeInt, 300),
-      maxBodyBytes: parseWith(env, 'WEBHOOK_MAX_BODY_BYTES', positiveInt, 64 * 1024),
+      maxBodyBytes: parseWith(env, 'WEBHOOK_MAX_BODY_BYTES', positiveInt, 16 * 1024),
       replyBudgetMs: parseWith(env, 'WEBHOOK_REPLY_BUDGET_MS', positiveInt.max(4500, 'must stay under WeChat’s 5 s'), 3500),
     },
     outbox: {

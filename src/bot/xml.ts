@@ -19,11 +19,49 @@ const parser = new XMLParser({
   ignoreAttributes: true,
   ignoreDeclaration: true,
   trimValues: false,
-  // Only the five predefined entities can appear: documents with a DOCTYPE are refused before parsing.
+  // Only the five predefined entities can appear: documents with a DOCTYPE are refused before parsing
+  // (refuseDeclarations).
   processEntities: true,
   htmlEntities: false,
   maxNestedTags: MAX_DEPTH,
 });
+
+/**
+ * Refuses any markup declaration (DOCTYPE, ENTITY, INCLUDE/IGNORE sections…) in the document
+ * itself: the parser would expand the entities it declares (XXE, billion laughs). The same
+ * characters inside a CDATA section, a comment, a processing instruction or an attribute value
+ * are text: a customer who types "<!DOCTYPE html>" sends it as CDATA, and refusing that would
+ * lose the message. One linear pass that ends each construct exactly where fast-xml-parser 5
+ * does (OrderedObjParser: the first "]]>" or "-->", a closing tag at the first ">", a start tag
+ * or processing instruction at the first ">" or "?>" outside quotes), so nothing the parser
+ * reads as markup can hide from this check.
+ */
+function refuseDeclarations(xml: string): void {
+  const unterminated = () => new XmlError('malformed XML: unterminated markup');
+  const after = (terminator: string, from: number): number => {
+    const at = xml.indexOf(terminator, from);
+    if (at < 0) throw unterminated();
+    return at + terminator.length;
+  };
+  const afterQuoted = (terminator: string, from: number): number => {
+    for (let i = from; i < xml.length; i++) {
+      const c = xml[i];
+      if (c === '"' || c === "'") {
+        i = xml.indexOf(c, i + 1);
+        if (i < 0) break;
+      } else if (xml.startsWith(terminator, i)) return i + terminator.length;
+    }
+    throw unterminated();
+  };
+  for (let i = xml.indexOf('<'); i >= 0; i = xml.indexOf('<', i)) {
+    if (xml.startsWith('<![CDATA[', i)) i = after(']]>', i + 9);
+    else if (xml.startsWith('<!--', i)) i = after('-->', i + 4);
+    else if (xml.startsWith('<!', i)) throw new XmlError('DOCTYPE/ENTITY is not allowed');
+    else if (xml.startsWith('<?', i)) i = afterQuoted('?>', i + 2);
+    else if (xml.startsWith('</', i)) i = after('>', i + 2);
+    else i = afterQuoted('>', i + 1);
+  }
+}
 
 /**
  * Parses a WeChat/WeCom XML body and returns the fields under the root element.
@@ -31,7 +69,7 @@ const parser = new XMLParser({
  * well-formed document.
  */
 export function parseXml(xml: string): XmlFields {
-  if (/<!DOCTYPE|<!ENTITY|<!\[INCLUDE|<!\[IGNORE/i.test(xml)) throw new XmlError('DOCTYPE/ENTITY is not allowed');
+  refuseDeclarations(xml);
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new XmlError(`malformed XML: ${valid.err.code}`);
   let doc: Record<string, unknown>;

@@ -47,9 +47,10 @@ export function wechatRouter(config: Config, dispatcher: Dispatcher, log: Logger
     let fields;
     if (safeMode) {
       if (!crypto) throw new WebhookError(400, 'safe mode message but WECHAT_AES_KEY is not set');
-      fields = openEnvelope(crypto, parseXml(body), queryParam(ctx, 'msg_signature'), timestamp, nonce);
+      fields = openEnvelope(crypto, body, queryParam(ctx, 'msg_signature'), timestamp, nonce);
     } else {
-      // Plain mode is authenticated by the signature alone; refuse it once safe mode is configured.
+      // Plain mode is authenticated by the signature alone (it does not cover the body); refuse it
+      // once safe mode is configured. Either way the body is parsed only after the check.
       if (crypto) throw new WebhookError(400, 'plain-mode message but the account is configured for safe mode');
       checkPlainSignature(queryParam(ctx, 'signature'), timestamp, nonce);
       fields = parseXml(body);

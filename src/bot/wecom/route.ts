@@ -6,7 +6,6 @@ import type { Dispatcher } from '../dispatcher';
 import { eventFromXml, UnsupportedEvent } from '../inbound-event';
 import { renderTextReply } from '../reply';
 import { checkTimestamp, openEnvelope, readBody, requireParams, WebhookError, webhookErrors } from '../webhook';
-import { parseXml } from '../xml';
 
 /**
  * The WeCom app callback (PROTOCOL.md §2), always encrypted with the corpid as receive id.
@@ -36,7 +35,17 @@ export function wecomRouter(config: Config, dispatcher: Dispatcher, log: Logger)
     // replay protection is about real time, not the business clock tests move
     checkTimestamp(timestamp, config.webhook.maxClockSkewSeconds, Date.now());
     const body = await readBody(ctx, config.webhook.maxBodyBytes);
-    const fields = openEnvelope(crypto!, parseXml(body), msgSignature, timestamp, nonce);
+    const fields = openEnvelope(crypto!, body, msgSignature, timestamp, nonce);
+    // One corp's apps can share a Token and EncodingAESKey (the receive id is the corpid): a
+    // message for another of its apps is acknowledged so WeCom stops retrying, and not stored.
+    const agentId = fields.AgentID;
+    if (typeof agentId !== 'string' || agentId.trim() !== String(wecom.agentId)) {
+      const reason = agentId === undefined ? 'no AgentID' : 'AgentID of another app (check WECOM_AGENTID)';
+      log.warn({ platform: 'wecom', reason, method: ctx.method, ip: ctx.ip }, 'webhook message acknowledged and not stored');
+      ctx.status = 200;
+      ctx.body = '';
+      return;
+    }
     let event;
     try {
       event = eventFromXml('wecom', fields);
