@@ -179,7 +179,7 @@ describeEachDatabase('outbox and platform clients', ({ db, skipped }) => {
 
   it('without credentials a platform runs in sandbox: recorded, logged, nothing sent', async () => {
     if (skipped()) return;
-    const a = await bot({ WECOM_SECRET: '', WECOM_AGENTID: '' });
+    const a = await bot({ WECOM_SECRET: '' });
     const [key] = await queue(card('lead-sandbox-1'));
     await a.bot.outbox.drain();
     expect(await row(key)).toMatchObject({ status: 'sandbox', result: 'sandbox' });

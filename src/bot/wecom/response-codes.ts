@@ -3,7 +3,9 @@ import { CardResponseCode } from '../../entities';
 
 /**
  * WeCom card response codes (PROTOCOL.md §4): single use, 72 hours. The newest per (task, user)
- * is kept; spending is a conditional UPDATE so two workers never spend the same code.
+ * is kept; a code is marked used only after WeCom accepted an update with it. One instance
+ * delivers its outbox one message at a time; should two instances update the same card at once
+ * with one code, WeCom itself refuses the second (single use) and that delivery records why.
  */
 
 const VALID_MS = 72 * 3600_000;
@@ -25,21 +27,26 @@ export class ResponseCodes {
     });
   }
 
-  /** Takes the newest unspent, unexpired code of a task; undefined when there is none. */
-  async spend(taskId: string): Promise<string | undefined> {
+  /** The newest unspent, unexpired code of a task, not yet marked used; undefined when there is none. */
+  async newest(taskId: string): Promise<{ id: number; code: string } | undefined> {
     const candidates = await this.db.reader.find(CardResponseCode, { where: { taskId }, order: { receivedAt: 'DESC', id: 'DESC' } });
-    for (const candidate of candidates) {
-      if (candidate.spentAt !== null || candidate.receivedAt + VALID_MS < this.now()) continue;
-      const result = await this.db.serial(() =>
-        this.db.source
-          .createQueryBuilder()
-          .update(CardResponseCode)
-          .set({ spentAt: this.now() })
-          .where('id = :id AND spentAt IS NULL', { id: candidate.id })
-          .execute(),
-      );
-      if ((result.affected ?? 0) === 1) return candidate.code;
-    }
-    return undefined;
+    const usable = candidates.find((c) => c.spentAt === null && c.receivedAt + VALID_MS >= this.now());
+    return usable && { id: usable.id, code: usable.code };
+  }
+
+  /**
+   * Marks a code used, once update_template_card has succeeded with it. Marking it before the
+   * call left the card with live buttons forever when the call failed on the network: the
+   * outbox's retry then found no code. Conditional, so a code is marked once.
+   */
+  async markSpent(id: number): Promise<void> {
+    await this.db.serial(() =>
+      this.db.source
+        .createQueryBuilder()
+        .update(CardResponseCode)
+        .set({ spentAt: this.now() })
+        .where('id = :id AND spentAt IS NULL', { id })
+        .execute(),
+    );
   }
 }

@@ -36,10 +36,12 @@ export class WecomTransport implements Transport {
         return { detail: sent.msgid };
       }
       case 'card_update': {
-        const code = await this.codes.spend(message.taskId);
+        const code = await this.codes.newest(message.taskId);
         if (!code) throw new PlatformApiError('update_template_card', 81013, 'no unspent response_code for this card (expired or used)');
         const userIds = message.to.map((r) => r.id);
-        await this.client.updateTemplateCard(userIds, code, renderTemplateCard(message.card, message.decidedText));
+        await this.client.updateTemplateCard(userIds, code.code, renderTemplateCard(message.card, message.decidedText));
+        // used only once WeCom took it: after a network error the outbox's retry has the code still
+        await this.codes.markSpent(code.id);
         return { detail: `updated for ${userIds.length}` };
       }
       case 'fetch_media':
