@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { ConfigError, loadConfig } from '../config';
 import { backupName, backupSqlite } from '../src/backup';
 import { dataKeyRequiredBecause } from '../src/data-key';
+import { Database } from '../src/entities/database';
 import { installDataKey } from '../src/entities/personal-data';
 import { createLogger } from '../src/logger';
 import { installPersonalDataKey } from '../src/startup';
@@ -83,24 +83,23 @@ describe('when DATA_KEY is required', () => {
 });
 
 describe('the key and the backups', () => {
-  function sqliteFile(dir: string): string {
+  async function sqliteFile(dir: string): Promise<string> {
     const file = join(dir, 'bot.sqlite');
-    const db = new BetterSqlite3(file);
-    db.exec('CREATE TABLE t (x TEXT); INSERT INTO t VALUES (1)');
-    db.close();
+    const db = await Database.open({ kind: 'sqlite', file }, { migrate: true });
+    await db.close();
     return file;
   }
 
   it('a backup is written without the key, and never into a folder that holds it', async () => {
     const data = tempDir();
-    const file = sqliteFile(data);
+    const file = await sqliteFile(data);
     writeFileSync(join(data, 'data.key'), SOME_KEY + '\n');
     const backups = join(data, 'backups');
     const { destination } = await backupSqlite(file, backupName(backups, new Date(Date.UTC(2026, 10, 18, 3)), 'sqlite'));
     expect(readdirSync(backups)).toEqual([destination.slice(backups.length + 1)]);
     // `npm run backup -- data` would put the copy beside the key
     await expect(backupSqlite(file, backupName(data, new Date(Date.UTC(2026, 10, 18, 4)), 'sqlite'))).rejects.toThrow(/holds data.key/);
-    expect(readdirSync(data).sort()).toEqual(['backups', 'bot.sqlite', 'data.key']);
+    expect(readdirSync(data).filter((name) => name.startsWith('bot-'))).toEqual([]);
   });
 
   it('starting on a copy inside the backup folder without DATA_KEY writes no key there', () => {

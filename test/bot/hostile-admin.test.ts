@@ -129,7 +129,8 @@ describeEachDatabase('admin API without its token, every spelling', ({ db, skipp
     const staff = await db().reader.count(Staff);
     const runs = await db().reader.count(JobRun);
     for (const [method, path, body] of SPELLINGS) {
-      for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Bearer ${TEST_ADMIN_TOKEN.slice(0, -1)}` }]) {
+      const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer wrong' }, { authorization: `Bearer ${TEST_ADMIN_TOKEN.slice(0, -1)}` }];
+      for (const headers of attempts) {
         const response = await raw(bot, method, path, { body, headers });
         expect([method, path, response.status]).toEqual([method, path, expect.any(Number)]);
         if (![401, 404].includes(response.status)) throw new Error(`${method} ${path} answered ${response.status} without the token: ${response.body.slice(0, 200)}`);
