@@ -1,6 +1,6 @@
 import type { Database } from '../entities/database';
 import { Evidence, EvidenceChunk } from '../entities';
-import { openBytes, sealBytes } from '../entities/personal-data';
+import { openBytes, placeOf, sealBytes } from '../entities/personal-data';
 
 /** Evidence files, encrypted and split into TEXT-sized chunks (portable across SQLite and MySQL). */
 
@@ -8,11 +8,15 @@ const CHUNK_CHARS = 48_000;
 /** A customer's video can be large; beyond this we keep the record and say why. */
 export const MAX_EVIDENCE_BYTES = 20 * 1024 * 1024;
 
+/** The AAD of one evidence file (also used by the re-encryption migration). */
+export const evidencePlace = (evidenceId: number) => placeOf('evidence_chunk', 'data', evidenceId);
+
 export class EvidenceStore {
   constructor(private readonly db: Database, private readonly now: () => number) {}
 
   async save(evidenceId: number, body: Buffer, contentType: string | null): Promise<void> {
-    const sealed = sealBytes(body);
+    // bound to this evidence record: chunks moved to another record do not open
+    const sealed = sealBytes(body, evidencePlace(evidenceId));
     await this.db.write(async (manager) => {
       await manager.delete(EvidenceChunk, { evidenceId });
       for (let seq = 0; seq * CHUNK_CHARS < sealed.length; seq++) {
@@ -30,6 +34,6 @@ export class EvidenceStore {
     const evidence = await this.db.reader.findOneBy(Evidence, { id: evidenceId });
     if (!evidence || evidence.status !== 'stored') return evidence ? { evidence, body: Buffer.alloc(0) } : null;
     const chunks = await this.db.reader.find(EvidenceChunk, { where: { evidenceId }, order: { seq: 'ASC' } });
-    return { evidence, body: openBytes(chunks.map((c) => c.data).join('')) };
+    return { evidence, body: openBytes(chunks.map((c) => c.data).join(''), evidencePlace(evidenceId)) };
   }
 }

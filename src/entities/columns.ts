@@ -1,5 +1,5 @@
-import { Column, type ColumnOptions } from 'typeorm';
-import { encrypted, encryptedJson } from './personal-data';
+import { Column, getMetadataArgsStorage, type ColumnOptions, type ValueTransformer } from 'typeorm';
+import { encryptedAt, encryptedJsonAt, placeOf } from './personal-data';
 
 /**
  * Column shapes shared by every entity, so SQLite and MySQL store the same thing.
@@ -22,12 +22,32 @@ export function InstantColumn(options: { nullable?: boolean } = {}): PropertyDec
   return Column({ type: 'bigint', ...nullability(options.nullable), transformer: epochMs });
 }
 
+/**
+ * An encrypted column sealed for its own table and column (the AAD). Property decorators run
+ * before the class's @Entity, so the table name is looked up on first use, once; the column
+ * name is the property name (no entity renames its encrypted columns).
+ */
+function encryptedColumn(options: { nullable?: boolean }, transformer: (place: () => string) => ValueTransformer): PropertyDecorator {
+  return (target, propertyKey) => {
+    let place: string | undefined;
+    const resolve = () => {
+      if (place === undefined) {
+        const table = getMetadataArgsStorage().tables.find((t) => t.target === target.constructor)?.name;
+        if (!table) throw new Error(`encrypted column ${String(propertyKey)} on a class without @Entity name`);
+        place = placeOf(table, String(propertyKey));
+      }
+      return place;
+    };
+    Column({ type: 'text', ...nullability(options.nullable), transformer: transformer(resolve) })(target, propertyKey);
+  };
+}
+
 export function EncryptedTextColumn(options: { nullable?: boolean } = {}): PropertyDecorator {
-  return Column({ type: 'text', ...nullability(options.nullable), transformer: encrypted });
+  return encryptedColumn(options, encryptedAt);
 }
 
 export function EncryptedJsonColumn(options: { nullable?: boolean } = {}): PropertyDecorator {
-  return Column({ type: 'text', ...nullability(options.nullable), transformer: encryptedJson });
+  return encryptedColumn(options, encryptedJsonAt);
 }
 
 export function TextColumn(length: number, options: Omit<ColumnOptions, 'type' | 'length'> = {}): PropertyDecorator {

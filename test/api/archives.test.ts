@@ -155,13 +155,13 @@ describeEachDatabase('admin API: archives', ({ db, skipped }) => {
     if (skipped()) return;
     const [raw] = (await db().source.query('SELECT code, name, phone, idNumber, emergencyContacts FROM housekeeper WHERE id = ?', [ids.li])) as Record<string, string>[];
     expect(raw.code).toBe('A0001');
-    for (const column of ['name', 'phone', 'idNumber', 'emergencyContacts']) expect(raw[column]).toMatch(/^g1:/);
+    for (const column of ['name', 'phone', 'idNumber', 'emergencyContacts']) expect(raw[column]).toMatch(/^g2:/);
     const text = JSON.stringify(raw);
     for (const secret of ['李秀英', PHONE_LI, ID_LI, ID_LI.slice(6, 14), '王强', PHONE_CONTACT, '62345678']) expect(text).not.toContain(secret);
     // a patch writes through the same transformers
     await adminSend(bot, 'PATCH', `/api/housekeepers/${ids.li}`, { phone: '13912345678' });
     const [after] = (await db().source.query('SELECT phone FROM housekeeper WHERE id = ?', [ids.li])) as Record<string, string>[];
-    expect(after.phone).toMatch(/^g1:/);
+    expect(after.phone).toMatch(/^g2:/);
     expect(after.phone).not.toContain('13912345678');
     expect((await adminGet(bot, `/api/housekeepers/${ids.li}`)).body.phone).toBe('13912345678');
   });

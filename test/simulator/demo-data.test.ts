@@ -27,7 +27,7 @@ describeEachDatabase('demo data', ({ db, skipped }) => {
     const keeper = await db().reader.findOneByOrFail(Housekeeper, { code: 'A0002' });
     expect(keeper).toMatchObject({ name: '李桂兰', status: 'on_duty', phone: '13700001002' });
     const [raw] = await db().reader.query(`SELECT name, phone FROM housekeeper WHERE code = 'A0002'`);
-    expect(raw.name).toMatch(/^g1:/);
+    expect(raw.name).toMatch(/^g2:/);
     expect(raw.phone).not.toContain('13700001002');
     const moves = await db().reader.find(HousekeeperMovement, { where: { housekeeperId: keeper.id }, order: { at: 'ASC' } });
     expect(moves.map((m) => m.kind)).toEqual(['new', 'on_duty']);
