@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createConnection } from 'mysql2/promise';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, EventSubscriber, type EntityManager, type EntitySubscriberInterface, type QueryRunner } from 'typeorm';
+import type { AfterQueryEvent, BeforeQueryEvent } from 'typeorm/subscriber/event/QueryEvent';
+import type { TransactionRollbackEvent } from 'typeorm/subscriber/event/TransactionRollbackEvent';
 import type { Database as DatabaseConfig } from '../../config';
 import { ENTITIES, MIGRATIONS } from './index';
 
@@ -54,6 +56,52 @@ function serialised<T>(file: string, task: () => Promise<T>, priority: Priority)
 }
 
 /**
+ * MySQL/MariaDB end a transaction on their own when it is chosen as a deadlock victim: the whole
+ * transaction is rolled back and the connection goes on in autocommit mode. Code that catches
+ * that error and carries on would then write outside any transaction — each later statement
+ * committed on its own, the final COMMIT committing nothing — so half of the work is gone and the
+ * other half kept (issue 18: a customer row rolled back, its case committed). So once a statement
+ * of a transaction has failed that way, every further statement on it is refused (the COMMIT
+ * too) until TypeORM's ROLLBACK, and the error reaches the caller of `write`.
+ */
+const TRANSACTION_ENDING_ERRORS = new Set(['ER_LOCK_DEADLOCK']);
+const LOST = Symbol('transaction lost');
+type MarkedRunner = QueryRunner & { [LOST]?: Error };
+
+function endsTransaction(error: unknown): boolean {
+  const err = error as { code?: string; driverError?: { code?: string } } | undefined;
+  return TRANSACTION_ENDING_ERRORS.has(err?.driverError?.code ?? err?.code ?? '');
+}
+
+/** Thrown instead of running a statement on a transaction the server had already rolled back. */
+export class TransactionLostError extends Error {
+  readonly code = 'ER_LOCK_DEADLOCK';
+  constructor(readonly reason: Error) {
+    super(`the transaction was rolled back by the database (${reason.message}); nothing of it was kept`);
+  }
+}
+
+@EventSubscriber()
+class TransactionGuard implements EntitySubscriberInterface {
+  beforeQuery(event: BeforeQueryEvent): void {
+    const lost = (event.queryRunner as MarkedRunner)[LOST];
+    if (lost && !/^\s*ROLLBACK\b/i.test(event.query)) throw new TransactionLostError(lost);
+  }
+
+  afterQuery(event: AfterQueryEvent): void {
+    const runner = event.queryRunner as MarkedRunner;
+    if (!event.success && runner.isTransactionActive && endsTransaction(event.error)) runner[LOST] ??= event.error as Error;
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    delete (event.queryRunner as MarkedRunner)[LOST];
+  }
+}
+
+/** A deadlock victim is run again from the start, as MySQL's manual asks; a few times at most. */
+const DEADLOCK_ATTEMPTS = 4;
+
+/**
  * TypeORM reads MariaDB's information_schema differently from MySQL's (DEFAULT NULL is reported
  * as the string 'NULL'), and only knows which one it talks to from the `type` option.
  */
@@ -78,7 +126,7 @@ export class Database {
   private constructor(readonly source: DataSource, readonly config: DatabaseConfig) {}
 
   static async open(config: DatabaseConfig, options: OpenOptions = {}): Promise<Database> {
-    const common = { entities: ENTITIES, migrations: MIGRATIONS, logging: options.logging ?? false, synchronize: false };
+    const common = { entities: ENTITIES, migrations: MIGRATIONS, subscribers: [TransactionGuard], logging: options.logging ?? false, synchronize: false };
     let source: DataSource;
     if (config.kind === 'sqlite') {
       if (config.file !== ':memory:') mkdirSync(dirname(config.file), { recursive: true });
@@ -124,9 +172,20 @@ export class Database {
     return this.source.manager;
   }
 
-  /** All writes: one transaction, committed or rolled back as a whole. */
-  write<T>(work: (manager: EntityManager) => Promise<T>, priority: Priority = 'normal'): Promise<T> {
-    return this.serial(() => this.source.transaction(work), priority);
+  /**
+   * All writes: one transaction, committed or rolled back as a whole. `work` may run more than
+   * once: a transaction MySQL rolled back to break a deadlock is started over (it left nothing
+   * behind), so `work` must keep its results inside the transaction or in what it returns.
+   */
+  async write<T>(work: (manager: EntityManager) => Promise<T>, priority: Priority = 'normal'): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.serial(() => this.source.transaction(work), priority);
+      } catch (error) {
+        if (attempt >= DEADLOCK_ATTEMPTS || !endsTransaction(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+      }
+    }
   }
 
   /** One statement that must not interleave with an open SQLite transaction. */

@@ -11,7 +11,8 @@ import { createLogger } from '../../src/logger';
  * The real bot in a process of its own, for tests that kill it (test/bot/faults.test.ts).
  * Configured from the environment like src/main.ts (DATABASE_URL, DATA_KEY, credentials, API
  * bases). Its handler answers every message, except one whose text contains CHILD_HANG_MARKER:
- * that one hangs for ever, inside its transaction, until the process is killed.
+ * that one hangs for ever, inside its transaction, until the process is killed. With
+ * CHILD_HANDLER=real it runs the bot's own handlers instead (the two-instance storm test).
  * Stdout carries only "READY <port>" and "HANGING <sender>" lines; logs go to stderr.
  */
 
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
   installDataKey(config.dataKey);
   const log = createLogger(config.logLevel, process.stderr);
   const db = await Database.open(config.database, { migrate: true });
-  const bot = new Bot({ config, db, log, handler });
+  const bot = new Bot({ config, db, log, handler: process.env.CHILD_HANDLER === 'real' ? undefined : handler });
   const server = await bot.listen(0, '127.0.0.1');
   bot.startBackground();
   process.stdout.write(`READY ${(server.address() as AddressInfo).port}\n`);
