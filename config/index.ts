@@ -110,6 +110,8 @@ export interface Config {
   };
   /** Set JOBS_ENABLED=false on an instance that must not run scheduled jobs. */
   jobsEnabled: boolean;
+  /** Handled inbound messages, delivered outbox rows and used card response codes are purged after this many days. */
+  retentionDays: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -341,6 +343,7 @@ export function loadConfig(env: Env = process.env): Config {
       monthlyCron: parseWith(env, 'MONTHLY_REPORT_CRON', z.string().refine((value) => cron.validate(value), 'must be a cron expression such as 0 9 1 * *'), '0 9 1 * *'),
     },
     jobsEnabled: parseWith(env, 'JOBS_ENABLED', z.enum(['true', 'false']), 'true') === 'true',
+    retentionDays: parseWith(env, 'RETENTION_DAYS', positiveInt, 90),
     commitments: commitmentsFromEnv((name, schema, fallback) => parseWith(env, name, schema, fallback)),
   };
   return deepFreeze(config);

@@ -1,6 +1,7 @@
 import { leadTimeouts } from './lead-timeouts';
 import { monthlyReportJob } from './monthly-report';
 import { renewalPrompts } from './renewals';
+import { retention } from './retention';
 import { shiftDigest } from './shift-digest';
 import { slaChecks } from './sla-checks';
 import { arrivalsAndVisits } from './visits';
@@ -18,5 +19,6 @@ import type { Job } from './runner';
  * | renewal-prompts     | 09:00 daily         | before the stores open
  * | shift-digest        | SHIFT_CHANGES       | default 09:00 and 18:00
  * | monthly-report      | MONTHLY_REPORT_CRON | default 09:00 on the 1st: last month's report and charts to the GM
+ * | retention           | 03:40 daily         | purge handled working records after RETENTION_DAYS (default 90)
  */
-export const JOBS: Job[] = [leadTimeouts, slaChecks, arrivalsAndVisits, renewalPrompts, shiftDigest, monthlyReportJob];
+export const JOBS: Job[] = [leadTimeouts, slaChecks, arrivalsAndVisits, renewalPrompts, shiftDigest, monthlyReportJob, retention];
