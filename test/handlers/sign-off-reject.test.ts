@@ -31,19 +31,23 @@ describeEachDatabase('sign-off rejected', ({ db, skipped }) => {
   const customerTexts = (openid: string) => (bot.platform.delivered('/cgi-bin/message/custom/send') as any[]).filter((b) => b.touser === openid).map((b) => b.text.content as string);
   const reload = (ticket: Ticket) => db().reader.findOneByOrFail(Ticket, { id: ticket.id });
   /** The newest card of a step (a step sent back is opened again as a new card). */
-  const latest = async (ticket: Ticket, step: string) => {
-    const steps = await db().reader.find(Approval, { where: { ticketId: ticket.id, step }, order: { id: 'DESC' } });
-    return steps[0];
-  };
+  const latest = (ticket: Ticket, step: string) => db().reader.findOneOrFail(Approval, { where: { ticketId: ticket.id, step }, order: { id: 'DESC' } });
+  /** The newest card of a step once it is open (it is opened after the previous step's commit). */
+  const pending = (ticket: Ticket, step: string) =>
+    eventually(async () => {
+      const approval = await latest(ticket, step);
+      if (approval.status !== 'pending') throw new Error(`${step} not open yet`);
+      return approval;
+    });
   const click = async (user: string, approval: Approval, choice: string) => staffClicks(bot, user, approval.taskId, `ap:${approval.id}:${choice}`);
 
   /** The CS manager decides, the store tells the customer: the case waits for the CS manager's signature. */
   async function decideAndTell(ticket: Ticket, decision: string): Promise<void> {
-    await eventually(async () => (await latest(ticket, 'decision'))?.status === 'pending');
+    await eventually(async () => (await latest(ticket, 'decision')).status === 'pending');
     await staffSays(bot, 'csm', decision);
     expect((await reload(ticket)).status).toBe('decided');
     await eventually(() => customerTexts('o_reject').find((t) => t.includes('处理结果') && t.includes(decision)));
-    await click('mgr', await eventually(() => latest(ticket, 'communicated').then((a) => (a?.status === 'pending' ? a : undefined))), 'done');
+    await click('mgr', await pending(ticket, 'communicated'), 'done');
     expect((await reload(ticket)).status).toBe('communicated');
   }
 
@@ -78,7 +82,7 @@ describeEachDatabase('sign-off rejected', ({ db, skipped }) => {
     expect((await reload(ticket)).status).toBe('signed_cs');
 
     // the GM will not sign either: 驳回 → back to the decision once more, nothing archived
-    const signGm = await eventually(() => latest(ticket, 'sign_gm').then((a) => (a?.status === 'pending' ? a : undefined)));
+    const signGm = await pending(ticket, 'sign_gm');
     await click('gm01', signGm, 'reject');
     const afterGm = await reload(ticket);
     expect(afterGm).toMatchObject({ status: 'investigated', closedAt: null });
@@ -89,7 +93,7 @@ describeEachDatabase('sign-off rejected', ({ db, skipped }) => {
     // the third decision goes all the way through this time
     await decideAndTell(ticket, '向客户道歉，减免一周服务费，阿姨参加培训');
     await click('csm', await latest(ticket, 'sign_cs'), 'approve');
-    await click('gm01', await eventually(() => latest(ticket, 'sign_gm').then((a) => (a?.status === 'pending' ? a : undefined))), 'approve');
+    await click('gm01', await pending(ticket, 'sign_gm'), 'approve');
     expect((await reload(ticket)).status).toBe('archived');
     await eventually(() => customerTexts('o_reject').find((t) => t.includes('已处理完毕并归档')));
   });
