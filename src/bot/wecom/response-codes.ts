@@ -37,15 +37,16 @@ export class ResponseCodes {
   /**
    * Marks a code used, once update_template_card has succeeded with it. Marking it before the
    * call left the card with live buttons forever when the call failed on the network: the
-   * outbox's retry then found no code. Conditional, so a code is marked once.
+   * outbox's retry then found no code. Conditional on the code too: a click during the call may
+   * already have replaced the row's code (one row per task and member), and that one is unused.
    */
-  async markSpent(id: number): Promise<void> {
+  async markSpent(used: { id: number; code: string }): Promise<void> {
     await this.db.serial(() =>
       this.db.source
         .createQueryBuilder()
         .update(CardResponseCode)
         .set({ spentAt: this.now() })
-        .where('id = :id AND spentAt IS NULL', { id })
+        .where('id = :id AND code = :code AND spentAt IS NULL', { id: used.id, code: used.code })
         .execute(),
     );
   }

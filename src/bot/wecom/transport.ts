@@ -41,7 +41,7 @@ export class WecomTransport implements Transport {
         const userIds = message.to.map((r) => r.id);
         await this.client.updateTemplateCard(userIds, code.code, renderTemplateCard(message.card, message.decidedText));
         // used only once WeCom took it: after a network error the outbox's retry has the code still
-        await this.codes.markSpent(code.id);
+        await this.codes.markSpent(code);
         return { detail: `updated for ${userIds.length}` };
       }
       case 'fetch_media':
