@@ -6,9 +6,9 @@ import { AuditEntry, Contract, Customer, Housekeeper, HousekeeperMovement, Staff
 import type { ContractStatus } from '../entities/contract';
 import type { Database } from '../entities/database';
 import type { HousekeeperStatus } from '../entities/housekeeper';
-import { audit, diff } from '../handlers/audit';
-import { maskPhone, normalisePhone, phoneHash } from '../handlers/records';
-import { isoDay } from '../handlers/time';
+import { audit, diff } from '../handlers/records/audit';
+import { maskPhone, normalisePhone, phoneHash } from '../handlers/customers/records';
+import { isoDay } from '../handlers/calendar/time';
 import { csvTable, isCsvUpload, readBodyText, type CsvTableShape } from './csv';
 import { ApiError, idParam, iso, optionalString, paging } from './http';
 import {

@@ -1,40 +1,13 @@
 import { createHash } from 'node:crypto';
+import type { EventBase, InboundEvent } from '../handlers/ports';
 import { textField, XmlError, type XmlFields } from './xml';
 
 /**
- * The one neutral event every platform adapter produces (OA XML, WeCom XML, Wechaty).
- * Handlers see only this: no XML, no crypto.
+ * Every platform adapter (OA XML, WeCom XML, Wechaty) produces the one neutral event. Its shape is
+ * the handlers' port (src/handlers/ports.ts): src/bot may import from the handlers, never the
+ * other way round.
  */
-
-export type Platform = 'wechat' | 'wecom' | 'wechaty';
-
-interface EventBase {
-  platform: Platform;
-  /** OA: gh_ id; WeCom: corpid; Wechaty: the bot's own id. */
-  appId: string;
-  /** OA openid, WeCom UserID, Wechaty contact id. */
-  from: string;
-  /** Epoch ms of the platform's CreateTime. */
-  createdAt: number;
-  /** Platform message id (absent on events). */
-  messageId?: string;
-  agentId?: string;
-  /** Wechaty room (group) id when the message was said in a group. */
-  roomId?: string;
-}
-
-export type InboundEvent = EventBase &
-  (
-    | { type: 'text'; text: string }
-    | { type: 'image'; mediaId: string; picUrl?: string }
-    | { type: 'voice'; mediaId: string; format?: string; recognition?: string }
-    | { type: 'video'; mediaId: string }
-    | { type: 'location'; latitude: number; longitude: number; label?: string }
-    | { type: 'subscribe'; sceneKey?: string }
-    | { type: 'unsubscribe' }
-    | { type: 'menu_click'; key: string }
-    | { type: 'card_click'; key: string; taskId: string; responseCode?: string; cardType?: string; selected?: string[] }
-  );
+export type { InboundEvent, Platform } from '../handlers/ports';
 
 export type InboundType = InboundEvent['type'];
 

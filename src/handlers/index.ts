@@ -1,7 +1,7 @@
-import { handleGroupEvent } from './approval-actions';
+import { handleGroupEvent } from './approvals/decisions';
 import { handleCustomerEvent } from './intake';
 import type { Handler } from './ports';
-import { handleStaffEvent } from './staff';
+import { handleStaffEvent } from './staff/desk';
 
 /**
  * The table of contents of what the bot does with an inbound event:

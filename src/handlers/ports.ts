@@ -1,12 +1,45 @@
 import type { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
-import type { InboundEvent, Platform } from '../bot/inbound-event';
 
 /**
  * What a flow may use. Handlers never see XML, crypto, Koa or HTTP: they say what should be
  * sent, and src/bot decides how (a passive reply, or the outbox and the platform API).
  */
+
+/**
+ * The one neutral event every platform adapter produces (OA XML, WeCom XML, Wechaty).
+ * Handlers see only this: no XML, no crypto. src/bot/inbound-event.ts builds it.
+ */
+export type Platform = 'wechat' | 'wecom' | 'wechaty';
+
+export interface EventBase {
+  platform: Platform;
+  /** OA: gh_ id; WeCom: corpid; Wechaty: the bot's own id. */
+  appId: string;
+  /** OA openid, WeCom UserID, Wechaty contact id. */
+  from: string;
+  /** Epoch ms of the platform's CreateTime. */
+  createdAt: number;
+  /** Platform message id (absent on events). */
+  messageId?: string;
+  agentId?: string;
+  /** Wechaty room (group) id when the message was said in a group. */
+  roomId?: string;
+}
+
+export type InboundEvent = EventBase &
+  (
+    | { type: 'text'; text: string }
+    | { type: 'image'; mediaId: string; picUrl?: string }
+    | { type: 'voice'; mediaId: string; format?: string; recognition?: string }
+    | { type: 'video'; mediaId: string }
+    | { type: 'location'; latitude: number; longitude: number; label?: string }
+    | { type: 'subscribe'; sceneKey?: string }
+    | { type: 'unsubscribe' }
+    | { type: 'menu_click'; key: string }
+    | { type: 'card_click'; key: string; taskId: string; responseCode?: string; cardType?: string; selected?: string[] }
+  );
 
 export interface Recipient {
   platform: Platform;

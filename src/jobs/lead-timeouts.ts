@@ -1,4 +1,4 @@
-import { acceptedNotContacted, overdueAssignedLeads, reassignOverdueLead, remindToContact } from '../handlers/lead-timeouts';
+import { acceptedNotContacted, overdueAssignedLeads, reassignOverdueLead, remindToContact } from '../handlers/leads/timeouts';
 import { perMinute } from './periods';
 import type { Job } from './runner';
 

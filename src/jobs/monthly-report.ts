@@ -1,6 +1,6 @@
 import { monthlyCharts } from '../handlers/reports/charts';
 import { monthlyReport, reportRecipients, sendMonthlyReport, type ReportImage } from '../handlers/reports/monthly';
-import { previousMonth } from '../handlers/time';
+import { previousMonth } from '../handlers/calendar/time';
 import { perMonth } from './periods';
 import type { Job } from './runner';
 

@@ -1,4 +1,4 @@
-import { dueForPrompt, dueForReminder, endContract, pastTheirEnd, sendRenewalPrompt, sendRenewalReminder } from '../handlers/renewals';
+import { dueForPrompt, dueForReminder, endContract, pastTheirEnd, sendRenewalPrompt, sendRenewalReminder } from '../handlers/contracts/renewals';
 import { perDay } from './periods';
 import type { Job } from './runner';
 

@@ -1,19 +1,19 @@
 import { faqAnswer, GREETING, NOT_UNDERSTOOD, type FaqTopic } from '../../../config/faq';
 import { Evidence, type Customer } from '../../entities';
 import { Lead } from '../../entities/lead';
-import { complaintAccepted, joinComplaint, openComplaint, recentOpenComplaint, upgradeToSerious } from '../complaints';
+import { complaintAccepted, joinComplaint, openComplaint, recentOpenComplaint, upgradeToSerious } from '../cases/complaints';
 import { Ticket } from '../../entities/ticket';
-import { complaintPromise, leadPromise } from '../commitments';
-import { createLead, openLeadOf, setLeadStatus, updateLeadFacts } from '../leads';
-import { submitLead } from '../lead-dispatch';
+import { complaintPromise, leadPromise } from '../cases/commitments';
+import { createLead, openLeadOf, setLeadStatus, updateLeadFacts } from '../leads/records';
+import { submitLead } from '../leads/dispatch';
 import type { HandlerContext } from '../ports';
-import { addTimeline, maskPhone, updateCustomer } from '../records';
-import { openHandoff, openServiceRequest, serviceRequestAccepted } from '../service-requests';
-import { statusReport } from '../status';
-import { answerSurvey } from '../surveys';
-import { latestOpenTicket } from '../tickets';
+import { addTimeline, maskPhone, updateCustomer } from '../customers/records';
+import { openHandoff, openServiceRequest, serviceRequestAccepted } from '../cases/service-requests';
+import { statusReport } from '../cases/status';
+import { answerSurvey } from '../contracts/surveys';
+import { latestOpenTicket } from '../cases/tickets';
 import { endDialogue, loadDialogue, saveDialogue, type ActiveDialogue, type Awaiting } from './conversation-state';
-import { extractSlots, parseYesNo, understand, type Slots, type Understanding } from './understand';
+import { extractSlots, parseYesNo, understand, type Slots, type Understanding } from '../understanding/classify';
 
 /**
  * The customer's side of the conversation (R-IN-3): understand the message, create the record

@@ -3,13 +3,13 @@ import { Contract } from '../../entities/contract';
 import { HousekeeperMovement } from '../../entities/housekeeper-movement';
 import { Lead } from '../../entities/lead';
 import { Staff, hasRole } from '../../entities/staff';
-import { holdersOf } from '../approvals';
+import { holdersOf } from '../approvals/steps';
 import { Survey } from '../../entities/survey';
 import { Ticket } from '../../entities/ticket';
 import { Visit } from '../../entities/visit';
-import { channelName } from '../lead-cards';
+import { channelName } from '../leads/cards';
 import type { FlowContext } from '../ports';
-import { monthKey, monthRange } from '../time';
+import { monthKey, monthRange } from '../calendar/time';
 import { complaintReport, type ComplaintReport } from './complaints';
 import { leadReport, type LeadReport } from './leads';
 

@@ -1,9 +1,9 @@
-import { Staff } from '../entities/staff';
-import { handleApprovalButton, handleApproverText, logProgress, severityCommand } from './approval-actions';
-import { handleLeadButton } from './lead-actions';
-import { raisePenalty } from './penalties';
-import type { HandlerContext } from './ports';
-import { LOG_COMMAND, logOnBehalf, mayLog } from './staff-logging';
+import { Staff } from '../../entities/staff';
+import { handleApprovalButton, handleApproverText, logProgress, severityCommand } from '../approvals/decisions';
+import { handleLeadButton } from '../leads/buttons';
+import { raisePenalty } from '../cases/penalties';
+import type { HandlerContext } from '../ports';
+import { LOG_COMMAND, logOnBehalf, mayLog } from './logging';
 
 /** What staff send the bot in WeCom: logging commands, card buttons, and anything else gets help. */
 

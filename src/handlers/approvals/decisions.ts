@@ -1,17 +1,17 @@
-import { Approval } from '../entities/approval';
-import { hasRole, Staff, type Role } from '../entities/staff';
-import { CLOSED_TICKET_STATUSES, Ticket } from '../entities/ticket';
-import { groupChoice, mayDecide, pendingTextSteps, recordDecision, roleName, updateCards, type ChoiceSpec, type GroupVerb } from './approvals';
-import { changeSeverity, COMPLAINT_STEPS, complaintStepDecided, complaintStepNoted, isComplaintStep, tellCustomerProgress } from './complaint-workflow';
-import { penaltyStepDecided, isPenaltyStep, PENALTY_STEPS } from './penalties';
-import { Contract } from '../entities/contract';
-import { audit } from './audit';
-import { mayActOnContract, RENEWAL_CHOICES, renewalDecided } from './renewals';
-import { housekeeperVisitRecorded } from './visits';
-import type { FlowContext, HandlerContext } from './ports';
-import { addTimeline } from './records';
-import { isRequestStep, REQUEST_STEPS, requestStepDecided } from './service-request-workflow';
-import { chineseDateTime } from './time';
+import { Approval } from '../../entities/approval';
+import { hasRole, Staff, type Role } from '../../entities/staff';
+import { CLOSED_TICKET_STATUSES, Ticket } from '../../entities/ticket';
+import { groupChoice, mayDecide, pendingTextSteps, recordDecision, roleName, updateCards, type ChoiceSpec, type GroupVerb } from './steps';
+import { changeSeverity, COMPLAINT_STEPS, complaintStepDecided, complaintStepNoted, isComplaintStep, tellCustomerProgress } from '../cases/complaint-workflow';
+import { penaltyStepDecided, isPenaltyStep, PENALTY_STEPS } from '../cases/penalties';
+import { Contract } from '../../entities/contract';
+import { audit } from '../records/audit';
+import { mayActOnContract, RENEWAL_CHOICES, renewalDecided } from '../contracts/renewals';
+import { housekeeperVisitRecorded } from '../contracts/visits';
+import type { FlowContext, HandlerContext } from '../ports';
+import { addTimeline } from '../customers/records';
+import { isRequestStep, REQUEST_STEPS, requestStepDecided } from '../cases/service-request-workflow';
+import { chineseDateTime } from '../calendar/time';
 
 /**
  * What staff do with approval cards and replies in WeCom: press a button, answer a step that

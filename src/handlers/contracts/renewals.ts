@@ -1,14 +1,14 @@
 import { IsNull, LessThan, LessThanOrEqual, type EntityManager } from 'typeorm';
-import { Approval } from '../entities/approval';
-import { Contract, type RenewalOutcome } from '../entities/contract';
-import { Customer } from '../entities/customer';
-import { hasRole, Staff } from '../entities/staff';
-import { holdersOf, mayDecide, requestApproval, type ChoiceSpec } from './approvals';
-import { audit } from './audit';
-import { addDays, addMonths, chineseDate, daysBetween, wholeMonths } from './dates';
-import type { FlowContext } from './ports';
-import { customerLabel } from './records';
-import { isoDay } from './time';
+import { Approval } from '../../entities/approval';
+import { Contract, type RenewalOutcome } from '../../entities/contract';
+import { Customer } from '../../entities/customer';
+import { hasRole, Staff } from '../../entities/staff';
+import { holdersOf, mayDecide, requestApproval, type ChoiceSpec } from '../approvals/steps';
+import { audit, diff } from '../records/audit';
+import { addDays, addMonths, chineseDate, daysBetween, wholeMonths } from '../calendar/dates';
+import type { FlowContext } from '../ports';
+import { customerLabel } from '../customers/records';
+import { isoDay } from '../calendar/time';
 
 /**
  * Contract renewals (R-CT-2): 15 days before a contract ends the store manager and the
@@ -117,9 +117,24 @@ export async function renew(ctx: FlowContext, contract: Contract, actor: string)
       createdAt: ctx.clock.now(),
     }),
   );
-  await ctx.db.update(Contract, { id: contract.id }, { status: 'renewed', renewalOutcome: 'renewed' });
-  await audit(ctx.db, { actor, action: 'contract.renewed', subject: 'contract', subjectId: contract.id, changes: { status: { from: contract.status, to: 'renewed' }, nextTerm: { from: null, to: next.id } } }, ctx.clock.now());
+  await markRenewed(ctx.db, contract, next.id, actor, ctx.clock.now());
   return next;
+}
+
+/** Whether a term can be renewed: it is running, or it has just ended. */
+export const renewable = (contract: Pick<Contract, 'status'>) => contract.status === 'active' || contract.status === 'ended';
+
+/**
+ * The renewal rule, for the card's 已续签 and for a term linked to its predecessor through the
+ * admin API alike: the previous term becomes `renewed` with the outcome `renewed`, audited as
+ * `contract.renewed` pointing at the next term. Returns the previous term as it now is.
+ */
+export async function markRenewed(db: EntityManager, previous: Contract, nextTermId: number, actor: string, at: number): Promise<Contract> {
+  const after = { status: 'renewed' as const, renewalOutcome: 'renewed' as const };
+  await db.update(Contract, { id: previous.id }, after);
+  const changes = diff({ status: previous.status, renewalOutcome: previous.renewalOutcome, nextTerm: null }, { ...after, nextTerm: nextTermId });
+  await audit(db, { actor, action: 'contract.renewed', subject: 'contract', subjectId: previous.id, changes }, at);
+  return Object.assign(new Contract(), previous, after);
 }
 
 /** A button on the renewal card; only the contract's consultant or the store's manager may press it. */

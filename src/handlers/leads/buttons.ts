@@ -1,12 +1,12 @@
-import { Customer } from '../entities';
-import { Lead, type LeadStatus } from '../entities/lead';
-import { hasRole, type Staff } from '../entities/staff';
-import { Store } from '../entities/store';
-import { decidedText, LEAD_ACTIONS, leadCardBody, leadTaskId, type LeadAction } from './lead-cards';
-import { assignLead, storeManagers } from './lead-dispatch';
-import type { CardButton, HandlerContext } from './ports';
-import { audit } from './audit';
-import { addTimeline } from './records';
+import { Customer } from '../../entities';
+import { Lead, type LeadStatus } from '../../entities/lead';
+import { hasRole, type Staff } from '../../entities/staff';
+import { Store } from '../../entities/store';
+import { decidedText, LEAD_ACTIONS, leadCardBody, leadTaskId, type LeadAction } from './cards';
+import { assignLead, storeManagers } from './dispatch';
+import type { CardButton, HandlerContext } from '../ports';
+import { audit } from '../records/audit';
+import { addTimeline } from '../customers/records';
 
 /**
  * The consultant's buttons on a lead card (R-LD-2/3): accept → contacted → signed | lost, or hand

@@ -1,14 +1,14 @@
 import { MoreThan, type EntityManager } from 'typeorm';
-import { CASE_SURVEY_QUESTIONS, LOW_SCORE } from '../../config/visit-scripts';
-import { Customer } from '../entities/customer';
-import { Survey } from '../entities/survey';
-import { Ticket } from '../entities/ticket';
-import { Visit } from '../entities/visit';
-import { openComplaint } from './complaints';
-import { parseSurveyAnswer } from './intake/understand';
-import type { FlowContext, HandlerContext } from './ports';
-import { addTimeline } from './records';
-import { DAY_MS } from './time';
+import { CASE_SURVEY_QUESTIONS, LOW_SCORE } from '../../../config/visit-scripts';
+import { Customer } from '../../entities/customer';
+import { Survey } from '../../entities/survey';
+import { Ticket } from '../../entities/ticket';
+import { Visit } from '../../entities/visit';
+import { openComplaint } from '../cases/complaints';
+import { parseSurveyAnswer } from '../understanding/classify';
+import type { FlowContext, HandlerContext } from '../ports';
+import { addTimeline } from '../customers/records';
+import { DAY_MS } from '../calendar/time';
 
 /**
  * Satisfaction surveys (R-FU-2): after a case closes and on each customer visit, asked one

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { AuditEntry } from '../entities/audit-entry';
+import { AuditEntry } from '../../entities/audit-entry';
 
 /**
  * The audit trail (R-SC-2): who changed what, when, through chat or the admin API. `changes`

@@ -1,16 +1,16 @@
-import { Approval } from '../entities/approval';
-import { Customer } from '../entities/customer';
-import { Housekeeper } from '../entities/housekeeper';
-import type { Staff } from '../entities/staff';
-import { Ticket } from '../entities/ticket';
-import { openApprovalsOf, recordDecision, requestApproval, updateCards, type ChoiceSpec } from './approvals';
+import { Approval } from '../../entities/approval';
+import { Customer } from '../../entities/customer';
+import { Housekeeper } from '../../entities/housekeeper';
+import type { Staff } from '../../entities/staff';
+import { Ticket } from '../../entities/ticket';
+import { openApprovalsOf, recordDecision, requestApproval, updateCards, type ChoiceSpec } from '../approvals/steps';
 import { complaintDeadlines } from './commitments';
-import type { FlowContext } from './ports';
-import { audit } from './audit';
-import { addTimeline, customerLabel } from './records';
-import { surveyClosedTicket } from './surveys';
+import type { FlowContext } from '../ports';
+import { audit } from '../records/audit';
+import { addTimeline, customerLabel } from '../customers/records';
+import { surveyClosedTicket } from '../contracts/surveys';
 import { notifyCustomer } from './tickets';
-import { HOUR_MS } from './time';
+import { HOUR_MS } from '../calendar/time';
 
 /**
  * The complaint process of the seed's section 7—5 as a state machine (R-CP-2, R-CP-4).

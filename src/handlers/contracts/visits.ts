@@ -1,17 +1,17 @@
 import { In, LessThanOrEqual, Not, IsNull, type EntityManager } from 'typeorm';
-import { CUSTOMER_VISIT_QUESTIONS, HOUSEKEEPER_VISIT_QUESTIONS } from '../../config/visit-scripts';
-import type { Approval } from '../entities/approval';
-import { Contract } from '../entities/contract';
-import { Customer } from '../entities/customer';
-import { Housekeeper } from '../entities/housekeeper';
-import { HousekeeperMovement } from '../entities/housekeeper-movement';
-import { Visit } from '../entities/visit';
-import { requestApproval } from './approvals';
-import { addDays, chineseDate } from './dates';
-import type { FlowContext } from './ports';
-import { customerLabel } from './records';
+import { CUSTOMER_VISIT_QUESTIONS, HOUSEKEEPER_VISIT_QUESTIONS } from '../../../config/visit-scripts';
+import type { Approval } from '../../entities/approval';
+import { Contract } from '../../entities/contract';
+import { Customer } from '../../entities/customer';
+import { Housekeeper } from '../../entities/housekeeper';
+import { HousekeeperMovement } from '../../entities/housekeeper-movement';
+import { Visit } from '../../entities/visit';
+import { requestApproval } from '../approvals/steps';
+import { addDays, chineseDate } from '../calendar/dates';
+import type { FlowContext } from '../ports';
+import { customerLabel } from '../customers/records';
 import { sendSurvey } from './surveys';
-import { isoDay } from './time';
+import { isoDay } from '../calendar/time';
 
 /**
  * Arrival and follow-up visits (seed 7—2, R-FU-1): the day before a housekeeper starts at a

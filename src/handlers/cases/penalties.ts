@@ -1,14 +1,14 @@
-import type { Approval } from '../entities/approval';
-import { Housekeeper } from '../entities/housekeeper';
-import { Penalty } from '../entities/penalty';
-import { hasRole, type Staff } from '../entities/staff';
-import { Ticket } from '../entities/ticket';
-import { requestApproval, type ChoiceSpec } from './approvals';
+import type { Approval } from '../../entities/approval';
+import { Housekeeper } from '../../entities/housekeeper';
+import { Penalty } from '../../entities/penalty';
+import { hasRole, type Staff } from '../../entities/staff';
+import { Ticket } from '../../entities/ticket';
+import { requestApproval, type ChoiceSpec } from '../approvals/steps';
 import { parseAmountFen } from './complaint-workflow';
-import type { FlowContext, HandlerContext } from './ports';
-import { audit } from './audit';
-import { addTimeline } from './records';
-import { monthKey } from './time';
+import type { FlowContext, HandlerContext } from '../ports';
+import { audit } from '../records/audit';
+import { addTimeline } from '../customers/records';
+import { monthKey } from '../calendar/time';
 
 /**
  * 员工处罚单 (R-CP-3): the CS manager raises it on a complaint (housekeeper, amount, reason); the

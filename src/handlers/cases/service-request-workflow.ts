@@ -1,12 +1,12 @@
-import type { Approval } from '../entities/approval';
-import { Customer } from '../entities/customer';
-import { Ticket } from '../entities/ticket';
-import { requestApproval, type ChoiceSpec } from './approvals';
-import type { FlowContext } from './ports';
-import { customerLabel } from './records';
+import type { Approval } from '../../entities/approval';
+import { Customer } from '../../entities/customer';
+import { Ticket } from '../../entities/ticket';
+import { requestApproval, type ChoiceSpec } from '../approvals/steps';
+import type { FlowContext } from '../ports';
+import { customerLabel } from '../customers/records';
 import { notifyCustomer } from './tickets';
-import { surveyClosedTicket } from './surveys';
-import { HOUR_MS } from './time';
+import { surveyClosedTicket } from '../contracts/surveys';
+import { HOUR_MS } from '../calendar/time';
 
 /**
  * After-sales requests (R-AS-1) follow the seed's flow: customer feedback → confirmation (warranty

@@ -1,12 +1,12 @@
 import { In, LessThan } from 'typeorm';
-import { Customer, Staff, TicketEvent } from '../entities';
-import { Lead } from '../entities/lead';
-import { leadCardBody, leadTaskId } from './lead-cards';
-import { assignLead, storeManagers } from './lead-dispatch';
-import type { FlowContext } from './ports';
-import { addTimeline } from './records';
-import { chineseDateTime } from './time';
-import { calendarFor } from './approvals';
+import { Customer, Staff, TicketEvent } from '../../entities';
+import { Lead } from '../../entities/lead';
+import { leadCardBody, leadTaskId } from './cards';
+import { assignLead, storeManagers } from './dispatch';
+import type { FlowContext } from '../ports';
+import { addTimeline } from '../customers/records';
+import { chineseDateTime } from '../calendar/time';
+import { calendarFor } from '../approvals/steps';
 
 /**
  * Lead time-outs (R-LD-2): a lead not accepted within the working-time window goes to the next

@@ -1,12 +1,12 @@
 import type { EntityManager } from 'typeorm';
-import { Approval } from '../entities/approval';
-import { hasRole, Staff, type Role } from '../entities/staff';
-import { Ticket } from '../entities/ticket';
-import { BusinessCalendar } from './business-calendar';
-import type { Card, CardButton, FlowContext } from './ports';
-import { audit } from './audit';
-import { addTimeline } from './records';
-import { chineseDateTime } from './time';
+import { Approval } from '../../entities/approval';
+import { hasRole, Staff, type Role } from '../../entities/staff';
+import { Ticket } from '../../entities/ticket';
+import { BusinessCalendar } from '../calendar/business-calendar';
+import type { Card, CardButton, FlowContext } from '../ports';
+import { audit } from '../records/audit';
+import { addTimeline } from '../customers/records';
+import { chineseDateTime } from '../calendar/time';
 
 /**
  * Approvals in chat (R-AP-1): a decision the seed gives to a role becomes a WeCom card with

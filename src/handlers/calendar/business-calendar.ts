@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import chineseDays from 'chinese-days';
 import type { Logger } from 'pino';
-import { HOLIDAY_OVERRIDES, type YearCalendar } from '../../config/holidays';
+import { HOLIDAY_OVERRIDES, type YearCalendar } from '../../../config/holidays';
 import { isoDay } from './time';
 import { parseHours, startOfLocalDay, workingMsBetween } from './working-time';
 

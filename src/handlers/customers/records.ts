@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import { Customer, Sequence, TicketEvent } from '../entities';
-import { lookupHash } from '../entities/personal-data';
-import { dayKey } from './time';
+import { Customer, Sequence, TicketEvent } from '../../entities';
+import { lookupHash } from '../../entities/personal-data';
+import { dayKey } from '../calendar/time';
 
 /** Shared record keeping used by every flow: numbers, customers, the timeline. */
 

@@ -1,10 +1,10 @@
-import type { Customer } from '../entities';
-import type { Lead } from '../entities/lead';
-import type { Staff } from '../entities/staff';
-import type { Store } from '../entities/store';
-import type { Card, OutboundMessage } from './ports';
-import { maskPhone } from './records';
-import { chineseDateTime } from './time';
+import type { Customer } from '../../entities';
+import type { Lead } from '../../entities/lead';
+import type { Staff } from '../../entities/staff';
+import type { Store } from '../../entities/store';
+import type { Card, OutboundMessage } from '../ports';
+import { maskPhone } from '../customers/records';
+import { chineseDateTime } from '../calendar/time';
 
 /** The lead card a consultant gets in WeCom (R-LD-2), and what it becomes after each button. */
 

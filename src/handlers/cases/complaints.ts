@@ -1,10 +1,10 @@
 import { MoreThanOrEqual } from 'typeorm';
-import { Ticket, type Customer } from '../entities';
-import { CLOSED_TICKET_STATUSES, type Severity } from '../entities/ticket';
+import { Ticket, type Customer } from '../../entities';
+import { CLOSED_TICKET_STATUSES, type Severity } from '../../entities/ticket';
 import { complaintDeadlines, complaintPromise } from './commitments';
-import type { HandlerContext } from './ports';
+import type { HandlerContext } from '../ports';
 import { escalateToSerious, startComplaintWorkflow } from './complaint-workflow';
-import { addTimeline } from './records';
+import { addTimeline } from '../customers/records';
 import { createTicket } from './tickets';
 
 /**

@@ -1,15 +1,15 @@
-import type { Customer } from '../entities';
-import type { Staff } from '../entities/staff';
-import { hasRole } from '../entities/staff';
-import { complaintAccepted, openComplaint } from './complaints';
-import { understand } from './intake/understand';
-import { audit } from './audit';
-import { channelName } from './lead-cards';
-import { createLead, setLeadStatus } from './leads';
-import { submitLead } from './lead-dispatch';
-import type { HandlerContext } from './ports';
-import { customerByPhone, maskPhone, newCustomer, updateCustomer } from './records';
-import { openServiceRequest, serviceRequestAccepted } from './service-requests';
+import type { Customer } from '../../entities';
+import type { Staff } from '../../entities/staff';
+import { hasRole } from '../../entities/staff';
+import { complaintAccepted, openComplaint } from '../cases/complaints';
+import { understand } from '../understanding/classify';
+import { audit } from '../records/audit';
+import { channelName } from '../leads/cards';
+import { createLead, setLeadStatus } from '../leads/records';
+import { submitLead } from '../leads/dispatch';
+import type { HandlerContext } from '../ports';
+import { customerByPhone, maskPhone, newCustomer, updateCustomer } from '../customers/records';
+import { openServiceRequest, serviceRequestAccepted } from '../cases/service-requests';
 
 /**
  * Staff log what arrived by phone, QQ, e-mail or in person (R-IN-2, 《客户来电登记表》):

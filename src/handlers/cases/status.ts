@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import type { Lead, Ticket } from '../entities';
-import { openLeadOf } from './leads';
+import type { Lead, Ticket } from '../../entities';
+import { openLeadOf } from '../leads/records';
 import { openTicketsOf } from './tickets';
-import { chineseDateTime } from './time';
+import { chineseDateTime } from '../calendar/time';
 
 /** Status in plain Chinese (R-SL-1, issue "customer view"): what a customer sees when they ask. */
 

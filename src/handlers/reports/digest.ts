@@ -1,11 +1,11 @@
 import { In, IsNull, LessThanOrEqual, Not } from 'typeorm';
-import { Approval } from '../entities/approval';
-import { Lead } from '../entities/lead';
-import { hasRole, Staff } from '../entities/staff';
-import { CLOSED_TICKET_STATUSES, Ticket } from '../entities/ticket';
-import { Visit } from '../entities/visit';
-import type { FlowContext } from './ports';
-import { chineseDateTime, isoDay } from './time';
+import { Approval } from '../../entities/approval';
+import { Lead } from '../../entities/lead';
+import { hasRole, Staff } from '../../entities/staff';
+import { CLOSED_TICKET_STATUSES, Ticket } from '../../entities/ticket';
+import { Visit } from '../../entities/visit';
+import type { FlowContext } from '../ports';
+import { chineseDateTime, isoDay } from '../calendar/time';
 
 /**
  * Shift hand-over digest (seed 二.7-1 工作交接): at each shift change every customer-service member

@@ -1,12 +1,12 @@
 import { In, LessThanOrEqual, Not, type EntityManager } from 'typeorm';
-import { Approval } from '../entities/approval';
-import { CLOSED_TICKET_STATUSES, Ticket } from '../entities/ticket';
-import { TicketEvent } from '../entities/ticket-event';
-import type { Role } from '../entities/staff';
-import { holdersOf, roleName } from './approvals';
+import { Approval } from '../../entities/approval';
+import { CLOSED_TICKET_STATUSES, Ticket } from '../../entities/ticket';
+import { TicketEvent } from '../../entities/ticket-event';
+import type { Role } from '../../entities/staff';
+import { holdersOf, roleName } from '../approvals/steps';
 import { tellCustomerProgress } from './complaint-workflow';
-import type { FlowContext } from './ports';
-import { addTimeline } from './records';
+import type { FlowContext } from '../ports';
+import { addTimeline } from '../customers/records';
 import { describeTicket } from './status';
 
 /**

@@ -1,11 +1,11 @@
 import { In, type EntityManager } from 'typeorm';
-import type { Customer } from '../entities';
-import { Lead } from '../entities/lead';
-import { hasRole, Staff } from '../entities/staff';
-import { Store } from '../entities/store';
-import { leadCard } from './lead-cards';
-import type { FlowContext, OutboundMessage } from './ports';
-import { addTimeline } from './records';
+import type { Customer } from '../../entities';
+import { Lead } from '../../entities/lead';
+import { hasRole, Staff } from '../../entities/staff';
+import { Store } from '../../entities/store';
+import { leadCard } from './cards';
+import type { FlowContext, OutboundMessage } from '../ports';
+import { addTimeline } from '../customers/records';
 
 /**
  * Lead assignment (R-LD-2), the one place the rule lives:
