@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { understand } from '../src/handlers/understanding/classify';
+import { understand } from '../src/handlers/understanding';
 import { platformEnv } from '../test/support/wx';
 
 /**

@@ -5,7 +5,7 @@ import { Survey } from '../../entities/survey';
 import { Ticket } from '../../entities/ticket';
 import { Visit } from '../../entities/visit';
 import { openComplaint } from '../cases/complaints';
-import { parseSurveyAnswer } from '../understanding/classify';
+import { parseSurveyAnswer } from '../understanding';
 import type { FlowContext, HandlerContext } from '../ports';
 import { addTimeline } from '../customers/records';
 import { DAY_MS } from '../calendar/time';

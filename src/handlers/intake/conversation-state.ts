@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { Conversation } from '../../entities';
-import type { Slots } from '../understanding/classify';
+import type { Slots } from '../understanding';
 
 /** Where a customer's dialogue stands, kept in the database so any instance can continue it. */
 

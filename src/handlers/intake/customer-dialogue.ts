@@ -13,7 +13,7 @@ import { statusReport } from '../cases/status';
 import { answerSurvey } from '../contracts/surveys';
 import { latestOpenTicket } from '../cases/tickets';
 import { endDialogue, loadDialogue, saveDialogue, type ActiveDialogue, type Awaiting } from './conversation-state';
-import { extractSlots, parseYesNo, understand, type Slots, type Understanding } from '../understanding/classify';
+import { extractSlots, parseYesNo, understand, type Slots, type Understanding } from '../understanding';
 
 /**
  * The customer's side of the conversation (R-IN-3): understand the message, create the record

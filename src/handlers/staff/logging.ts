@@ -2,7 +2,7 @@ import type { Customer } from '../../entities';
 import type { Staff } from '../../entities/staff';
 import { hasRole } from '../../entities/staff';
 import { complaintAccepted, openComplaint } from '../cases/complaints';
-import { understand } from '../understanding/classify';
+import { understand } from '../understanding';
 import { audit } from '../records/audit';
 import { channelName } from '../leads/cards';
 import { createLead, setLeadStatus } from '../leads/records';

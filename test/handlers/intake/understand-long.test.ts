@@ -1,4 +1,4 @@
-import { understand } from '../../../src/handlers/understanding/classify';
+import { understand } from '../../../src/handlers/understanding';
 
 /**
  * Long messages (issue 19, item 10). understand() used to redo per match what only depends on the

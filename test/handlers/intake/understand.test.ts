@@ -7,7 +7,7 @@ import {
   understand,
   type Intent,
   type Understanding,
-} from '../../../src/handlers/understanding/classify';
+} from '../../../src/handlers/understanding';
 
 /** Thursday 2026-11-26 10:00 in Shanghai. */
 const NOW = Date.parse('2026-11-26T02:00:00Z');

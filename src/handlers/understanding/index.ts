@@ -1,0 +1,13 @@
+/**
+ * Understanding a customer's free text (R-IN-3, R-CP-1, R-AS-1) without any external AI service.
+ * The front door of the room; inside it:
+ *   normalise.ts  NFKC and 繁體 → 简体            lexicon.ts   the weighted cues, by intent
+ *   matching.ts   negation, hypotheticals, clauses  classify.ts  scoring and the routing policy
+ *   slots.ts      phone, name, district, address, service type, start date
+ *   dates.ts      dates in Chinese (后天, 下个月1号, chrono.zh)  answers.ts  survey scores, yes/no
+ */
+export { parseSurveyAnswer, parseYesNo } from './answers';
+export { understand } from './classify';
+export { normalize } from './normalise';
+export { extractSlots } from './slots';
+export type { ComplaintCategory, FaqTopic, Intent, RequestKind, ServiceType, Slots, Understanding } from './types';
