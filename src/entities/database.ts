@@ -149,6 +149,9 @@ export class Database {
       });
     }
     await source.initialize();
+    // SQLite ignores foreign keys unless each connection asks for them; TypeORM's driver does for
+    // its one connection, and this says so where it matters (issue 18: no record points nowhere)
+    if (config.kind === 'sqlite') await source.query('PRAGMA foreign_keys = ON');
     const database = new Database(source, config);
     if (options.migrate) await database.migrate();
     return database;

@@ -27,6 +27,9 @@ import { Complaints1764460800000 } from './migrations/1764460800000-Complaints';
 import { Archives1764547200000 } from './migrations/1764547200000-Archives';
 import { ArchiveSteps1764633600000 } from './migrations/1764633600000-ArchiveSteps';
 import { StaffWechat1764720000000 } from './migrations/1764720000000-StaffWechat';
+import { ForeignKeys1764806400000 } from './migrations/1764806400000-ForeignKeys';
+// the foreign keys between the records, declared on the entity classes above (issue 18)
+import './foreign-keys';
 import { BoundEncryption1764892800000 } from './migrations/1764892800000-BoundEncryption';
 import { StoreScope1764979200000 } from './migrations/1764979200000-StoreScope';
 
@@ -36,4 +39,4 @@ export { AccessToken, Approval, AuditEntry, CardResponseCode, Contract, Survey, 
 export const ENTITIES = [InboundMessage, OutboxMessage, AccessToken, CardResponseCode, Customer, Lead, Ticket, TicketEvent, Conversation, Sequence, Store, Staff, JobRun, Approval, Penalty, Evidence, EvidenceChunk, Housekeeper, HousekeeperMovement, Contract, Visit, Survey, AuditEntry];
 
 /** In order: TypeORM runs them by timestamp, the list is the table of contents. */
-export const MIGRATIONS = [Foundation1764201600000, Conversations1764288000000, Jobs1764374400000, Complaints1764460800000, Archives1764547200000, ArchiveSteps1764633600000, StaffWechat1764720000000, BoundEncryption1764892800000, StoreScope1764979200000];
+export const MIGRATIONS = [Foundation1764201600000, Conversations1764288000000, Jobs1764374400000, Complaints1764460800000, Archives1764547200000, ArchiveSteps1764633600000, StaffWechat1764720000000, ForeignKeys1764806400000, BoundEncryption1764892800000, StoreScope1764979200000];

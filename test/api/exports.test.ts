@@ -2,6 +2,7 @@ import { Penalty } from '../../src/entities';
 import { csvCell, csvDocument, parseCsv } from '../../src/api/csv';
 import { describeEachDatabase } from '../support/databases';
 import { startBot, TEST_ADMIN_TOKEN, type RunningBot } from '../support/harness';
+import { addCase } from '../support/seed';
 
 /**
  * CSV exports are opened by HR and finance in Excel or WPS: a cell that starts like a formula
@@ -37,8 +38,9 @@ describeEachDatabase('CSV exports', ({ db, skipped }) => {
   it('the penalty CSV carries a reason typed as a formula as text, every cell intact', async () => {
     if (skipped()) return;
     await db().write(async (m) => {
+      const { ticket, housekeeper } = await addCase(m);
       for (const reason of HOSTILE) {
-        await m.insert(Penalty, { ticketId: 1, housekeeperId: 1, amountFen: 20_000, reason, status: 'approved', month: '2026-11', raisedBy: 'csm', acknowledgedBy: 'mgr', approvedBy: 'gm01', createdAt: 1, decidedAt: 2 });
+        await m.insert(Penalty, { ticketId: ticket.id, housekeeperId: housekeeper.id, amountFen: 20_000, reason, status: 'approved', month: '2026-11', raisedBy: 'csm', acknowledgedBy: 'mgr', approvedBy: 'gm01', createdAt: 1, decidedAt: 2 });
       }
     });
     const response = await fetch(`${bot.url}/api/penalties?month=2026-11&format=csv`, { headers: { authorization: 'Bearer test-admin-token-for-the-bot-under-test' } });

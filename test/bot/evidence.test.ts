@@ -5,6 +5,7 @@ import type { OutboundMessage } from '../../src/handlers/ports';
 import { FakePlatform } from '../../src/simulator/fake-platform';
 import { describeEachDatabase } from '../support/databases';
 import { eventually, startBot, TEST_ADMIN_TOKEN, type RunningBot } from '../support/harness';
+import { addCase } from '../support/seed';
 
 /**
  * Customers' photos and videos kept as evidence: downloaded through the platform's real HTTP
@@ -39,7 +40,8 @@ describeEachDatabase('evidence downloads', ({ db, skipped }) => {
     const mediaId = `${mediaPrefix}_${seq++}`;
     const dedupKey = `evidence-test:${mediaId}`;
     const evidence = await db().write(async (m) => {
-      const row = await m.save(m.create(Evidence, { ticketId: 1, platform: 'wechat', mediaId, mediaType, contentType: null, size: 0, status: 'pending', receivedAt: Date.now(), fetchedAt: null }));
+      const { ticket } = await addCase(m);
+      const row = await m.save(m.create(Evidence, { ticketId: ticket.id, platform: 'wechat', mediaId, mediaType, contentType: null, size: 0, status: 'pending', receivedAt: Date.now(), fetchedAt: null }));
       const message: OutboundMessage = { type: 'fetch_media', to: { platform: 'wechat', id: 'o_evidence' }, mediaId, evidenceId: row.id };
       await enqueue(m, [{ dedupKey, message }], 0);
       return row;

@@ -4,6 +4,7 @@ import { Customer, Evidence, EvidenceChunk, Penalty } from '../../src/entities';
 import { EvidenceStore } from '../../src/bot/evidence-store';
 import { openText, placeOf, sealText } from '../../src/entities/personal-data';
 import { DIALECTS, mysqlAvailable, mysqlConfig, sqliteConfig, TEST_DATA_KEY } from '../support/databases';
+import { addCase } from '../support/seed';
 
 /**
  * Personal data sealed for its table and column (AES-GCM additional data): a ciphertext moved
@@ -60,8 +61,9 @@ describe.each(DIALECTS)('bound encryption on %s', (dialect) => {
   const seed = () =>
     db.write(async (m) => {
       const customer = await m.save(m.create(Customer, { platform: 'wechat', externalId: `o_bound_${Date.now()}_${Math.random()}`, name: '陈女士', phone: PHONE, address: ADDRESS, channel: 'wechat', createdAt: 1 }));
-      const penalty = await m.save(m.create(Penalty, { ticketId: 1, housekeeperId: 1, amountFen: 100, reason: '迟到', status: 'raised', month: '2026-11', raisedBy: 'csm', acknowledgedBy: null, approvedBy: null, createdAt: 1, decidedAt: null }));
-      const photo = await m.save(m.create(Evidence, { ticketId: 1, platform: 'wechat', mediaId: `bound_${customer.id}`, mediaType: 'image', contentType: 'image/jpeg', size: 0, status: 'pending', receivedAt: 1, fetchedAt: null }));
+      const { ticket, housekeeper } = await addCase(m);
+      const penalty = await m.save(m.create(Penalty, { ticketId: ticket.id, housekeeperId: housekeeper.id, amountFen: 100, reason: '迟到', status: 'raised', month: '2026-11', raisedBy: 'csm', acknowledgedBy: null, approvedBy: null, createdAt: 1, decidedAt: null }));
+      const photo = await m.save(m.create(Evidence, { ticketId: ticket.id, platform: 'wechat', mediaId: `bound_${customer.id}`, mediaType: 'image', contentType: 'image/jpeg', size: 0, status: 'pending', receivedAt: 1, fetchedAt: null }));
       return { customer, penalty, photo };
     });
 

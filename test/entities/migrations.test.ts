@@ -1,4 +1,4 @@
-import { Approval, Contract, Housekeeper, Penalty, Ticket } from '../../src/entities';
+import { Approval, Contract, Customer, EvidenceChunk, Housekeeper, Penalty, Store, Ticket, TicketEvent } from '../../src/entities';
 import { Database } from '../../src/entities/database';
 import { DIALECTS, mysqlAvailable, mysqlConfig, sqliteConfig } from '../support/databases';
 import { skipReason } from '../support/environment';
@@ -49,6 +49,9 @@ describe.each(DIALECTS)('store scope migration on %s', (dialect) => {
       await db.migrate();
       const at = Date.parse('2026-11-26T02:00:00Z');
       const ids = await db.write(async (m) => {
+        // what the records point at exists: customer 1 and stores 5, 7, 9 (foreign keys, issue 18)
+        await m.insert(Customer, { id: 1, channel: 'phone', createdAt: at });
+        for (const id of [5, 7, 9]) await m.insert(Store, { id, code: `S${id}`, name: `门店${id}`, districts: '', isDefault: false });
         const ticket = (storeId: number | null, number: string) =>
           m.save(m.create(Ticket, { number, kind: 'complaint', severity: 'ordinary', category: 'attitude', status: 'accepted', customerId: 1, channel: 'wechat', summary: '阿姨的问题', storeId, housekeeperId: null, ownerId: null, loggedBy: null, createdAt: at, updatedAt: at, replyDueAt: null, feedbackDueAt: null, onSiteDueAt: null, closedAt: null }));
         const withStore = await ticket(7, 'TS202611260001');
@@ -86,6 +89,72 @@ describe.each(DIALECTS)('store scope migration on %s', (dialect) => {
       await db.undoLastMigration();
       while (await hasStoreId()) await db.undoLastMigration();
       expect(await hasStoreId()).toBe(false);
+    } finally {
+      await db.close();
+      if ('drop' in config) await (config as { drop(): Promise<void> }).drop();
+    }
+  });
+});
+
+describe.each(DIALECTS)('foreign keys migration on %s (issue 18)', (dialect) => {
+  it('repairs what points nowhere, then refuses orphans; down lets them in again; a reference it cannot repair stops it unchanged', async () => {
+    if (dialect === 'mysql' && !(await mysqlAvailable())) return;
+    const config = dialect === 'sqlite' ? sqliteConfig() : await mysqlConfig();
+    const db = await Database.open(config);
+    const hasKeys = async () => {
+      const runner = db.source.createQueryRunner();
+      try {
+        return (await runner.getTable('ticket'))!.foreignKeys.some((fk) => fk.name === 'fk_ticket_customerId');
+      } finally {
+        await runner.release();
+      }
+    };
+    const at = Date.parse('2026-11-26T02:00:00Z');
+    const ticket = (customerId: number, number: string, storeId: number | null = null) =>
+      ({ number, kind: 'complaint' as const, severity: 'serious' as const, category: 'theft', status: 'accepted', customerId, channel: 'wechat', summary: '阿姨偷了金项链', storeId, housekeeperId: null, ownerId: null, loggedBy: null, createdAt: at, updatedAt: at, replyDueAt: null, feedbackDueAt: null, onSiteDueAt: null, closedAt: null });
+    try {
+      await db.migrate();
+      expect(await hasKeys()).toBe(true);
+      let undone = 0;
+      while (await hasKeys()) {
+        await db.undoLastMigration();
+        undone++;
+      }
+      // before the keys: what issue 18 left behind, and a few more kinds of dangling reference
+      const planted = await db.write(async (m) => {
+        await m.insert(Customer, { id: 1, platform: 'wechat', externalId: 'o_kept', channel: 'wechat', createdAt: at });
+        const kept = (await m.insert(Ticket, ticket(1, 'TS202611260001'))).identifiers[0].id as number;
+        const orphan = (await m.insert(Ticket, ticket(41, 'TS202611260002', 99))).identifiers[0].id as number;
+        await m.insert(Ticket, ticket(41, 'TS202611260003'));
+        const event = (await m.insert(TicketEvent, { ticketId: 777, leadId: null, type: 'note', actor: 'csm', note: null, data: null, at })).identifiers[0].id as number;
+        await m.insert(EvidenceChunk, { evidenceId: 555, seq: 0, data: 'AAAA' });
+        return { kept, orphan, event };
+      });
+      expect(await db.migrate()).toHaveLength(undone);
+      expect(await hasKeys()).toBe(true);
+
+      // the missing customer is back as a placeholder under its id: the cases are reachable again
+      const restored = await db.reader.findOneByOrFail(Customer, { id: 41 });
+      expect(restored).toMatchObject({ channel: 'restored', platform: null, externalId: null, name: null });
+      expect(await db.reader.countBy(Ticket, { customerId: 41 })).toBe(2);
+      expect(await db.reader.findOneByOrFail(Customer, { id: 1 })).toMatchObject({ externalId: 'o_kept', channel: 'wechat' });
+      expect((await db.reader.findOneByOrFail(Ticket, { id: planted.orphan })).storeId).toBeNull();
+      expect((await db.reader.findOneByOrFail(TicketEvent, { id: planted.event })).ticketId).toBeNull();
+      expect(await db.reader.countBy(EvidenceChunk, { evidenceId: 555 })).toBe(0);
+
+      // from now on an orphan cannot be written
+      await expect(db.write((m) => m.insert(Ticket, ticket(9999, 'TS202611260009')))).rejects.toThrow(/foreign key/i);
+      await expect(db.write((m) => m.update(Ticket, { id: planted.kept }, { ownerId: 4242 }))).rejects.toThrow(/foreign key/i);
+      expect(await db.reader.countBy(Ticket, { number: 'TS202611260009' })).toBe(0);
+
+      // down: the keys are gone and the same write goes through
+      while (await hasKeys()) await db.undoLastMigration();
+      await db.write((m) => m.insert(Ticket, ticket(9999, 'TS202611260009')));
+      // a penalty slip whose case is gone cannot be guessed: up stops, and changes nothing
+      await db.write((m) => m.insert(Penalty, { ticketId: 888, housekeeperId: 1, amountFen: 100, reason: '迟到', status: 'raised', month: '2026-11', raisedBy: 'csm', acknowledgedBy: null, approvedBy: null, createdAt: at, decidedAt: null }));
+      await expect(db.migrate()).rejects.toThrow(/penalty\.ticketId → ticket: 1/);
+      expect(await hasKeys()).toBe(false);
+      expect(await db.reader.findOneBy(Customer, { id: 9999 })).toBeNull();
     } finally {
       await db.close();
       if ('drop' in config) await (config as { drop(): Promise<void> }).drop();
