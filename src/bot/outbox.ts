@@ -34,6 +34,17 @@ const RETRY_MAX_MS = 10 * 60_000;
 const RATE_LIMIT_BASE_MS = 60_000;
 const RATE_LIMIT_MAX_MS = 60 * 60_000;
 
+/**
+ * The longest a message can stay pending while the worker retries it: every backoff on the slow
+ * (rate-limited) schedule up to the last attempt, plus a claim. Longer than this means stuck
+ * (`npm run check:data`).
+ */
+export function longestRetryMs(maxAttempts: number): number {
+  let total = MEDIA_CLAIM_MS;
+  for (let attempt = 1; attempt < maxAttempts; attempt++) total += Math.min(RATE_LIMIT_MAX_MS, RATE_LIMIT_BASE_MS * 2 ** (attempt - 1));
+  return total;
+}
+
 function platformOf(message: OutboundMessage): Platform {
   return message.type === 'card' || message.type === 'card_update' ? message.to[0]?.platform ?? 'wecom' : message.to.platform;
 }
