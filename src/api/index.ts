@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config';
 import type { Database } from '../entities/database';
 import { archiveRoutes } from './archives';
+import { auditRoutes } from './audit';
 import { apiErrors, requireAdmin } from './http';
 import { jobRoutes } from './jobs';
 import { organisationRoutes } from './organisation';
@@ -21,7 +22,7 @@ import type { EvidenceStore } from '../bot/evidence-store';
 export function adminApi(config: Config, db: Database, log: Logger, jobs: JobRunner, evidence: EvidenceStore, clock: () => number = Date.now): Router {
   const router = new Router({ prefix: '/api' });
   router.use(apiErrors(log), requireAdmin(config.adminToken, log));
-  for (const routes of [recordRoutes(db, evidence), reportRoutes(config, db), jobRoutes(config, db, jobs), organisationRoutes(db, log), penaltyRoutes(db), archiveRoutes(db, log, clock, config.timezone)]) {
+  for (const routes of [recordRoutes(db, evidence), reportRoutes(config, db), jobRoutes(config, db, jobs), organisationRoutes(db, log, clock), penaltyRoutes(db), archiveRoutes(db, log, clock, config.timezone), auditRoutes(db)]) {
     router.use(routes.routes(), routes.allowedMethods());
   }
   return router;

@@ -6,8 +6,8 @@ import { ApiError, idParam } from './http';
 /**
  * What the admin API's writes have in common, whatever they write (stores and staff, housekeepers
  * and contracts): a JSON body read and checked field by field, every problem of a request reported
- * in one 400, a key already taken answered with 409 — whether a row already holds it or one is
- * written at the same moment — and the report of a bulk import, row by row.
+ * in one 400, and a key already taken answered with 409 — whether a row already holds it or one is
+ * written at the same moment. Bulk imports have their own engine (./import).
  *
  * The record-specific parts (parsing fields, the write transaction, the JSON sent back) stay with
  * each record; `createResource` and `patchResource` are the one request flow around them.
@@ -149,38 +149,4 @@ export async function patchResource<F, S>(ctx: ContextWithParams, spec: PatchSpe
   const conflict = spec.conflictMessage(fields);
   const saved = await conflictsAs409(spec.save(id, fields, problems, conflict), conflict);
   ctx.body = await spec.detail(saved);
-}
-
-// ---------------------------------------------------------------- import reports
-
-/** One uploaded row: its number as the spreadsheet shows it (or its place in the JSON list, from 1), its fields, or why it cannot be read. */
-export interface ImportRow {
-  row: number;
-  fields: unknown;
-  problem?: string;
-}
-
-export type Outcome = 'created' | 'updated' | 'unchanged';
-
-/** A refused row, named by its number and, where it has one, its key (`K`: code, number, wecomUserId). */
-export type Rejected<K extends string> = { row: number; reason: string } & { [key in K]?: string };
-
-export interface ImportCounts<K extends string> {
-  created: number;
-  updated: number;
-  unchanged: number;
-  rejected: Rejected<K>[];
-}
-
-export type RowResult<K extends string> = { outcome: Outcome } | { rejected: Rejected<K> };
-
-export const importCounts = <K extends string>(): ImportCounts<K> => ({ created: 0, updated: 0, unchanged: 0, rejected: [] });
-
-export function rejectedRow<K extends string>(row: number, keyName: K, key: string | undefined, problems: string[]): { rejected: Rejected<K> } {
-  return { rejected: { row, ...(key ? { [keyName]: key } : {}), reason: problems.join('; ') } as Rejected<K> };
-}
-
-export function tally<K extends string>(counts: ImportCounts<K>, result: RowResult<K>): void {
-  if ('rejected' in result) counts.rejected.push(result.rejected);
-  else counts[result.outcome]++;
 }
