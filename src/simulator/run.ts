@@ -4,11 +4,10 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { ConfigError, loadConfig } from '../../config';
-import { Bot } from '../app';
-import { resolveDataKey } from '../data-key';
-import { Database } from '../entities/database';
-import { installDataKey } from '../entities/personal-data';
+import type { Bot } from '../app';
+import type { Database } from '../entities/database';
 import { createLogger } from '../logger';
+import { startBot } from '../startup';
 import { AdminView } from './admin';
 import { platformEnv } from './callbacks';
 import { isEmpty, seedDemo } from './demo-data';
@@ -125,19 +124,25 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     LOG_LEVEL: 'info',
   });
 
-  installDataKey(options.dataKey ?? resolveDataKey(config.dataKey, join(dirname(options.dbFile), 'data.key'), log));
-  const db = await Database.open(config.database, { migrate: true });
   let demoLoaded = false;
-  if (options.demo === 'always' || ((options.demo ?? true) && (await isEmpty(db)))) {
-    await seedDemo(db, { timeZone: config.timezone });
-    demoLoaded = true;
-  }
-
-  const bot = new Bot({ config, db, log });
-  const listening = await bot.listen(botPort, host);
-  await bot.startBackground({ jobs: options.jobs ?? true });
-  const address = listening.address();
-  const botUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${typeof address === 'object' && address ? address.port : botPort}`;
+  // the same start-up as npm start; the platforms are the simulator's fakes, so the development
+  // key beside the SQLite file (or options.dataKey, or DATA_KEY) is allowed
+  const running = await startBot(config, {
+    log,
+    port: botPort,
+    host,
+    key: { key: options.dataKey, sandbox: true },
+    jobs: options.jobs ?? true,
+    signals: false,
+    async beforeBot(db) {
+      if (options.demo === 'always' || ((options.demo ?? true) && (await isEmpty(db)))) {
+        await seedDemo(db, { timeZone: config.timezone });
+        demoLoaded = true;
+      }
+    },
+  });
+  const { bot, db } = running;
+  const botUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${running.port}`;
 
   const session = new SimulatorSession({ botUrl, platform });
   const admin = new AdminView(botUrl, adminToken);
@@ -159,9 +164,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     async stop() {
       session.close();
       await server?.stop();
-      await bot.stop();
+      await running.stop();
       if (!web) await platform.stop();
-      await db.close();
       if (!options.logStream) await new Promise<void>((done) => logStream!.end(done));
     },
   };

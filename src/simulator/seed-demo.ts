@@ -1,7 +1,6 @@
 import 'reflect-metadata';
-import { Database } from '../entities/database';
 import { createLogger } from '../logger';
-import { configOrExit, exitOnConfigError, installPersonalDataKey } from '../startup';
+import { configOrExit, exitOnConfigError, openDatabase } from '../startup';
 import { seedDemo } from './demo-data';
 
 /**
@@ -12,8 +11,7 @@ import { seedDemo } from './demo-data';
 async function main(): Promise<void> {
   const config = configOrExit();
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  installPersonalDataKey(config, log);
-  const db = await Database.open(config.database, { migrate: true });
+  const db = await openDatabase(config, log);
   try {
     const { added } = await seedDemo(db, { timeZone: config.timezone });
     const where = config.database.kind === 'sqlite' ? config.database.file : `${config.database.host}/${config.database.database}`;
