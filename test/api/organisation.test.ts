@@ -330,4 +330,83 @@ describeEachDatabase('admin API: stores and staff', ({ db, skipped }) => {
     expect((await adminSend(bot, 'POST', '/api/import/staff', huge)).status).toBe(413);
     expect((await adminGet(bot, '/api/staff?limit=500')).body.staff.some((s: { wecomUserId: string }) => s.wecomUserId === 'u1')).toBe(false);
   });
+
+  it('writes an audit entry for every store and staff change, in the trail the archives use, without personal values', async () => {
+    if (skipped()) return;
+    const entries = async (query: string) => (await adminGet(bot, `/api/audit?${query}&limit=500`)).body.entries as { actor: string; action: string; subjectId: number; changes: Record<string, { from: unknown; to: unknown }> }[];
+    const ofSubject = (list: Awaited<ReturnType<typeof entries>>, id: number) => list.filter((e) => e.subjectId === id).reverse(); // oldest first
+
+    const stores = await entries('subject=store');
+    expect(ofSubject(stores, ids.hd).map((e) => e.action)).toEqual(['store.create', 'store.update', 'store.import_update']);
+    const created = ofSubject(stores, ids.hd)[0];
+    expect(created).toMatchObject({ actor: 'admin', changes: { code: { from: null, to: 'BJ-HD' }, name: { from: '[personal]', to: '[personal]' }, districts: { from: null, to: '海淀区,西城区' }, isDefault: { from: null, to: false } } });
+    expect(ofSubject(stores, ids.hd)[1].changes).toEqual({ name: { from: '[personal]', to: '[personal]' }, districts: { from: '海淀区,西城区', to: '海淀区,西城区,丰台区' } });
+    // the store that lost the default to another has its own entry
+    expect(ofSubject(stores, ids.cy).map((e) => e.changes.isDefault)).toContainEqual({ from: true, to: false });
+
+    const staff = await entries('subject=staff');
+    const zhang = ofSubject(staff, ids.zhang);
+    expect(zhang.map((e) => e.action)).toEqual(['staff.create', 'staff.update', 'staff.update']);
+    expect(zhang[1].changes).toEqual({ roles: { from: 'consultant', to: 'consultant,store_manager' }, storeId: { from: ids.cy, to: ids.tz }, workingHours: { from: '09:00-18:00', to: '10:00-19:00' } });
+    expect(zhang[2].changes).toEqual({ name: { from: '[personal]', to: '[personal]' }, storeId: { from: ids.tz, to: null }, active: { from: true, to: false } });
+    expect(ofSubject(staff, ids.li).map((e) => e.action)).toEqual(['staff.create', 'staff.import_update', 'staff.import_update']);
+    expect(staff.filter((e) => e.action === 'staff.import_create').length).toBeGreaterThanOrEqual(3);
+
+    // a WeChat link is audited as a change, its id is not written
+    await adminSend(bot, 'PATCH', `/api/staff/${ids.wang}`, { wechatId: 'wxid_wang_private' });
+    const [link] = await entries(`subject=staff&subjectId=${ids.wang}&action=staff.update`);
+    expect(link.changes).toEqual({ wechatId: { from: '[personal]', to: '[personal]' } });
+
+    // an import that changes nothing writes nothing
+    const count = (await entries('subject=staff')).length;
+    await adminSend(bot, 'POST', '/api/import/staff', { staff: [{ wecomUserId: 'lisi', name: '李四', roles: 'consultant', store: 'BJ-HD', active: false }] });
+    expect((await entries('subject=staff')).length).toBe(count);
+
+    const trail = JSON.stringify([...(await entries('subject=store')), ...(await entries('subject=staff'))]);
+    expect(trail).not.toMatch(/张三|李四|王五|朝阳店|海淀店|海淀旗舰店|周一|wxid_wang_private/);
+  });
+
+  it('imports through the one engine: a row the database refuses is reported, the rest land, its audit entry rolls back with it', async () => {
+    if (skipped()) return;
+    // stands in for a row written at the same moment by someone else, or any other refusal by the database
+    const trigger =
+      db().kind === 'sqlite'
+        ? "CREATE TRIGGER refuse_staff BEFORE INSERT ON staff WHEN NEW.wecomUserId = 'boom2' OR NEW.wecomUserId LIKE 'dead%' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        : "CREATE TRIGGER refuse_staff BEFORE INSERT ON staff FOR EACH ROW BEGIN IF NEW.wecomUserId = 'boom2' OR NEW.wecomUserId LIKE 'dead%' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused'; END IF; END";
+    await db().source.query(trigger);
+    try {
+      const csv = 'wecomUserId,name,roles\r\n' + [1, 2, 3].map((n) => `boom${n},员工${n},consultant`).join('\r\n');
+      const result = await adminSend(bot, 'POST', '/api/import/staff', csv);
+      expect(result).toEqual({
+        status: 200,
+        body: { created: 2, updated: 0, unchanged: 0, rejected: [{ row: 3, wecomUserId: 'boom2', reason: 'could not be saved (database error)' }], stores: { created: 0, updated: 0, unchanged: 0, rejected: [] } },
+      });
+      // a database that refuses everything stops the import instead of reporting every row, as the archive imports do
+      const dead = 'wecomUserId,name,roles\r\n' + Array.from({ length: 30 }, (_, n) => `dead${n},员工,gm`).join('\r\n');
+      const stopped = await adminSend(bot, 'POST', '/api/import/staff', dead);
+      expect(stopped.status).toBe(503);
+      expect(stopped.body.error).toMatch(/^import stopped at row 21: the database refused 20 rows in a row/);
+    } finally {
+      await db().source.query('DROP TRIGGER refuse_staff');
+    }
+    const userIds = ((await adminGet(bot, '/api/staff?limit=500')).body.staff as { wecomUserId: string }[]).map((s) => s.wecomUserId);
+    expect(userIds.filter((id) => /^boom/.test(id))).toEqual(['boom1', 'boom3']);
+    expect(userIds.filter((id) => /^dead/.test(id))).toEqual([]);
+    expect(bot.logs.find((line) => line.import === 'staff' && line.msg === 'import batch failed: retrying its rows one by one')).toMatchObject({ firstRow: 2 });
+    expect(bot.logs.find((line) => line.import === 'staff' && line.msg === 'import row failed')).toMatchObject({ row: 3 });
+    const created = (await adminGet(bot, '/api/audit?subject=staff&action=staff.import_create&limit=500')).body.entries as { subjectId: number }[];
+    const boomIds = ((await adminGet(bot, '/api/staff?limit=500')).body.staff as { id: number; wecomUserId: string }[]).filter((s) => /^boom/.test(s.wecomUserId)).map((s) => s.id);
+    expect(created.filter((e) => boomIds.includes(e.subjectId))).toHaveLength(2);
+  });
+
+  it('imports a large staff file in batches with progress lines, as the archive imports do', async () => {
+    if (skipped()) return;
+    const csv = 'wecomUserId,name,roles,store\r\n' + Array.from({ length: 1200 }, (_, n) => `bulk${n},员工${n},consultant,SH-PD`).join('\r\n') + '\r\nbulk7,重复,gm,\r\n';
+    const result = await adminSend(bot, 'POST', '/api/import/staff', csv);
+    expect(result.status).toBe(200);
+    expect(result.body).toMatchObject({ created: 1200, updated: 0, unchanged: 0, rejected: [{ row: 1202, wecomUserId: 'bulk7', reason: 'wecomUserId bulk7 already appears in row 9' }] });
+    expect(bot.logs.lines.filter((line) => line.import === 'staff' && line.msg === 'import progress').map((line) => line.done)).toEqual([1000]);
+    expect(bot.logs.find((line) => line.import === 'staff' && line.msg === 'import finished' && line.total === 1201)).toMatchObject({ created: 1200, rejected: 1 });
+    expect((await adminGet(bot, '/api/staff?store=SH-PD&limit=1')).body.total).toBeGreaterThanOrEqual(1200);
+  });
 });
