@@ -8,7 +8,7 @@ import { ApiError, iso, optionalString, paging } from './http';
 /**
  * The audit trail (R-SC-2) as the admin API writes and reads it. Every change made through the API
  * — stores, staff, housekeepers, contracts, customers — is one `audit_entry` row written in the same
- * transaction as the change, through the same helper the chat flows use (src/handlers/audit.ts):
+ * transaction as the change, through the same helper the chat flows use (src/handlers/records):
  * personal fields are named, their values never written. `GET /api/audit` reads them back.
  */
 

@@ -1,10 +1,10 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import { ADMIN_ACTOR } from '../audit';
 import { ApiError } from '../http';
 import { csvImportRows, jsonImportRows, readUpload, rejectedRow, runImport, type ImportRow } from '../import';
 import { isObject, parseJson } from '../upsert';
 import type { ArchiveKind, Archives } from './archive';
-import { ADMIN_ACTOR } from '../audit';
 import { Lookups } from './lookups';
 
 /**
@@ -73,8 +73,9 @@ async function importArchives<I, E extends { id: number }>(ax: Archives, ctx: Co
   });
 }
 
-export function importRoutes(ax: Archives, kinds: ArchiveKind<any, any>[]): Router {
+export function importRoutes<H extends { id: number }, C extends { id: number }>(ax: Archives, housekeepers: ArchiveKind<unknown, H>, contracts: ArchiveKind<unknown, C>): Router {
   const router = new Router();
-  for (const kind of kinds) router.post(`/import/${kind.path}`, (ctx) => importArchives(ax, ctx, kind));
+  router.post('/import/housekeepers', (ctx) => importArchives(ax, ctx, housekeepers));
+  router.post('/import/contracts', (ctx) => importArchives(ax, ctx, contracts));
   return router;
 }

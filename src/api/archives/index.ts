@@ -34,7 +34,7 @@ export function archiveRoutes(db: Database, log: Logger, clock: () => number, ti
   const contracts = contractKind();
   const show = async (id: number) => housekeepers.detail(db.reader, await housekeepers.or404(db.reader, id));
   const router = new Router();
-  for (const routes of [housekeeperRoutes(ax, housekeepers), movementRoutes(ax, show), contractRoutes(ax, contracts), importRoutes(ax, [housekeepers, contracts])]) {
+  for (const routes of [housekeeperRoutes(ax, housekeepers), movementRoutes(ax, show), contractRoutes(ax, contracts), importRoutes(ax, housekeepers, contracts)]) {
     router.use(routes.routes(), routes.allowedMethods());
   }
   return router;
