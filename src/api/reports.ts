@@ -1,10 +1,7 @@
 import Router from '@koa/router';
 import type { Config } from '../../config';
 import type { Database } from '../entities/database';
-import { complaintReport } from '../handlers/reports/complaints';
-import { leadReport } from '../handlers/reports/leads';
-import { monthlyReport } from '../handlers/reports/monthly';
-import { performanceCsv, performanceReport } from '../handlers/reports/performance';
+import { complaintReport, leadReport, monthlyReport, performanceCsv, performanceReport } from '../handlers/reports';
 import { monthParam, optionalString } from './http';
 
 /** Monthly reports as JSON: the same numbers the monthly report job sends to the GM. */

@@ -1,16 +1,42 @@
-import { handleGroupEvent } from './approvals/decisions';
+import { approvalButton, approverAnswer, managersGroup, StepOwners } from './approvals';
+import { complaintSteps, logProgress, penaltySteps, raisePenalty, serviceRequestSteps, severityCommand } from './cases';
+import { renewalSteps, visitSteps } from './contracts';
 import { handleCustomerEvent } from './intake';
+import { handleLeadButton } from './leads';
 import type { Handler } from './ports';
-import { handleStaffEvent } from './staff/desk';
+import { LOG_COMMAND, logCommand, StaffDesk } from './staff';
 
 /**
- * The table of contents of what the bot does with an inbound event:
- * - customers (OA, personal WeChat)  → intake: dialogue, leads, complaints, service requests
- * - staff (WeCom)                     → staff: logging calls (登记), card buttons, approvals
- * - the managers' WeChat group        → 同意/驳回 commands on approval steps; other talk is ignored
+ * The table of contents of the bot: what it does with an inbound event, and which room does it.
+ * A new flow lives in its own folder and adds its line here.
+ *
+ * - customers (OA, personal WeChat)  → intake: the dialogue, leads, complaints, service requests
+ * - staff (WeCom)                     → the staff desk: card buttons, commands, answers in words
+ * - the managers' WeChat group        → 同意/驳回 on approval steps; other talk is ignored
  */
+
+/** Who owns each approval step: its buttons, who may decide, what happens next. The first match wins. */
+const steps = new StepOwners()
+  .add(complaintSteps) //         投诉: apology → instruction → … → sign_gm; serious incidents
+  .add(serviceRequestSteps) //    售后: confirm → dispatch → resolve
+  .add(penaltySteps) //           处罚单: the approvals of a penalty
+  .add(renewalSteps) //           续约: the consultant's decision
+  .add(visitSteps); //            上户交接, 阿姨回访
+
+/** What staff send in WeCom, tried in this order; anything else gets help. */
+const staffDesk = new StaffDesk()
+  .button('lead:', handleLeadButton) //               lead:<id>:<action> on a lead card
+  .button('ap:', approvalButton(steps)) //            ap:<approvalId>:<choice> on an approval card
+  .openCommand(LOG_COMMAND, logCommand) //            登记 …  (checks who may log; before the staff check)
+  .command(/^\s*进展/, logProgress) //                 进展 TS… 内容
+  .command(/^\s*改为(严重|普通)/, severityCommand) //    改为严重 TS… / 改为普通 TS… 原因
+  .command(/^\s*处罚/, raisePenalty) //                处罚 TS… 阿姨编号 金额 原因
+  .answer(approverAnswer(steps)); //                  TS… 您的意见: a step that waits for words
+
+const managersRoom = managersGroup(steps);
+
 export const handleInbound: Handler = async (ctx) => {
-  if (ctx.event.platform === 'wecom') return handleStaffEvent(ctx);
-  if (ctx.event.platform === 'wechaty' && ctx.event.roomId) return handleGroupEvent(ctx);
+  if (ctx.event.platform === 'wecom') return staffDesk.handle(ctx);
+  if (ctx.event.platform === 'wechaty' && ctx.event.roomId) return managersRoom(ctx);
   return handleCustomerEvent(ctx);
 };

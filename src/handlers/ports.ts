@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
+import type { Staff } from '../entities/staff';
 
 /**
  * What a flow may use. Handlers never see XML, crypto, Koa or HTTP: they say what should be
@@ -107,3 +108,17 @@ export interface HandlerContext extends FlowContext {
 }
 
 export type Handler = (ctx: HandlerContext) => Promise<void>;
+
+/*
+ * What a room gives the staff desk (src/handlers/staff/desk.ts) to be registered in the table of
+ * contents (src/handlers/index.ts). `staff` is the sender's staff record, if any.
+ */
+
+/** A card button whose key starts with the room's prefix (`lead:42:accept`). */
+export type StaffButton = (ctx: HandlerContext, staff: Staff | null, key: string, taskId: string) => Promise<void>;
+
+/** A chat command (`进展 TS…`); the sender is active staff unless the command checks that itself. */
+export type StaffCommand<S extends Staff | null = Staff> = (ctx: HandlerContext, staff: S, text: string) => Promise<void>;
+
+/** Free text that may answer something waiting for this person; false when it is not such an answer. */
+export type StaffAnswer = (ctx: HandlerContext, staff: Staff, text: string) => Promise<boolean>;

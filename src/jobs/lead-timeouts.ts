@@ -1,4 +1,4 @@
-import { acceptedNotContacted, overdueAssignedLeads, reassignOverdueLead, remindToContact } from '../handlers/leads/timeouts';
+import { acceptedNotContacted, overdueAssignedLeads, reassignOverdueLead, remindToContact } from '../handlers/leads';
 import { perMinute } from './periods';
 import type { Job } from './runner';
 

@@ -1,6 +1,5 @@
-import { monthlyCharts } from '../handlers/reports/charts';
-import { monthlyReport, reportRecipients, sendMonthlyReport, type ReportImage } from '../handlers/reports/monthly';
-import { previousMonth } from '../handlers/calendar/time';
+import { previousMonth } from '../handlers/calendar';
+import { monthlyCharts, monthlyReport, reportRecipients, sendMonthlyReport, type ReportImage } from '../handlers/reports';
 import { perMonth } from './periods';
 import type { Job } from './runner';
 

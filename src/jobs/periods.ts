@@ -1,4 +1,4 @@
-import { dayKey, monthKey } from '../handlers/calendar/time';
+import { dayKey, monthKey } from '../handlers/calendar';
 
 /** Period keys: one run of a job per period. */
 export const perMinute = (at: number) => new Date(Math.floor(at / 60_000) * 60_000).toISOString().slice(0, 16);

@@ -1,4 +1,4 @@
-import { dueForPrompt, dueForReminder, endContract, pastTheirEnd, sendRenewalPrompt, sendRenewalReminder } from '../handlers/contracts/renewals';
+import { dueForPrompt, dueForReminder, endContract, pastTheirEnd, sendRenewalPrompt, sendRenewalReminder } from '../handlers/contracts';
 import { perDay } from './periods';
 import type { Job } from './runner';
 

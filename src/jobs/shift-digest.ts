@@ -1,5 +1,5 @@
 import type { Config } from '../../config';
-import { customerServiceStaff, sendDigest } from '../handlers/reports/digest';
+import { customerServiceStaff, sendDigest } from '../handlers/reports';
 import { perMinute } from './periods';
 import type { Job } from './runner';
 

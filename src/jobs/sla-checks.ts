@@ -1,4 +1,4 @@
-import { escalateStep, escalateTicketBreach, feedbackDue, onSiteOverdue, overdueSteps, replyOverdue, sendProgressFeedback } from '../handlers/cases/sla';
+import { escalateStep, escalateTicketBreach, feedbackDue, onSiteOverdue, overdueSteps, replyOverdue, sendProgressFeedback } from '../handlers/cases';
 import { perMinute } from './periods';
 import type { Job } from './runner';
 

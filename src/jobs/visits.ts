@@ -1,4 +1,4 @@
-import { arrivedWithoutVisits, arrivingTomorrow, prepareArrival, scheduleVisits, startVisit, visitsDue } from '../handlers/contracts/visits';
+import { arrivedWithoutVisits, arrivingTomorrow, prepareArrival, scheduleVisits, startVisit, visitsDue } from '../handlers/contracts';
 import { perDay } from './periods';
 import type { Job } from './runner';
 

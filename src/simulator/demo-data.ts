@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { Contract, Customer, Housekeeper, HousekeeperMovement, Staff, Store } from '../entities';
 import type { Database } from '../entities/database';
-import { normalisePhone, phoneHash } from '../handlers/customers/records';
-import { DAY_MS, isoDay } from '../handlers/calendar/time';
+import { normalisePhone, phoneHash } from '../handlers/customers';
+import { DAY_MS, isoDay } from '../handlers/calendar';
 
 /**
  * Demo data for the simulator and for trying the bot (`npm run seed:demo`): two stores, staff for

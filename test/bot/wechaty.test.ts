@@ -1,8 +1,8 @@
 import { Approval, Customer, Evidence, Housekeeper, InboundMessage, Penalty, Staff, Store, Ticket } from '../../src/entities';
 import { wechatyInstalled } from '../../src/bot/wechaty/channel';
 import { cardText } from '../../src/bot/wechaty/transport';
-import { parseGroupCommand } from '../../src/handlers/approvals/decisions';
-import { linkedCustomerId, phoneHash } from '../../src/handlers/customers/records';
+import { parseGroupCommand } from '../../src/handlers/approvals';
+import { linkedCustomerId, phoneHash } from '../../src/handlers/customers';
 import { adminSend, staffSays } from '../support/chat';
 import { describeEachDatabase } from '../support/databases';
 import { underCi } from '../support/environment';

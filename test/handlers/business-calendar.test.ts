@@ -1,4 +1,4 @@
-import { BusinessCalendar } from '../../src/handlers/calendar/business-calendar';
+import { BusinessCalendar } from '../../src/handlers/calendar';
 
 const WINDOWS = ['09:00-12:00', '13:30-18:00'];
 const at = (local: string) => Date.parse(`${local}+08:00`);

@@ -1,7 +1,7 @@
 import { Approval, Customer, InboundMessage, Lead, OutboxMessage, Ticket, TicketEvent } from '../../src/entities';
 import { RATE_LIMITED_TEXT } from '../../src/bot/dispatcher';
 import { wechatyInstalled } from '../../src/bot/wechaty/channel';
-import { phoneHash } from '../../src/handlers/customers/records';
+import { phoneHash } from '../../src/handlers/customers';
 import { addStaff, addStore } from '../support/seed';
 import { describeEachDatabase } from '../support/databases';
 import { customerSays } from '../support/chat';

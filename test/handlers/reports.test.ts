@@ -1,9 +1,7 @@
 import { Resvg } from '@resvg/resvg-js';
 import { Approval, Contract, Customer, Housekeeper, HousekeeperMovement, Lead, OutboxMessage, Penalty, Staff, Store, Survey, Ticket, TicketEvent, Visit } from '../../src/entities';
 import type { Database } from '../../src/entities/database';
-import { chartSvg, MAX_CHART_PNG_BYTES, rasterize, renderChart } from '../../src/handlers/reports/charts';
-import { monthlyReport, monthlyReportMarkdown, monthsEndingWith } from '../../src/handlers/reports/monthly';
-import { performanceCsv, performanceReport } from '../../src/handlers/reports/performance';
+import { chartSvg, MAX_CHART_PNG_BYTES, monthlyReport, monthlyReportMarkdown, monthsEndingWith, performanceCsv, performanceReport, rasterize, renderChart } from '../../src/handlers/reports';
 import { reportMonthOf } from '../../src/jobs/monthly-report';
 import { describeEachDatabase } from '../support/databases';
 import { adminGet } from '../support/chat';

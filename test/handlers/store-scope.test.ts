@@ -1,5 +1,5 @@
 import { Approval, Customer, Housekeeper, Penalty, Ticket, TicketEvent } from '../../src/entities';
-import { phoneHash } from '../../src/handlers/customers/records';
+import { phoneHash } from '../../src/handlers/customers';
 import { addStaff, addStore } from '../support/seed';
 import { describeEachDatabase } from '../support/databases';
 import { customerSays, staffClicks, staffSays } from '../support/chat';

@@ -1,6 +1,6 @@
 import { Contract, Customer, Housekeeper, HousekeeperMovement, Staff, Store } from '../../src/entities';
 import { ROLES } from '../../src/entities/staff';
-import { DAY_MS, isoDay } from '../../src/handlers/calendar/time';
+import { DAY_MS, isoDay } from '../../src/handlers/calendar';
 import { isEmpty, seedDemo } from '../../src/simulator/demo-data';
 import { describeEachDatabase } from '../support/databases';
 

@@ -2,11 +2,11 @@ import type { EntityManager } from 'typeorm';
 import { Approval } from '../../entities/approval';
 import { hasRole, Staff, type Role } from '../../entities/staff';
 import { Ticket } from '../../entities/ticket';
-import { BusinessCalendar } from '../calendar/business-calendar';
+import { calendarFor } from '../calendar';
 import type { Card, CardButton, FlowContext } from '../ports';
-import { audit } from '../records/audit';
-import { addTimeline } from '../customers/records';
-import { chineseDateTime } from '../calendar/time';
+import { audit } from '../records';
+import { addTimeline } from '../records';
+import { chineseDateTime } from '../calendar';
 
 /**
  * Approvals in chat (R-AP-1): a decision the seed gives to a role becomes a WeCom card with
@@ -54,17 +54,6 @@ const ROLE_NAMES: Record<string, string> = {
   finance: '财务',
 };
 export const roleName = (role: string) => ROLE_NAMES[role] ?? role;
-
-const calendars = new Map<string, BusinessCalendar>();
-export function calendarFor(ctx: Pick<FlowContext, 'config' | 'log'>): BusinessCalendar {
-  const key = `${ctx.config.timezone}|${ctx.config.holidaysFile ?? ''}`;
-  let calendar = calendars.get(key);
-  if (!calendar) {
-    calendar = new BusinessCalendar(ctx.config.timezone, ctx.log, undefined, ctx.config.holidaysFile);
-    calendars.set(key, calendar);
-  }
-  return calendar;
-}
 
 /** Active staff holding a role (in a store, for store roles). */
 export async function holdersOf(db: EntityManager, role: Role, storeId?: number | null): Promise<Staff[]> {

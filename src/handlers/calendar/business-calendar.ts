@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import chineseDays from 'chinese-days';
 import type { Logger } from 'pino';
+import type { FlowContext } from '../ports';
 import { HOLIDAY_OVERRIDES, type YearCalendar } from '../../../config/holidays';
 import { isoDay } from './time';
 import { parseHours, startOfLocalDay, workingMsBetween } from './working-time';
@@ -75,4 +76,16 @@ export class BusinessCalendar {
 function isWeekend(day: string): boolean {
   const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
   return weekday === 0 || weekday === 6;
+}
+
+/** One calendar per time zone and holidays file, shared by every flow (the holidays file is read once). */
+const calendars = new Map<string, BusinessCalendar>();
+export function calendarFor(ctx: Pick<FlowContext, 'config' | 'log'>): BusinessCalendar {
+  const key = `${ctx.config.timezone}|${ctx.config.holidaysFile ?? ''}`;
+  let calendar = calendars.get(key);
+  if (!calendar) {
+    calendar = new BusinessCalendar(ctx.config.timezone, ctx.log, undefined, ctx.config.holidaysFile);
+    calendars.set(key, calendar);
+  }
+  return calendar;
 }

@@ -1,6 +1,6 @@
 import type { Commitments } from '../../../config/commitments';
 import type { Severity } from '../../entities/ticket';
-import { HOUR_MS } from '../calendar/time';
+import { HOUR_MS } from '../calendar';
 
 /**
  * The service commitments (售后服务承诺, R-SL-1) as due times on a case and as the sentence the

@@ -3,14 +3,15 @@ import { Customer } from '../../entities/customer';
 import { Housekeeper } from '../../entities/housekeeper';
 import type { Staff } from '../../entities/staff';
 import { Ticket } from '../../entities/ticket';
-import { openApprovalsOf, recordDecision, requestApproval, updateCards, type ChoiceSpec } from '../approvals/steps';
+import { type ChoiceSpec, openApprovalsOf, recordDecision, requestApproval, updateCards } from '../approvals';
 import { complaintDeadlines } from './commitments';
 import type { FlowContext } from '../ports';
-import { audit } from '../records/audit';
-import { addTimeline, customerLabel } from '../customers/records';
-import { surveyClosedTicket } from '../contracts/surveys';
+import { audit } from '../records';
+import { customerLabel } from '../customers';
+import { addTimeline } from '../records';
+import { surveyClosedTicket } from '../contracts';
 import { notifyCustomer } from './tickets';
-import { HOUR_MS } from '../calendar/time';
+import { HOUR_MS } from '../calendar';
 
 /**
  * The complaint process of the seed's section 7—5 as a state machine (R-CP-2, R-CP-4).

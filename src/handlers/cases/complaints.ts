@@ -4,7 +4,7 @@ import { CLOSED_TICKET_STATUSES, type Severity } from '../../entities/ticket';
 import { complaintDeadlines, complaintPromise } from './commitments';
 import type { HandlerContext } from '../ports';
 import { escalateToSerious, startComplaintWorkflow } from './complaint-workflow';
-import { addTimeline } from '../customers/records';
+import { addTimeline } from '../records';
 import { createTicket } from './tickets';
 
 /**

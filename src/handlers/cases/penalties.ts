@@ -3,12 +3,12 @@ import { Housekeeper } from '../../entities/housekeeper';
 import { Penalty } from '../../entities/penalty';
 import { hasRole, type Staff } from '../../entities/staff';
 import { Ticket } from '../../entities/ticket';
-import { requestApproval, type ChoiceSpec } from '../approvals/steps';
+import { type ChoiceSpec, requestApproval } from '../approvals';
 import { parseAmountFen } from './complaint-workflow';
 import type { FlowContext, HandlerContext } from '../ports';
-import { audit } from '../records/audit';
-import { addTimeline } from '../customers/records';
-import { monthKey } from '../calendar/time';
+import { audit } from '../records';
+import { addTimeline } from '../records';
+import { monthKey } from '../calendar';
 
 /**
  * 员工处罚单 (R-CP-3): the CS manager raises it on a complaint (housekeeper, amount, reason); the

@@ -1,12 +1,12 @@
 import type { Approval } from '../../entities/approval';
 import { Customer } from '../../entities/customer';
 import { Ticket } from '../../entities/ticket';
-import { requestApproval, type ChoiceSpec } from '../approvals/steps';
+import { type ChoiceSpec, requestApproval } from '../approvals';
 import type { FlowContext } from '../ports';
-import { customerLabel } from '../customers/records';
+import { customerLabel } from '../customers';
 import { notifyCustomer } from './tickets';
-import { surveyClosedTicket } from '../contracts/surveys';
-import { HOUR_MS } from '../calendar/time';
+import { surveyClosedTicket } from '../contracts';
+import { HOUR_MS } from '../calendar';
 
 /**
  * After-sales requests (R-AS-1) follow the seed's flow: customer feedback → confirmation (warranty

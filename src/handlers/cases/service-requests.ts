@@ -1,12 +1,12 @@
 import { In } from 'typeorm';
 import { Contract, Ticket, TicketEvent, type Customer } from '../../entities';
 import { requestDeadlines, requestPromise } from './commitments';
-import { daysBetween } from '../calendar/dates';
+import { daysBetween } from '../calendar';
 import type { HandlerContext } from '../ports';
-import { addTimeline } from '../customers/records';
+import { addTimeline } from '../records';
 import { startServiceRequestWorkflow } from './service-request-workflow';
 import { createTicket } from './tickets';
-import { isoDay } from '../calendar/time';
+import { isoDay } from '../calendar';
 
 /** After-sales requests (R-AS-1): 换阿姨, 上门, 退款, 替班, 返工 — and hand-offs to a person. */
 

@@ -3,10 +3,10 @@ import { Approval } from '../../entities/approval';
 import { CLOSED_TICKET_STATUSES, Ticket } from '../../entities/ticket';
 import { TicketEvent } from '../../entities/ticket-event';
 import type { Role } from '../../entities/staff';
-import { holdersOf, roleName } from '../approvals/steps';
+import { holdersOf, roleName } from '../approvals';
 import { tellCustomerProgress } from './complaint-workflow';
 import type { FlowContext } from '../ports';
-import { addTimeline } from '../customers/records';
+import { addTimeline } from '../records';
 import { describeTicket } from './status';
 
 /**

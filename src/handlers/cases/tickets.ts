@@ -1,10 +1,10 @@
 import { In, Not, type EntityManager } from 'typeorm';
 import { Customer } from '../../entities';
-import type { Platform } from '../../bot/inbound-event';
+import type { Platform } from '../ports';
 import type { FlowContext } from '../ports';
 import { CLOSED_TICKET_STATUSES, Ticket, type Severity, type TicketKind } from '../../entities/ticket';
 import type { Deadlines } from './commitments';
-import { addTimeline, nextNumber } from '../customers/records';
+import { addTimeline, nextNumber } from '../records';
 
 /** Tickets: complaints, service requests and hand-offs share numbering, deadlines and timeline. */
 

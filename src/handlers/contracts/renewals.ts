@@ -3,12 +3,12 @@ import { Approval } from '../../entities/approval';
 import { Contract, type RenewalOutcome } from '../../entities/contract';
 import { Customer } from '../../entities/customer';
 import { hasRole, Staff } from '../../entities/staff';
-import { holdersOf, mayDecide, requestApproval, type ChoiceSpec } from '../approvals/steps';
-import { audit, diff } from '../records/audit';
-import { addDays, addMonths, chineseDate, daysBetween, wholeMonths } from '../calendar/dates';
+import { type ChoiceSpec, holdersOf, mayDecide, requestApproval } from '../approvals';
+import { audit, diff } from '../records';
+import { addDays, addMonths, chineseDate, daysBetween, wholeMonths } from '../calendar';
 import type { FlowContext } from '../ports';
-import { customerLabel } from '../customers/records';
-import { isoDay } from '../calendar/time';
+import { customerLabel } from '../customers';
+import { isoDay } from '../calendar';
 
 /**
  * Contract renewals (R-CT-2): 15 days before a contract ends the store manager and the

@@ -4,16 +4,15 @@ import { Customer } from '../../entities/customer';
 import { Survey } from '../../entities/survey';
 import { Ticket } from '../../entities/ticket';
 import { Visit } from '../../entities/visit';
-import { openComplaint } from '../cases/complaints';
 import { parseSurveyAnswer } from '../understanding';
 import type { FlowContext, HandlerContext } from '../ports';
-import { addTimeline } from '../customers/records';
-import { DAY_MS } from '../calendar/time';
+import { addTimeline } from '../records';
+import { DAY_MS } from '../calendar';
 
 /**
  * Satisfaction surveys (R-FU-2): after a case closes and on each customer visit, asked one
  * question at a time on the OA. Replies such as "5分", "非常满意", "不满意" are recognised while a
- * survey is open; a low score opens a ticket so someone follows up.
+ * survey is open; on a low score the dialogue opens a ticket so someone follows up.
  */
 
 /** An unanswered survey stops catching replies after this. */
@@ -56,18 +55,26 @@ export async function openSurveyOf(db: EntityManager, customerId: number, now: n
   return db.findOne(Survey, { where: { customerId, status: 'open', sentAt: MoreThan(now - OPEN_FOR_MS) }, order: { id: 'DESC' } });
 }
 
-/** Takes a customer's reply as the answer to their open survey; false when it is not one. */
-export async function answerSurvey(ctx: HandlerContext, customer: Customer, text: string): Promise<boolean> {
+/**
+ * A reply that answered the customer's open survey. `lowScore` is set when a score is low enough
+ * that someone must follow up: the caller opens that case (surveys never open complaints).
+ */
+export interface SurveyReply {
+  lowScore?: { summary: string };
+}
+
+/** Takes a customer's reply as the answer to their open survey; null when it is not one. */
+export async function answerSurvey(ctx: HandlerContext, customer: Customer, text: string): Promise<SurveyReply | null> {
   const survey = await openSurveyOf(ctx.db, customer.id, ctx.clock.now());
-  if (!survey) return false;
+  if (!survey) return null;
   const parsed = parseSurveyAnswer(text);
-  if (!parsed) return false;
+  if (!parsed) return null;
   const questions = JSON.parse(survey.questions) as string[];
   const answers = [...((survey.answers as Answer[] | null) ?? []), { question: questions[survey.current], score: parsed.score, comment: parsed.comment }];
   if (survey.current + 1 < questions.length) {
     await ctx.db.update(Survey, { id: survey.id }, { answers, current: survey.current + 1 });
     ctx.reply(`收到，谢谢！${questions[survey.current + 1]}`);
-    return true;
+    return {};
   }
   const score = Math.round(answers.reduce((sum, a) => sum + a.score, 0) / answers.length);
   await ctx.db.update(Survey, { id: survey.id }, { answers, current: questions.length, score, status: 'answered', answeredAt: ctx.clock.now() });
@@ -76,11 +83,9 @@ export async function answerSurvey(ctx: HandlerContext, customer: Customer, text
   const lowest = Math.min(...answers.map((a) => a.score));
   if (lowest <= LOW_SCORE) {
     const summary = `满意度回访低分（${lowest}分）：${answers.map((a) => `${a.question.slice(0, 12)}… ${a.score}分${a.comment ? ` ${a.comment}` : ''}`).join('；')}`;
-    const ticket = await openComplaint(ctx, customer, { severity: 'ordinary', category: 'quality', summary, channel: customer.platform ?? 'wechat' }, 'customer');
-    ctx.reply(`非常抱歉让您不满意。我们已登记为工单 ${ticket.number}，客服会在${ctx.config.commitments.replyHours}小时内联系您了解情况。`);
-    return true;
+    return { lowScore: { summary } };
   }
   ctx.reply('感谢您的评价！我们会继续努力，祝您生活愉快。');
-  return true;
+  return {};
 }
 

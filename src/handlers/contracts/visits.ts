@@ -6,12 +6,12 @@ import { Customer } from '../../entities/customer';
 import { Housekeeper } from '../../entities/housekeeper';
 import { HousekeeperMovement } from '../../entities/housekeeper-movement';
 import { Visit } from '../../entities/visit';
-import { requestApproval } from '../approvals/steps';
-import { addDays, chineseDate } from '../calendar/dates';
+import { requestApproval } from '../approvals';
+import { addDays, chineseDate } from '../calendar';
 import type { FlowContext } from '../ports';
-import { customerLabel } from '../customers/records';
+import { customerLabel } from '../customers';
 import { sendSurvey } from './surveys';
-import { isoDay } from '../calendar/time';
+import { isoDay } from '../calendar';
 
 /**
  * Arrival and follow-up visits (seed 7—2, R-FU-1): the day before a housekeeper starts at a

@@ -1,19 +1,20 @@
 import { faqAnswer, GREETING, NOT_UNDERSTOOD, type FaqTopic } from '../../../config/faq';
 import { Evidence, type Customer } from '../../entities';
 import { Lead } from '../../entities/lead';
-import { complaintAccepted, joinComplaint, openComplaint, recentOpenComplaint, upgradeToSerious } from '../cases/complaints';
+import { complaintAccepted, joinComplaint, openComplaint, recentOpenComplaint, upgradeToSerious } from '../cases';
 import { Ticket } from '../../entities/ticket';
-import { complaintPromise, leadPromise } from '../cases/commitments';
-import { createLead, openLeadOf, setLeadStatus, updateLeadFacts } from '../leads/records';
-import { submitLead } from '../leads/dispatch';
+import { complaintPromise, leadPromise } from '../cases';
+import { createLead, openLeadOf, setLeadStatus, updateLeadFacts } from '../leads';
+import { submitLead } from '../leads';
 import type { HandlerContext } from '../ports';
-import { addTimeline, maskPhone, updateCustomer } from '../customers/records';
-import { openHandoff, openServiceRequest, serviceRequestAccepted } from '../cases/service-requests';
-import { statusReport } from '../cases/status';
-import { answerSurvey } from '../contracts/surveys';
-import { latestOpenTicket } from '../cases/tickets';
+import { maskPhone, updateCustomer } from '../customers';
+import { addTimeline } from '../records';
+import { openHandoff, openServiceRequest, serviceRequestAccepted } from '../cases';
+import { statusReport } from './status';
+import { answerSurvey } from '../contracts';
+import { latestOpenTicket } from '../cases';
 import { endDialogue, loadDialogue, saveDialogue, type ActiveDialogue, type Awaiting } from './conversation-state';
-import { extractSlots, parseYesNo, understand, type Slots, type Understanding } from '../understanding';
+import { extractSlots, parseYesNo, type Slots, understand, type Understanding } from '../understanding';
 
 /**
  * The customer's side of the conversation (R-IN-3): understand the message, create the record
@@ -37,10 +38,20 @@ const LEAD_OPTIONAL: Awaiting[] = ['name'];
 
 const channelOf = (customer: Customer) => customer.platform ?? 'wechat';
 
+/** A low survey score becomes a case that someone follows up (R-FU-2). */
+async function followUpLowScore(ctx: HandlerContext, customer: Customer, summary: string): Promise<void> {
+  const ticket = await openComplaint(ctx, customer, { severity: 'ordinary', category: 'quality', summary, channel: customer.platform ?? 'wechat' }, 'customer');
+  ctx.reply(`非常抱歉让您不满意。我们已登记为工单 ${ticket.number}，客服会在${ctx.config.commitments.replyHours}小时内联系您了解情况。`);
+}
+
 export async function handleCustomerText(ctx: HandlerContext, customer: Customer, text: string): Promise<void> {
   const now = ctx.clock.now();
   // a reply such as "5分" or "非常满意" while a survey is open is its answer
-  if (await answerSurvey(ctx, customer, text)) return;
+  const survey = await answerSurvey(ctx, customer, text);
+  if (survey) {
+    if (survey.lowScore) await followUpLowScore(ctx, customer, survey.lowScore.summary);
+    return;
+  }
   const understood = understand(text, now, ctx.config.timezone);
   const dialogue = await loadDialogue(ctx.db, customer.id, now);
   if (dialogue && !switchesTopic(understood, dialogue)) {

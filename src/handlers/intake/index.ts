@@ -2,7 +2,7 @@ import type { Customer } from '../../entities';
 import { Customer as CustomerEntity } from '../../entities';
 import { GREETING } from '../../../config/faq';
 import type { HandlerContext } from '../ports';
-import { customerByExternalId } from '../customers/records';
+import { customerByExternalId } from '../customers';
 import { attachMedia, handleCustomerText } from './customer-dialogue';
 
 /** Everything a customer sends on the OA (or personal WeChat): messages, menu clicks, follows. */

@@ -5,8 +5,8 @@ import { Store } from '../../entities/store';
 import { decidedText, LEAD_ACTIONS, leadCardBody, leadTaskId, type LeadAction } from './cards';
 import { assignLead, storeManagers } from './dispatch';
 import type { CardButton, HandlerContext } from '../ports';
-import { audit } from '../records/audit';
-import { addTimeline } from '../customers/records';
+import { audit } from '../records';
+import { addTimeline } from '../records';
 
 /**
  * The consultant's buttons on a lead card (R-LD-2/3): accept → contacted → signed | lost, or hand

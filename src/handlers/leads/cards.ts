@@ -3,8 +3,8 @@ import type { Lead } from '../../entities/lead';
 import type { Staff } from '../../entities/staff';
 import type { Store } from '../../entities/store';
 import type { Card, OutboundMessage } from '../ports';
-import { maskPhone } from '../customers/records';
-import { chineseDateTime } from '../calendar/time';
+import { maskPhone } from '../customers';
+import { chineseDateTime } from '../calendar';
 
 /** The lead card a consultant gets in WeCom (R-LD-2), and what it becomes after each button. */
 

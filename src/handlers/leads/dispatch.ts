@@ -5,7 +5,7 @@ import { hasRole, Staff } from '../../entities/staff';
 import { Store } from '../../entities/store';
 import { leadCard } from './cards';
 import type { FlowContext, OutboundMessage } from '../ports';
-import { addTimeline } from '../customers/records';
+import { addTimeline } from '../records';
 
 /**
  * Lead assignment (R-LD-2), the one place the rule lives:

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { Lead, OPEN_LEAD_STATUSES, type LeadStatus } from '../../entities/lead';
 import type { Customer } from '../../entities';
 import { In } from 'typeorm';
-import { addTimeline, nextNumber } from '../customers/records';
+import { addTimeline, nextNumber } from '../records';
 
 /** Leads (咨询受理, R-LD-1): created from the first message, completed as the dialogue fills it. */
 

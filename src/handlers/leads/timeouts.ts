@@ -4,9 +4,9 @@ import { Lead } from '../../entities/lead';
 import { leadCardBody, leadTaskId } from './cards';
 import { assignLead, storeManagers } from './dispatch';
 import type { FlowContext } from '../ports';
-import { addTimeline } from '../customers/records';
-import { chineseDateTime } from '../calendar/time';
-import { calendarFor } from '../approvals/steps';
+import { addTimeline } from '../records';
+import { chineseDateTime } from '../calendar';
+import { calendarFor } from '../calendar';
 
 /**
  * Lead time-outs (R-LD-2): a lead not accepted within the working-time window goes to the next

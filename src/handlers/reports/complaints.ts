@@ -5,7 +5,7 @@ import { Penalty } from '../../entities/penalty';
 import { Store } from '../../entities/store';
 import { Ticket } from '../../entities/ticket';
 import { TicketEvent } from '../../entities/ticket-event';
-import { monthRange } from '../calendar/time';
+import { monthRange } from '../calendar';
 import { median } from './leads';
 
 /**

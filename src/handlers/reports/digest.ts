@@ -5,7 +5,7 @@ import { hasRole, Staff } from '../../entities/staff';
 import { CLOSED_TICKET_STATUSES, Ticket } from '../../entities/ticket';
 import { Visit } from '../../entities/visit';
 import type { FlowContext } from '../ports';
-import { chineseDateTime, isoDay } from '../calendar/time';
+import { chineseDateTime, isoDay } from '../calendar';
 
 /**
  * Shift hand-over digest (seed 二.7-1 工作交接): at each shift change every customer-service member

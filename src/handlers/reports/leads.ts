@@ -2,7 +2,7 @@ import { Between, type EntityManager } from 'typeorm';
 import { Lead } from '../../entities/lead';
 import { Staff } from '../../entities/staff';
 import { Store } from '../../entities/store';
-import { monthRange } from '../calendar/time';
+import { monthRange } from '../calendar';
 
 /**
  * Monthly inquiry analysis (R-LD-3, 每月月末…业务信息咨询的分析报告): inquiries by channel, store and

@@ -3,13 +3,13 @@ import { Contract } from '../../entities/contract';
 import { HousekeeperMovement } from '../../entities/housekeeper-movement';
 import { Lead } from '../../entities/lead';
 import { Staff, hasRole } from '../../entities/staff';
-import { holdersOf } from '../approvals/steps';
+import { holdersOf } from '../approvals';
 import { Survey } from '../../entities/survey';
 import { Ticket } from '../../entities/ticket';
 import { Visit } from '../../entities/visit';
-import { channelName } from '../leads/cards';
+import { channelName } from '../leads';
 import type { FlowContext } from '../ports';
-import { monthKey, monthRange } from '../calendar/time';
+import { monthKey, monthRange } from '../calendar';
 import { complaintReport, type ComplaintReport } from './complaints';
 import { leadReport, type LeadReport } from './leads';
 

@@ -5,7 +5,7 @@ import { Store } from '../../entities/store';
 import { Survey } from '../../entities/survey';
 import { Ticket } from '../../entities/ticket';
 import { csvDocument } from '../../api/csv';
-import { monthRange } from '../calendar/time';
+import { monthRange } from '../calendar';
 
 /**
  * 阿姨绩效 (R-AR-2): per housekeeper for a month, the complaints against her (by severity), the

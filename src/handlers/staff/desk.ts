@@ -1,44 +1,75 @@
 import { Staff } from '../../entities/staff';
-import { handleApprovalButton, handleApproverText, logProgress, severityCommand } from '../approvals/decisions';
-import { handleLeadButton } from '../leads/buttons';
-import { raisePenalty } from '../cases/penalties';
-import type { HandlerContext } from '../ports';
-import { LOG_COMMAND, logOnBehalf, mayLog } from './logging';
+import type { HandlerContext, StaffAnswer, StaffButton, StaffCommand } from '../ports';
 
-/** What staff send the bot in WeCom: logging commands, card buttons, and anything else gets help. */
+/**
+ * What staff send the bot in WeCom, routed the way a grammY composer routes: card buttons by the
+ * prefix of their key, chat commands by their first words, then the answers in words to steps
+ * that wait for them; anything else gets help. The rooms bring the buttons, commands and answers;
+ * the table of contents (src/handlers/index.ts) registers them here, in the order they are tried.
+ */
 
-const STAFF_HELP =
+export const STAFF_HELP =
   '您好！可以这样使用：\n· 登记来电/到店咨询：登记 张女士 13800138000 朝阳区 需要月嫂 来源电话\n· 卡片上的按钮：接单、签字、同意/驳回……\n· 回复待办：TS202611260001 您的意见\n· 记录进展：进展 TS202611260001 内容\n· 调整等级：改为严重 TS…／改为普通 TS… 原因\n· 处罚单：处罚 TS… 阿姨编号 金额 原因';
 
-export async function handleStaffEvent(ctx: HandlerContext): Promise<void> {
-  const { event } = ctx;
-  const staff = await ctx.db.findOneBy(Staff, { wecomUserId: event.from });
-  if (event.type === 'card_click') {
-    if (event.key.startsWith('lead:')) return handleLeadButton(ctx, staff, event.key, event.taskId);
-    if (event.key.startsWith('ap:')) return handleApprovalButton(ctx, staff, event.key, event.taskId);
-    ctx.log.warn({ key: event.key.slice(0, 64) }, 'card button with an unknown key');
-    ctx.reply('这个按钮已失效。');
-    return;
+interface Command {
+  pattern: RegExp;
+  run: StaffCommand<Staff | null>;
+}
+
+export class StaffDesk {
+  private readonly buttons: { prefix: string; press: StaffButton }[] = [];
+  /** Commands that check who may use them themselves: tried before the sender must be active staff. */
+  private readonly openCommands: Command[] = [];
+  private readonly commands: Command[] = [];
+  private readonly answers: StaffAnswer[] = [];
+
+  /** A card button whose key starts with `prefix` (`lead:`, `ap:`). */
+  button(prefix: string, press: StaffButton): this {
+    this.buttons.push({ prefix, press });
+    return this;
   }
-  if (event.type !== 'text') {
-    if (event.type === 'subscribe') ctx.reply(STAFF_HELP);
-    return;
+
+  /** A chat command for active staff, recognised by the start of the text. */
+  command(pattern: RegExp, run: StaffCommand): this {
+    this.commands.push({ pattern, run: run as StaffCommand<Staff | null> });
+    return this;
   }
-  if (LOG_COMMAND.test(event.text)) {
-    if (!staff || !staff.active || !mayLog(staff)) {
-      ctx.log.warn({ user: event.from }, 'logging refused: not customer-service staff');
-      ctx.reply('只有客服或门店人员可以登记，请联系管理员在员工名单中为您开通。');
+
+  /** A chat command that checks the sender itself (and answers anyone it refuses). */
+  openCommand(pattern: RegExp, run: StaffCommand<Staff | null>): this {
+    this.openCommands.push({ pattern, run });
+    return this;
+  }
+
+  /** Free text that may answer something waiting for this person; tried after the commands. */
+  answer(answer: StaffAnswer): this {
+    this.answers.push(answer);
+    return this;
+  }
+
+  readonly handle = async (ctx: HandlerContext): Promise<void> => {
+    const { event } = ctx;
+    const staff = await ctx.db.findOneBy(Staff, { wecomUserId: event.from });
+    if (event.type === 'card_click') {
+      const button = this.buttons.find((b) => event.key.startsWith(b.prefix));
+      if (button) return button.press(ctx, staff, event.key, event.taskId);
+      ctx.log.warn({ key: event.key.slice(0, 64) }, 'card button with an unknown key');
+      ctx.reply('这个按钮已失效。');
       return;
     }
-    return logOnBehalf(ctx, staff, event.text);
-  }
-  if (!staff || !staff.active) {
-    ctx.reply(STAFF_HELP);
-    return;
-  }
-  if (/^\s*进展/.test(event.text)) return logProgress(ctx, staff, event.text);
-  if (/^\s*改为(严重|普通)/.test(event.text)) return severityCommand(ctx, staff, event.text);
-  if (/^\s*处罚/.test(event.text)) return raisePenalty(ctx, staff, event.text);
-  if (await handleApproverText(ctx, staff, event.text)) return;
-  ctx.reply(`您当前没有需要回复的待办事项。\n${STAFF_HELP}`);
+    if (event.type !== 'text') {
+      if (event.type === 'subscribe') ctx.reply(STAFF_HELP);
+      return;
+    }
+    const open = this.openCommands.find((c) => c.pattern.test(event.text));
+    if (open) return open.run(ctx, staff, event.text);
+    if (!staff || !staff.active) {
+      ctx.reply(STAFF_HELP);
+      return;
+    }
+    const command = this.commands.find((c) => c.pattern.test(event.text));
+    if (command) return command.run(ctx, staff, event.text);
+    for (const answer of this.answers) if (await answer(ctx, staff, event.text)) return;
+    ctx.reply(`您当前没有需要回复的待办事项。\n${STAFF_HELP}`);
+  };
 }

@@ -1,15 +1,15 @@
 import type { Customer } from '../../entities';
 import type { Staff } from '../../entities/staff';
 import { hasRole } from '../../entities/staff';
-import { complaintAccepted, openComplaint } from '../cases/complaints';
+import { complaintAccepted, openComplaint } from '../cases';
 import { understand } from '../understanding';
-import { audit } from '../records/audit';
-import { channelName } from '../leads/cards';
-import { createLead, setLeadStatus } from '../leads/records';
-import { submitLead } from '../leads/dispatch';
+import { audit } from '../records';
+import { channelName } from '../leads';
+import { createLead, setLeadStatus } from '../leads';
+import { submitLead } from '../leads';
 import type { HandlerContext } from '../ports';
-import { customerByPhone, maskPhone, newCustomer, updateCustomer } from '../customers/records';
-import { openServiceRequest, serviceRequestAccepted } from '../cases/service-requests';
+import { customerByPhone, maskPhone, newCustomer, updateCustomer } from '../customers';
+import { openServiceRequest, serviceRequestAccepted } from '../cases';
 
 /**
  * Staff log what arrived by phone, QQ, e-mail or in person (R-IN-2, 《客户来电登记表》):
@@ -37,6 +37,16 @@ export function parseChannel(text: string): { channel: string; rest: string } {
 
 export function mayLog(staff: Staff | null): boolean {
   return hasRole(staff, 'cs_specialist') || hasRole(staff, 'cs_manager') || hasRole(staff, 'store_manager');
+}
+
+/** 登记 …: only customer-service and store staff may log; anyone else is told so. */
+export async function logCommand(ctx: HandlerContext, staff: Staff | null, text: string): Promise<void> {
+  if (!staff || !staff.active || !mayLog(staff)) {
+    ctx.log.warn({ user: ctx.event.from }, 'logging refused: not customer-service staff');
+    ctx.reply('只有客服或门店人员可以登记，请联系管理员在员工名单中为您开通。');
+    return;
+  }
+  return logOnBehalf(ctx, staff, text);
 }
 
 export async function logOnBehalf(ctx: HandlerContext, staff: Staff, text: string): Promise<void> {

@@ -1,0 +1,52 @@
+import { hasRole, type Staff } from '../../entities/staff';
+import { CLOSED_TICKET_STATUSES, Ticket } from '../../entities/ticket';
+import type { HandlerContext } from '../ports';
+import { addTimeline, audit } from '../records';
+import { changeSeverity, tellCustomerProgress } from './complaint-workflow';
+
+/** What staff write about a case in WeCom: 进展 TS… (the progress log), 改为严重/改为普通 TS…. */
+
+const TICKET_NUMBER = /TS\d{12}/;
+
+/** A refusal is answered and written to the log as an audit line; nothing changes. */
+function refuse(ctx: HandlerContext, reason: string, answer: string, facts: Record<string, unknown>): void {
+  ctx.log.warn({ audit: 'approval_refused', reason, user: ctx.event.from, ...facts }, 'approval action refused');
+  ctx.reply(answer);
+}
+
+const CS_ROLES = ['cs_specialist', 'cs_manager', 'store_manager', 'gm'] as const;
+const mayHandleComplaints = (staff: Staff) => CS_ROLES.some((role) => hasRole(staff, role));
+/** The customer-service department and the GM write on any case; a store role only on its store's. */
+const mayWriteProgress = (staff: Staff, ticket: Ticket) =>
+  (['cs_specialist', 'cs_manager', 'gm'] as const).some((role) => hasRole(staff, role)) || (staff.storeId !== null && ticket.storeId === staff.storeId);
+
+/** 进展 TS… 内容: the case progress log, told to the customer (resets the 24-hour clock). */
+export async function logProgress(ctx: HandlerContext, staff: Staff, text: string): Promise<void> {
+  const number = TICKET_NUMBER.exec(text)?.[0];
+  const note = text.replace(/^\s*进展/, '').replace(TICKET_NUMBER, '').trim();
+  if (!number || !note) return void ctx.reply('格式：进展 TS202611260001 今天已与阿姨家属取得联系');
+  if (!mayHandleComplaints(staff)) return refuse(ctx, 'wrong_role', '只有客服或门店人员可以记录进展。', { ticket: number });
+  const ticket = await ctx.db.findOneBy(Ticket, { number });
+  if (!ticket) return void ctx.reply(`没有找到 ${number}。`);
+  // the note goes to the customer: a store's people write only on their own store's cases
+  if (!mayWriteProgress(staff, ticket)) return refuse(ctx, 'other_store', `${number} 不是本门店的工单，您不能记录它的进展。`, { ticket: number, storeId: ticket.storeId });
+  if (CLOSED_TICKET_STATUSES.includes(ticket.status)) return refuse(ctx, 'ticket_closed', `${number} 已结案。`, { ticket: number });
+  await addTimeline(ctx.db, { ticketId: ticket.id, type: 'progress', actor: staff.wecomUserId, note, at: ctx.clock.now() });
+  await audit(ctx.db, { actor: staff.wecomUserId, action: 'ticket.progress', subject: 'ticket', subjectId: ticket.id }, ctx.clock.now());
+  await tellCustomerProgress(ctx, ticket, `您的${ticket.kind === 'complaint' ? '投诉' : '工单'} ${number} 最新进展：${note}`);
+  ctx.reply(`已记录 ${number} 的进展，并已告知客户。`);
+}
+
+/** 改为严重 TS… / 改为普通 TS… 原因 */
+export async function severityCommand(ctx: HandlerContext, staff: Staff, text: string): Promise<void> {
+  const number = TICKET_NUMBER.exec(text)?.[0];
+  const to = text.includes('严重') ? 'serious' : 'ordinary';
+  if (!number) return void ctx.reply('格式：改为严重 TS202611260001，或：改为普通 TS202611260001 原因');
+  if (!hasRole(staff, 'cs_specialist') && !hasRole(staff, 'cs_manager') && !hasRole(staff, 'gm')) {
+    return refuse(ctx, 'wrong_role', '只有客服部人员可以调整投诉等级。', { ticket: number });
+  }
+  const ticket = await ctx.db.findOneBy(Ticket, { number });
+  if (!ticket) return void ctx.reply(`没有找到 ${number}。`);
+  const reason = text.replace(/^\s*改为(严重|普通)/, '').replace(TICKET_NUMBER, '').trim() || undefined;
+  ctx.reply(await changeSeverity(ctx, ticket, to, staff, reason));
+}

@@ -1,0 +1,11 @@
+/**
+ * Reports: the monthly analysis for the GM (monthly.ts, with the lead and complaint parts in
+ * leads.ts and complaints.ts, and its charts in charts.ts), housekeeper performance (performance.ts)
+ * and the shift digest for customer service (digest.ts).
+ */
+export { chartSvg, MAX_CHART_PNG_BYTES, monthlyCharts, rasterize, renderChart } from './charts';
+export { complaintReport } from './complaints';
+export { customerServiceStaff, sendDigest } from './digest';
+export { leadReport } from './leads';
+export { monthlyReport, monthlyReportMarkdown, monthsEndingWith, reportRecipients, sendMonthlyReport, type ReportImage } from './monthly';
+export { performanceCsv, performanceReport } from './performance';
