@@ -144,7 +144,7 @@ function groupReference(request: ApprovalRequest): string | undefined {
  * With WECHATY_MANAGERS_ROOM set, a serious incident's urgent steps and every step waiting for a
  * manager are posted to the group too. WeChat has no buttons: on this card a button's key is the
  * command to type in the group (`同意 TS…`, `驳回 TS… 原因`), which src/bot/wechaty/transport.ts
- * lists; handlers/approval-actions.ts decideFromGroup reads it back through the same approval code.
+ * lists; approvals/group.ts reads it back through the same approval code.
  */
 function postToManagersRoom(ctx: FlowContext, approval: Approval, request: ApprovalRequest, card: Card): void {
   const room = ctx.config.wechaty?.managersRoom;
