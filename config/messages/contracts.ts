@@ -1,0 +1,3 @@
+/** Texts of contracts (src/handlers/contracts): renewals, hand-overs, visits, surveys. Keys start with `contracts.`. */
+export const contractsMessages = {
+} as const;

@@ -1,0 +1,3 @@
+/** Texts of the customer dialogue (src/handlers/intake): greetings, questions, replies. Keys start with `intake.`. */
+export const intakeMessages = {
+} as const;
