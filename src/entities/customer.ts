@@ -55,4 +55,8 @@ export class Customer {
 
   @InstantColumn()
   createdAt: number;
+
+  /** Set when this record was merged into another (R-ID-1): its history moved there, the row stays for the audit trail. */
+  @Column({ type: 'integer', nullable: true, default: null })
+  mergedIntoId: number | null;
 }

@@ -1,8 +1,10 @@
 import { ForeignKey } from 'typeorm';
 import { Approval } from './approval';
+import { CallTask } from './call-task';
 import { Contract } from './contract';
 import { Conversation } from './conversation';
 import { Customer } from './customer';
+import { CustomerLink } from './customer-link';
 import { Evidence, EvidenceChunk } from './evidence';
 import { Housekeeper } from './housekeeper';
 import { HousekeeperMovement } from './housekeeper-movement';
@@ -62,6 +64,15 @@ export const FOREIGN_KEYS: [EntityClass, string, () => EntityClass][] = [
   [Approval, 'penaltyId', () => Penalty],
   [Approval, 'contractId', () => Contract],
   [Approval, 'visitId', () => Visit],
+  // one customer, one record (issue 15, migration 1765238400000)
+  [Customer, 'mergedIntoId', () => Customer],
+  [CustomerLink, 'customerId', () => Customer],
+  [CustomerLink, 'requesterId', () => Customer],
+  [CallTask, 'customerId', () => Customer],
+  [CallTask, 'assigneeId', () => Staff],
+  [CallTask, 'ticketId', () => Ticket],
+  [CallTask, 'visitId', () => Visit],
+  [CallTask, 'contractId', () => Contract],
 ];
 
 /** The constraint's name in both databases: fk_<table>_<column>. */
@@ -73,6 +84,7 @@ const TABLE_OF = new Map<EntityClass, string>([
   [Ticket, 'ticket'], [Lead, 'lead'], [Conversation, 'conversation'], [Survey, 'survey'], [Contract, 'contract'], [Customer, 'customer'],
   [Staff, 'staff'], [Housekeeper, 'housekeeper'], [HousekeeperMovement, 'housekeeper_movement'], [TicketEvent, 'ticket_event'],
   [Evidence, 'evidence'], [EvidenceChunk, 'evidence_chunk'], [Penalty, 'penalty'], [Visit, 'visit'], [Approval, 'approval'],
+  [CustomerLink, 'customer_link'], [CallTask, 'call_task'],
 ]);
 
 for (const [entity, column, target] of FOREIGN_KEYS) {
