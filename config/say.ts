@@ -49,6 +49,19 @@ export function say<K extends MessageKey>(key: K, ...args: SayArgs<K>): string {
 /** Short alias for places that build many lines. */
 export const t = say;
 
+/** Keys whose text has no placeholders: safe to hold in a variable typed by this and say() alone. */
+export type PlainKey = { [K in MessageKey]: [ParamsOf<K>] extends [never] ? K : never }[MessageKey];
+
+/**
+ * A name looked up from data, e.g. `common.category.${ticket.category}`: the text of that key, or
+ * of `fallback` (a key) when the data holds a value the catalogue does not name.
+ */
+export function sayName(key: string, fallback: PlainKey): string {
+  const text = isMessageKey(key) ? (MESSAGES as Record<string, string>)[key] : undefined;
+  if (text !== undefined && placeholdersOf(text).length === 0) return text;
+  return say(fallback);
+}
+
 /** Whether a string is a catalogue key (for keys built at run time from data, e.g. `name.category.${c}`). */
 export function isMessageKey(key: string): key is MessageKey {
   return Object.prototype.hasOwnProperty.call(MESSAGES, key);

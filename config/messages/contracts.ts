@@ -1,3 +1,43 @@
 /** Texts of contracts (src/handlers/contracts): renewals, hand-overs, visits, surveys. Keys start with `contracts.`. */
 export const contractsMessages = {
+  // renewals
+  'contracts.renewal.button.contacted': '已联系',
+  'contracts.renewal.button.renewed': '已续签',
+  'contracts.renewal.button.not_renewing': '不续签',
+  'contracts.renewal.title': '合同 {contractNo} 还有{days}天到期，请联系客户续签',
+  'contracts.renewal.description': '{service}，{term}',
+  'contracts.term': '{start}—{end}（{length}）',
+  'contracts.term.years': '{count}年',
+  'contracts.term.months': '{count}个月',
+  'contracts.term.days': '{count}天',
+  'contracts.renewal.reminder': '提醒：合同 {contractNo} 还有{days}天到期（{end}），尚未记录续签结果，请尽快联系客户并在卡片上记录。',
+  'contracts.renewal.renewed': '已记录续签：新合同 {contractNo}（{term}）。',
+  'contracts.renewal.contacted': '已记录：已联系客户（合同 {contractNo}）。',
+  'contracts.renewal.notRenewing': '已记录：客户不续签（合同 {contractNo}）。',
+  // the housekeeper's arrival and the hand-over
+  'contracts.handover.title': '明天（{date}）阿姨上户：请陪同并记录交接',
+  'contracts.handover.description': '{service}，合同 {contractNo}',
+  'contracts.handover.button.done': '已陪同上户并交接',
+  'contracts.handover.recorded': '已记录交接。',
+  'contracts.arrival.toCustomer': '您好！{auntie}将于明天（{date}）到您家开始服务，届时会有工作人员协助交接，具体时间顾问会提前与您确认。如需调整时间请直接回复我们。',
+  'contracts.movement.arrived': '合同 {contractNo} 上户',
+  // visits
+  'contracts.visit.customerIntro': '您好，{auntie}到您家服务有一段时间了，想占用您一分钟做个回访（第{sequence}次）：',
+  'contracts.visit.housekeeperTitle': '阿姨回访（第{sequence}次）：{who}',
+  'contracts.visit.questionsField': '{count}个，见回访话术',
+  'contracts.visit.answerHint': '{contractNo} 阿姨的回答',
+  'contracts.visit.customerQ1': '阿姨的服务态度您满意吗？（请回复1-5分，5分最满意）',
+  'contracts.visit.customerQ2': '阿姨的专业技能（做饭、卫生、照顾老人孩子等）您满意吗？（1-5分）',
+  'contracts.visit.customerQ3': '对我们公司的整体服务您满意吗？（1-5分，也可以写下您的建议）',
+  'contracts.visit.housekeeperQ1': '在客户家工作是否顺利？有没有遇到困难？',
+  'contracts.visit.housekeeperQ2': '客户对您的工作有什么要求或意见？',
+  'contracts.visit.housekeeperQ3': '身体和生活方面是否有需要公司帮助的地方？',
+  // surveys
+  'contracts.survey.caseQ1': '请为本次问题的处理打分（1-5分，5分最满意），也可以写下您的意见。',
+  'contracts.survey.caseIntro': '您好，您的{kind}（编号 {caseNo}）已处理完毕。',
+  'contracts.survey.next': '收到，谢谢！{question}',
+  'contracts.survey.lowScore': '满意度回访低分（{score}分）：{answers}',
+  'contracts.survey.lowScoreAnswer': '{question}… {score}分',
+  'contracts.survey.lowScoreAnswerWithComment': '{question}… {score}分 {comment}',
+  'contracts.survey.thanks': '感谢您的评价！我们会继续努力，祝您生活愉快。',
 } as const;

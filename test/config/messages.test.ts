@@ -39,10 +39,10 @@ describe('the message catalogue', () => {
     expect(isMessageKey('common.role.gm')).toBe(true);
     expect(isMessageKey('common.role.nobody')).toBe(false);
     expect(() => (say as (key: string) => string)('common.role.nobody')).toThrow(MessageError);
-    const filled = say('cases.sla.overdue', { caseNo: 'TS202611260001', step: '门店调查', role: '门店经理', name: '王店长' });
+    const filled = say('cases.sla.overdue', { kind: '投诉', reference: 'TS202611260001', step: '门店调查', role: '门店经理', names: '王店长' });
     expect(filled).toBe('超时提醒：投诉 TS202611260001「门店调查」已超时（负责：门店经理 王店长），请督促处理。');
     const loose = say as (key: string, params: Record<string, unknown>) => string;
-    expect(() => loose('cases.sla.overdue', { caseNo: 'TS1', step: '门店调查', role: '门店经理' })).toThrow(/cases\.sla\.overdue.*\{name\}/);
+    expect(() => loose('cases.sla.overdue', { kind: '投诉', reference: 'TS1', step: '门店调查', role: '门店经理' })).toThrow(/cases\.sla\.overdue.*\{names\}/);
   });
 
   it('is checked by the compiler: an unknown key or a missing placeholder does not type-check', () => {
@@ -51,7 +51,7 @@ describe('the message catalogue', () => {
       // @ts-expect-error an unknown key
       () => say('cases.no.such.key'),
       // @ts-expect-error {name} left out
-      () => say('cases.sla.overdue', { caseNo: 'TS1', step: 'x', role: 'y' }),
+      () => say('cases.sla.overdue', { kind: '投诉', reference: 'TS1', step: 'x', role: 'y' }),
       // @ts-expect-error a text with placeholders called without any
       () => say('cases.sla.overdue'),
     ];

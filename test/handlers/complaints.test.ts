@@ -4,6 +4,7 @@ import { describeEachDatabase } from '../support/databases';
 import { adminGet, customerSays, staffClicks, staffSays } from '../support/chat';
 import { eventually, outboxDrained, startBot, TestClock, type RunningBot } from '../support/harness';
 import { oaSafeRequest } from '../support/wx';
+import { say } from '../../config/say';
 
 /**
  * Complaints from the customer's first message to the archive (R-CP-1…5, R-AP-1, R-SL-1/2):
@@ -80,7 +81,8 @@ describeEachDatabase('complaints end to end', ({ db, skipped }) => {
     await cardOfStep('csm', ordinary, 'decision');
     await staffSays(bot, 'csm', '向客户道歉，减免一周服务费，阿姨参加服务培训');
     expect((await reload(ordinary)).status).toBe('decided');
-    await eventually(() => customerTexts('o_cp_1').find((t) => t.includes('处理结果') && t.includes('减免一周服务费')));
+    // the decision reaches the customer in the catalogue's sentence, the manager's closing 。 not doubled
+    await eventually(() => customerTexts('o_cp_1').find((t) => t === say('cases.complaint.decision', { caseNo: ordinary.number, plan: '向客户道歉，减免一周服务费，阿姨参加服务培训', replyHours: 24 })));
 
     // 5. the store tells the customer
     const told = await cardOfStep('mgr', ordinary, 'communicated');
@@ -107,11 +109,13 @@ describeEachDatabase('complaints end to end', ({ db, skipped }) => {
     clock.advance(25 * 3600_000);
     await bot.bot.jobs.runNow('sla-checks');
     await bot.bot.jobs.runNow('sla-checks');
-    const feedback = await eventually(() => customerTexts('o_cp_1').slice(before).find((t) => t.includes('仍在处理中')));
+    const feedback = await eventually(() => customerTexts('o_cp_1').slice(before).find((t) => t.includes('我们仍在跟进')));
     expect(feedback).toContain(ordinary.number);
-    expect(feedback).toContain('每24小时');
+    // the status in words and when the next feedback comes, no doubled 。
+    expect(feedback).toContain(`：${say('cases.status.signed_cs')}。下次反馈不晚于`);
+    expect(feedback).not.toContain('。。');
     await outboxDrained(db());
-    expect(customerTexts('o_cp_1').slice(before).filter((t) => t.includes('仍在处理中'))).toHaveLength(1);
+    expect(customerTexts('o_cp_1').slice(before).filter((t) => t.includes('我们仍在跟进'))).toHaveLength(1);
     const next = (await reload(ordinary)).feedbackDueAt!;
     expect(next).toBe(clock.now() + 24 * 3600_000);
   });
@@ -159,7 +163,7 @@ describeEachDatabase('complaints end to end', ({ db, skipped }) => {
     await staffClicks(bot, 'csm', alert.approval.taskId, alert.key('done'));
     await staffSays(bot, 'gm01', `${serious.number} 立即联系阿姨核实，配合警方调查，安抚客户`);
     expect((await reload(serious)).status).toBe('reported');
-    await eventually(() => customerTexts('o_cp_2').find((t) => t.includes('总经理')));
+    await eventually(() => customerTexts('o_cp_2').find((t) => t === say('cases.complaint.gmInstructed', { caseNo: serious.number, feedbackHours: 24 })));
 
     // the housekeeper's phone and her relatives come from her archive
     const contact = await cardOfStep('csm', serious, 'housekeeper_contact');
@@ -227,6 +231,9 @@ describeEachDatabase('complaints end to end', ({ db, skipped }) => {
     const reminders = textsFor('csm').filter((t) => t.includes(late.number));
     expect(reminders).toHaveLength(2); // the 24-hour reply promise, and the specialist's overdue step
     expect(reminders.some((t) => t.includes('24小时内回复客户'))).toBe(true);
+    // the overdue step is named as its card says it, with who holds it — never its id
+    expect(reminders).toContainEqual(say('cases.sla.overdue', { kind: '投诉处理', reference: late.number, step: say('cases.step.apology'), role: '投诉专员', names: '刘专员' }));
+    expect(reminders.join('\n')).not.toMatch(/apology|cs_specialist/);
     const breaches = await db().reader.find(TicketEvent, { where: { ticketId: late.id, type: 'sla_breach' } });
     expect(breaches.map((b) => JSON.parse(b.data!).commitment).sort()).toEqual(['reply', 'step']);
   });

@@ -46,13 +46,13 @@ describeEachDatabase('service requests', ({ db, skipped }) => {
     const reply = await customerSays(bot, 'o_sr_1', '能安排人上门看看吗？热水器不出热水');
     const ticket = await ticketOf('o_sr_1');
     expect(ticket).toMatchObject({ kind: 'service_request', category: 'on_site', status: 'open' });
-    expect(reply).toContain('保修期内12小时内');
+    expect(reply).toContain('服务保障期内12小时内');
     await customerSays(bot, 'o_sr_1', '13700007777');
     const confirm = await step(ticket, 'confirm');
     await staffClicks(bot, 'cs01', confirm.taskId, `ap:${confirm.id}:in_warranty`);
     const confirmed = await db().reader.findOneByOrFail(Ticket, { id: ticket.id });
     expect(confirmed).toMatchObject({ status: 'confirmed', onSiteDueAt: ticket.createdAt + 12 * 3600_000 });
-    await eventually(() => customerTexts('o_sr_1').find((t) => t.includes('保修期内') && t.includes('免费')));
+    await eventually(() => customerTexts('o_sr_1').find((t) => t.includes('服务保障期内') && t.includes('免费')));
     await staffSays(bot, 'mgr', `${ticket.number} 王师傅今天下午3点上门`);
     await eventually(() => customerTexts('o_sr_1').find((t) => t.includes('王师傅今天下午3点上门')));
     const resolve = await step(ticket, 'resolve');
@@ -85,7 +85,7 @@ describeEachDatabase('service requests', ({ db, skipped }) => {
     const today = new Date(clock.now() + 8 * 3600_000).toISOString().slice(0, 10);
     await db().write((m) => m.update(Contract, { number: 'HT-o_sr_3' }, { startDate: today }));
     const reply = await customerSays(bot, 'o_sr_3', '我不想要这个服务了，想退款');
-    expect(reply).toContain('符合无理由退款');
+    expect(reply).toContain('符合无理由退换');
     const ticket = await ticketOf('o_sr_3');
     expect(ticket.status).toBe('confirmed');
     expect(await step(ticket, 'dispatch')).toMatchObject({ role: 'store_manager', status: 'pending' });
@@ -105,7 +105,7 @@ describeEachDatabase('service requests', ({ db, skipped }) => {
     const ticket = await ticketOf(me);
     expect(ticket.category).toBe('refund');
     if (within) {
-      expect(reply).toContain('符合无理由退款');
+      expect(reply).toContain('符合无理由退换');
       expect(ticket.status).toBe('confirmed');
       expect(await step(ticket, 'dispatch')).toMatchObject({ status: 'pending' });
     } else {

@@ -5,6 +5,7 @@ import { Ticket } from '../../entities/ticket';
 import type { FlowContext, HandlerContext, StaffAnswer } from '../ports';
 import { refuse, type StepOwners } from './owners';
 import { pendingTextSteps, recordDecision, updateCards } from './steps';
+import { say, type MessageKey } from '../../../config/say';
 
 const TICKET_NUMBER = /TS\d{12}/;
 
@@ -18,7 +19,7 @@ export const approverAnswer =
 async function referenceOf(ctx: FlowContext, approval: Approval): Promise<string> {
   if (approval.ticketId) return (await ctx.db.findOneBy(Ticket, { id: approval.ticketId }))?.number ?? `#${approval.id}`;
   if (approval.contractId) return (await ctx.db.findOneBy(Contract, { id: approval.contractId }))?.number ?? `#${approval.id}`;
-  return `处罚单${approval.penaltyId}`;
+  return say('common.penaltySlip', { id: approval.penaltyId ?? approval.id });
 }
 
 /** A reply in words: attached to the one pending step of this person that needs words. */
@@ -29,28 +30,28 @@ async function handleApproverText(owners: StepOwners, ctx: HandlerContext, staff
   const named = labelled.filter(({ reference }) => text.includes(reference));
   const mentioned = TICKET_NUMBER.exec(text)?.[0];
   if (named.length === 0 && mentioned) {
-    refuse(ctx, 'no_pending_step', `${mentioned} 没有等待您回复的事项。`, { ticket: mentioned });
+    refuse(ctx, 'no_pending_step', say('approvals.answer.nothingPending', { reference: mentioned }), { ticket: mentioned });
     return true;
   }
   const candidates = named.length > 0 ? named : labelled;
   if (candidates.length > 1) {
     const references = candidates.map((c) => c.reference);
-    ctx.reply(`您有${candidates.length}件事项等待回复，请在回复前写上编号，例如：${references[0]} 您的意见\n待回复：${references.join('、')}`);
+    ctx.reply(say('approvals.answer.which', { count: candidates.length, example: references[0], references: references.join('、') }));
     return true;
   }
   const { approval, reference } = candidates[0];
   const words = text.replace(reference, '').trim();
   if (!words) {
-    ctx.reply('请写上具体内容。');
+    ctx.reply(say('approvals.answer.empty'));
     return true;
   }
   const ticket = approval.ticketId ? await ctx.db.findOneBy(Ticket, { id: approval.ticketId }) : null;
   if (!(await recordDecision(ctx, approval, staff, 'text', words))) {
-    refuse(ctx, 'already_decided', '该事项刚刚已由他人处理。', { approvalId: approval.id });
+    refuse(ctx, 'already_decided', say('common.takenMeanwhile'), { approvalId: approval.id });
     return true;
   }
-  updateCards(ctx, approval, staff, `已回复：${words.slice(0, 20)}`);
+  updateCards(ctx, approval, staff, say('approvals.replied', { words: words.slice(0, 20) }));
   await owners.of(approval)?.decided(ctx, approval, staff, ticket, 'text', words);
-  ctx.reply(`已记录（${reference}）。`);
+  ctx.reply(say('approvals.answer.recorded', { reference }));
   return true;
 }

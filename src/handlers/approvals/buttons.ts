@@ -1,10 +1,11 @@
 import { Approval } from '../../entities/approval';
-import type { Staff } from '../../entities/staff';
+import { Staff } from '../../entities/staff';
 import { CLOSED_TICKET_STATUSES, Ticket } from '../../entities/ticket';
 import { chineseDateTime } from '../calendar';
 import type { HandlerContext, StaffButton } from '../ports';
 import { ofAnotherStore, refuse, type StepOwners } from './owners';
 import { recordDecision, roleName, updateCards } from './steps';
+import { say, type MessageKey } from '../../../config/say';
 
 /** The `ap:` buttons on approval cards in WeCom, decided through the step's registered owner. */
 export const approvalButton =
@@ -20,25 +21,26 @@ export const approvalButton =
 async function handleApprovalButton(owners: StepOwners, ctx: HandlerContext, staff: Staff | null, key: string, taskId: string): Promise<void> {
   const match = /^ap:(\d{1,10}):([a-z_]{1,32})$/.exec(key);
   const facts = { key: key.slice(0, 64), taskId: taskId.slice(0, 64) };
-  if (!match) return refuse(ctx, 'bad_key', '这个按钮无法识别。', facts);
+  if (!match) return refuse(ctx, 'bad_key', say('approvals.button.unknown'), facts);
   const approval = await ctx.db.findOneBy(Approval, { id: Number(match[1]) });
-  if (!approval) return refuse(ctx, 'no_approval', '该审批事项不存在。', facts);
-  if (taskId !== approval.taskId) return refuse(ctx, 'task_mismatch', '这张卡片与该事项不符，请在最新的卡片上操作。', { ...facts, approvalId: approval.id });
+  if (!approval) return refuse(ctx, 'no_approval', say('approvals.button.noApproval'), facts);
+  if (taskId !== approval.taskId) return refuse(ctx, 'task_mismatch', say('approvals.button.taskMismatch'), { ...facts, approvalId: approval.id });
   const ticket = approval.ticketId ? await ctx.db.findOneBy(Ticket, { id: approval.ticketId }) : null;
   if (approval.status !== 'pending') {
     const when = approval.decidedAt ? chineseDateTime(approval.decidedAt, ctx.config.timezone) : '';
-    return refuse(ctx, 'already_decided', `该事项已由 ${approval.decidedBy ?? '他人'} 于 ${when} 处理，无需重复操作。`, { ...facts, approvalId: approval.id });
+    const by = approval.decidedBy ? (await ctx.db.findOneBy(Staff, { wecomUserId: approval.decidedBy }))?.name ?? approval.decidedBy : say('approvals.button.someoneElse');
+    return refuse(ctx, 'already_decided', say('approvals.button.alreadyDecided', { name: by, time: when }), { ...facts, approvalId: approval.id });
   }
-  if (ticket && CLOSED_TICKET_STATUSES.includes(ticket.status)) return refuse(ctx, 'ticket_closed', `工单 ${ticket.number} 已结案。`, { ...facts, approvalId: approval.id });
+  if (ticket && CLOSED_TICKET_STATUSES.includes(ticket.status)) return refuse(ctx, 'ticket_closed', say('approvals.button.caseClosed', { caseNo: ticket.number }), { ...facts, approvalId: approval.id });
   const owner = owners.of(approval);
   if (!owner || !(await owner.mayDecide(ctx, staff, approval, ticket))) {
     if (ofAnotherStore(staff, approval)) {
-      return refuse(ctx, 'other_store', `这一步属于其他门店，只有该门店的${roleName(approval.role)}可以处理，您没有权限。`, { ...facts, approvalId: approval.id, storeId: approval.storeId });
+      return refuse(ctx, 'other_store', say('approvals.button.otherStore', { role: roleName(approval.role) }), { ...facts, approvalId: approval.id, storeId: approval.storeId });
     }
-    return refuse(ctx, 'wrong_role', `这一步需要${roleName(approval.role)}处理，您没有权限。`, { ...facts, approvalId: approval.id, role: approval.role });
+    return refuse(ctx, 'wrong_role', say('approvals.button.wrongRole', { role: roleName(approval.role) }), { ...facts, approvalId: approval.id, role: approval.role });
   }
   const choice = owner.choices(approval, ticket).find((c) => c.key === match[2]);
-  if (!choice) return refuse(ctx, 'bad_choice', '这个按钮已失效，请使用最新的卡片。', { ...facts, approvalId: approval.id });
+  if (!choice) return refuse(ctx, 'bad_choice', say('approvals.button.stale'), { ...facts, approvalId: approval.id });
   if (choice.keepsOpen && owner.noted) {
     const note = await owner.noted(ctx, approval, staff!, ticket, choice.key);
     await recordDecision(ctx, approval, staff!, choice.key, null, true);
@@ -47,7 +49,7 @@ async function handleApprovalButton(owners: StepOwners, ctx: HandlerContext, sta
     return;
   }
   if (!(await recordDecision(ctx, approval, staff!, choice.key, null))) {
-    return refuse(ctx, 'already_decided', '该事项刚刚已由他人处理。', { ...facts, approvalId: approval.id });
+    return refuse(ctx, 'already_decided', say('common.takenMeanwhile'), { ...facts, approvalId: approval.id });
   }
   updateCards(ctx, approval, staff!, choice.text);
   const answer = await owner.decided(ctx, approval, staff!, ticket, choice.key, null);

@@ -5,6 +5,7 @@ import { CLOSED_TICKET_STATUSES, Ticket } from '../../entities/ticket';
 import type { FlowContext, Handler, HandlerContext } from '../ports';
 import { ofAnotherStore, refuse, type StepOwner, type StepOwners } from './owners';
 import { groupChoice, recordDecision, roleName, updateCards, type ChoiceSpec, type GroupVerb } from './steps';
+import { say, type MessageKey } from '../../../config/say';
 
 // ---------------------------------------------------------------- the managers' WeChat group (Wechaty)
 
@@ -73,9 +74,9 @@ function actionFor(owner: StepOwner, approval: Approval, ticket: Ticket | null, 
 async function decideFromGroup(owners: StepOwners, ctx: HandlerContext, staff: Staff, verb: GroupVerb, reference: string, text: string): Promise<void> {
   const facts = { reference, verb, staff: staff.wecomUserId, via: 'wechaty_group' };
   const { found, pending, ticket } = await pendingFor(ctx, reference);
-  if (!found) return void ctx.reply(`没有找到 ${reference}。`);
-  if (ticket && CLOSED_TICKET_STATUSES.includes(ticket.status)) return refuse(ctx, 'ticket_closed', `${reference} 已结案。`, facts);
-  if (pending.length === 0) return void ctx.reply(`${reference} 目前没有等待审批的事项。`);
+  if (!found) return void ctx.reply(say('common.notFound', { reference }));
+  if (ticket && CLOSED_TICKET_STATUSES.includes(ticket.status)) return refuse(ctx, 'ticket_closed', say('common.closed', { reference }), facts);
+  if (pending.length === 0) return void ctx.reply(say('approvals.group.nothingPending', { reference }));
   const mine: { approval: Approval; owner: StepOwner; ticket: Ticket | null }[] = [];
   for (const approval of pending) {
     const owner = owners.of(approval);
@@ -84,32 +85,33 @@ async function decideFromGroup(owners: StepOwners, ctx: HandlerContext, staff: S
   }
   if (mine.length === 0) {
     if (pending.every((a) => ofAnotherStore(staff, a))) {
-      return refuse(ctx, 'other_store', `${staff.name}，${reference} 属于其他门店，只有该门店的${roleName(pending[0].role)}可以处理，您没有权限。`, { ...facts, approvalIds: pending.map((a) => a.id) });
+      return refuse(ctx, 'other_store', say('approvals.group.otherStore', { name: staff.name, reference, role: roleName(pending[0].role) }), { ...facts, approvalIds: pending.map((a) => a.id) });
     }
-    const roles = [...new Set(pending.map((a) => roleName(a.role)))].join('或');
-    return refuse(ctx, 'wrong_role', `${staff.name}，${reference} 当前这一步需要${roles}处理，您没有权限。`, { ...facts, approvalIds: pending.map((a) => a.id) });
+    const roles = [...new Set(pending.map((a) => roleName(a.role)))].join(say('approvals.group.rolesJoin'));
+    return refuse(ctx, 'wrong_role', say('approvals.group.wrongRole', { name: staff.name, reference, roles }), { ...facts, approvalIds: pending.map((a) => a.id) });
   }
   const actions = mine.map((m) => ({ ...m, action: actionFor(m.owner, m.approval, m.ticket, verb, text) }));
   const chosen = actions.find((a) => a.action.kind === 'choice' || a.action.kind === 'text');
   if (!chosen) {
     const first = actions[0];
-    const hint = first.action.kind === 'needs_words' ? `这一步需要写明内容，例如：同意 ${reference} 您的意见` : `这一步不能用「${verb}」处理，请在企业微信卡片上操作。`;
-    return void ctx.reply(`${reference}：${hint}`);
+    return void ctx.reply(first.action.kind === 'needs_words' ? say('approvals.group.needsWords', { reference }) : say('approvals.group.notThisVerb', { reference, verb }));
   }
   const { approval, owner, action } = chosen;
   const stepTicket = chosen.ticket;
   const decision = action.kind === 'text' ? 'text' : action.kind === 'choice' ? action.choice.key : '';
   const words = action.kind === 'text' ? action.text : action.kind === 'choice' ? action.text : null;
   if (!(await recordDecision(ctx, approval, staff, decision, words))) {
-    return refuse(ctx, 'already_decided', `${reference} 这一步刚刚已由他人处理。`, { ...facts, approvalId: approval.id });
+    return refuse(ctx, 'already_decided', say('approvals.group.takenMeanwhile', { reference }), { ...facts, approvalId: approval.id });
   }
-  const label = action.kind === 'text' ? `已回复：${action.text.slice(0, 20)}` : action.kind === 'choice' ? action.choice.text : '';
+  const label = action.kind === 'text' ? say('approvals.replied', { words: action.text.slice(0, 20) }) : action.kind === 'choice' ? action.choice.text : '';
   updateCards(ctx, approval, staff, label);
   const answer = await owner.decided(ctx, approval, staff, stepTicket, decision, words);
   const title = (approval.card as { title?: string } | null)?.title;
-  const said = action.kind === 'text' ? `回复：${action.text}` : `${verb}（${label}）${words ? `，原因：${words}` : ''}`;
+  const said =
+    action.kind === 'text' ? say('approvals.group.saidText', { text: action.text }) : words ? say('approvals.group.saidChoiceWithReason', { verb, label, reason: words }) : say('approvals.group.saidChoice', { verb, label });
   ctx.log.info({ audit: 'approval_decided_in_group', approvalId: approval.id, step: approval.step, decision, by: staff.wecomUserId }, 'approval decided from the managers group');
-  ctx.reply(`✅ ${staff.name} 已${said}\n${reference}${title ? ` · ${title}` : ''}${answer ? `\n${answer}` : ''}`);
+  const echo = title ? say('approvals.group.echoTitle', { name: staff.name, said, reference, title }) : say('approvals.group.echo', { name: staff.name, said, reference });
+  ctx.reply(answer ? `${echo}\n${answer}` : echo);
 }
 
 /**
@@ -125,7 +127,7 @@ async function handleGroupEvent(owners: StepOwners, ctx: HandlerContext): Promis
   if (!command) return;
   const staff = await ctx.db.findOneBy(Staff, { wechatId: event.from });
   if (!staff || !staff.active) {
-    return refuse(ctx, 'not_staff', '您的微信尚未关联员工账号，不能在群里审批。请管理员在员工资料中登记您的微信ID。', { reference: command.reference, via: 'wechaty_group' });
+    return refuse(ctx, 'not_staff', say('approvals.group.notStaff'), { reference: command.reference, via: 'wechaty_group' });
   }
   return decideFromGroup(owners, ctx, staff, command.verb, command.reference, command.text);
 }

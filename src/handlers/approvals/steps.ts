@@ -7,6 +7,7 @@ import type { Card, CardButton, FlowContext } from '../ports';
 import { audit } from '../records';
 import { addTimeline } from '../records';
 import { chineseDateTime } from '../calendar';
+import { isMessageKey, say, sayName } from '../../../config/say';
 
 /**
  * Approvals in chat (R-AP-1): a decision the seed gives to a role becomes a WeCom card with
@@ -32,6 +33,8 @@ export interface ApprovalRequest {
   recipients?: Staff[];
   storeId?: number | null;
   step: string;
+  /** Labels the card (合同续签, 上户交接, 员工处罚单…). */
+  kind: CardKind;
   role: Role;
   title: string;
   description?: string;
@@ -44,16 +47,12 @@ export interface ApprovalRequest {
 }
 
 const STORE_ROLES: Role[] = ['store_manager', 'consultant'];
-const ROLE_NAMES: Record<string, string> = {
-  cs_specialist: '投诉专员',
-  cs_manager: '客服部经理',
-  gm: '总经理',
-  store_manager: '门店经理',
-  consultant: '销售顾问',
-  hr: '人资',
-  finance: '财务',
-};
-export const roleName = (role: string) => ROLE_NAMES[role] ?? role;
+/** A role as people read it (the catalogue's common.role.*); an unknown role shows as it is stored. */
+export const roleName = (role: string): string => (isMessageKey(`common.role.${role}`) ? sayName(`common.role.${role}`, 'common.notAssigned') : role);
+
+/** What kind of matter an approval card is about: its label on the card (合同续签, 员工处罚单…). */
+export type CardKind = 'complaint' | 'service_request' | 'renewal' | 'handover' | 'visit' | 'penalty';
+export const cardKindName = (kind: CardKind): string => sayName(`approvals.kind.${kind}`, 'approvals.kind.complaint');
 
 /** Active staff holding a role (in a store, for store roles). */
 export async function holdersOf(db: EntityManager, role: Role, storeId?: number | null): Promise<Staff[]> {
@@ -62,13 +61,14 @@ export async function holdersOf(db: EntityManager, role: Role, storeId?: number 
 }
 
 function cardOf(approval: Approval, request: ApprovalRequest): Card {
-  const hint = request.needsText ? `请直接回复：${request.textHint ?? `${request.ticket?.number ?? ''} 您的意见`}` : undefined;
+  const hint = request.needsText ? say('approvals.replyHint', { hint: request.textHint ?? say('approvals.defaultHint', { reference: request.ticket?.number ?? '' }).trim() }) : undefined;
+  const kind = cardKindName(request.kind);
   return {
     taskId: approval.taskId,
-    source: request.urgent ? '紧急 · 投诉处理' : '投诉处理',
+    source: request.urgent ? say('approvals.urgentSource', { kind }) : kind,
     title: request.title,
     description: request.description,
-    emphasis: request.urgent ? { title: '紧急', description: '严重投诉，请立即处理' } : hint ? { title: '需要您回复', description: hint } : undefined,
+    emphasis: request.urgent ? { title: say('approvals.urgent'), description: say('approvals.urgentNote') } : hint ? { title: say('approvals.needsReply'), description: hint } : undefined,
     fields: request.fields,
     buttons: request.choices.map((choice) => ({ key: `ap:${approval.id}:${choice.key}`, text: choice.text, style: choice.style })),
   };
@@ -136,7 +136,7 @@ export function groupChoice(verb: GroupVerb, choices: ChoiceSpec[]): ChoiceSpec 
 /** What a group member types to decide a step: ticket number, or the penalty slip. */
 function groupReference(request: ApprovalRequest): string | undefined {
   if (request.ticket) return request.ticket.number;
-  if (request.penaltyId) return `处罚单${request.penaltyId}`;
+  if (request.penaltyId) return say('common.penaltySlip', { id: request.penaltyId });
   return undefined;
 }
 
@@ -152,7 +152,7 @@ function postToManagersRoom(ctx: FlowContext, approval: Approval, request: Appro
   const reference = groupReference(request);
   const buttons: CardButton[] = [];
   if (reference) {
-    if (request.needsText) buttons.push({ key: `同意 ${request.textHint ?? `${reference} 您的意见`}`, text: '回复意见' });
+    if (request.needsText) buttons.push({ key: `同意 ${request.textHint ?? say('approvals.defaultHint', { reference })}`, text: say('approvals.group.replyButton') });
     const approve = groupChoice('同意', request.choices);
     if (approve) buttons.push({ key: `同意 ${reference}`, text: approve.text });
     const reject = groupChoice('驳回', request.choices);
@@ -163,7 +163,7 @@ function postToManagersRoom(ctx: FlowContext, approval: Approval, request: Appro
   for (const choice of request.choices) {
     if (!reference || !commanded.has(choice)) buttons.push({ key: `ap:${approval.id}:${choice.key}`, text: choice.text });
   }
-  ctx.send({ type: 'card', to: [{ platform: 'wechaty', id: room }], card: { ...card, source: `${card.source ?? ''} · 待${roleName(request.role)}处理`.replace(/^ · /, ''), buttons } });
+  ctx.send({ type: 'card', to: [{ platform: 'wechaty', id: room }], card: { ...card, source: say('approvals.groupSource', { source: card.source ?? cardKindName(request.kind), role: roleName(request.role) }), buttons } });
 }
 
 /**
@@ -224,7 +224,7 @@ export function updateCards(ctx: FlowContext, approval: Approval, staff: Staff, 
     to: recipients.map((id) => ({ platform: 'wecom', id })),
     taskId: approval.taskId,
     card: { ...card, buttons: keepButtons ? card.buttons : [] },
-    decidedText: `${label} · ${staff.name} · ${chineseDateTime(ctx.clock.now(), ctx.config.timezone)}`,
+    decidedText: say('approvals.decided', { label, name: staff.name, time: chineseDateTime(ctx.clock.now(), ctx.config.timezone) }),
   });
 }
 

@@ -1,3 +1,5 @@
+import { say } from '../../../config/say';
+
 /** Calendar dates as YYYY-MM-DD strings (contracts, visits): arithmetic without time zones. */
 
 export function addDays(day: string, days: number): string {
@@ -12,7 +14,12 @@ export function daysBetween(from: string, to: string): number {
 
 /** 12月5日 */
 export function chineseDate(day: string): string {
-  return `${Number(day.slice(5, 7))}月${Number(day.slice(8, 10))}日`;
+  return say('common.date.monthDay', { month: Number(day.slice(5, 7)), day: Number(day.slice(8, 10)) });
+}
+
+/** 2025年12月16日: for dates a year or more apart, where the month and day alone would mislead. */
+export function chineseFullDate(day: string): string {
+  return say('common.date.full', { year: Number(day.slice(0, 4)), month: Number(day.slice(5, 7)), day: Number(day.slice(8, 10)) });
 }
 
 /** The same day N months later, clamped to the month's last day (Jan 31 + 1 month = Feb 28). */

@@ -4,5 +4,5 @@
  * (business-calendar.ts). Pure functions; it uses no other room.
  */
 export { BusinessCalendar, calendarFor } from './business-calendar';
-export { addDays, addMonths, chineseDate, daysBetween, wholeMonths } from './dates';
+export { addDays, addMonths, chineseDate, chineseFullDate, daysBetween, wholeMonths } from './dates';
 export { chineseDateTime, DAY_MS, dayKey, HOUR_MS, isoDay, monthKey, monthRange, previousMonth } from './time';

@@ -1,3 +1,4 @@
+import { say } from '../../../config/say';
 /** Dates and times as a customer in the business time zone reads them. */
 
 /**
@@ -42,7 +43,7 @@ export function monthKey(at: number, timeZone: string): string {
 /** 11月27日 14:00 */
 export function chineseDateTime(at: number, timeZone: string): string {
   const p = parts(at, timeZone);
-  return `${Number(p.month)}月${Number(p.day)}日 ${p.hour}:${p.minute}`;
+  return say('common.date.monthDayTime', { month: Number(p.month), day: Number(p.day), hour: p.hour, minute: p.minute });
 }
 
 export const HOUR_MS = 3600_000;

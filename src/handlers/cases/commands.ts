@@ -3,6 +3,7 @@ import { CLOSED_TICKET_STATUSES, Ticket } from '../../entities/ticket';
 import type { HandlerContext } from '../ports';
 import { addTimeline, audit } from '../records';
 import { changeSeverity, tellCustomerProgress } from './complaint-workflow';
+import { say, sayName } from '../../../config/say';
 
 /** What staff write about a case in WeCom: 进展 TS… (the progress log), 改为严重/改为普通 TS…. */
 
@@ -24,29 +25,29 @@ const mayWriteProgress = (staff: Staff, ticket: Ticket) =>
 export async function logProgress(ctx: HandlerContext, staff: Staff, text: string): Promise<void> {
   const number = TICKET_NUMBER.exec(text)?.[0];
   const note = text.replace(/^\s*进展/, '').replace(TICKET_NUMBER, '').trim();
-  if (!number || !note) return void ctx.reply('格式：进展 TS202611260001 今天已与阿姨家属取得联系');
-  if (!mayHandleComplaints(staff)) return refuse(ctx, 'wrong_role', '只有客服或门店人员可以记录进展。', { ticket: number });
+  if (!number || !note) return void ctx.reply(say('cases.progress.usage'));
+  if (!mayHandleComplaints(staff)) return refuse(ctx, 'wrong_role', say('cases.progress.wrongRole'), { ticket: number });
   const ticket = await ctx.db.findOneBy(Ticket, { number });
-  if (!ticket) return void ctx.reply(`没有找到 ${number}。`);
+  if (!ticket) return void ctx.reply(say('common.notFound', { reference: number }));
   // the note goes to the customer: a store's people write only on their own store's cases
-  if (!mayWriteProgress(staff, ticket)) return refuse(ctx, 'other_store', `${number} 不是本门店的工单，您不能记录它的进展。`, { ticket: number, storeId: ticket.storeId });
-  if (CLOSED_TICKET_STATUSES.includes(ticket.status)) return refuse(ctx, 'ticket_closed', `${number} 已结案。`, { ticket: number });
+  if (!mayWriteProgress(staff, ticket)) return refuse(ctx, 'other_store', say('cases.progress.otherStore', { caseNo: number }), { ticket: number, storeId: ticket.storeId });
+  if (CLOSED_TICKET_STATUSES.includes(ticket.status)) return refuse(ctx, 'ticket_closed', say('common.closed', { reference: number }), { ticket: number });
   await addTimeline(ctx.db, { ticketId: ticket.id, type: 'progress', actor: staff.wecomUserId, note, at: ctx.clock.now() });
   await audit(ctx.db, { actor: staff.wecomUserId, action: 'ticket.progress', subject: 'ticket', subjectId: ticket.id }, ctx.clock.now());
-  await tellCustomerProgress(ctx, ticket, `您的${ticket.kind === 'complaint' ? '投诉' : '工单'} ${number} 最新进展：${note}`);
-  ctx.reply(`已记录 ${number} 的进展，并已告知客户。`);
+  await tellCustomerProgress(ctx, ticket, say(ticket.kind === 'complaint' ? 'cases.progress.toCustomer.complaint' : 'cases.progress.toCustomer.other', { caseNo: number, note }));
+  ctx.reply(say('cases.progress.recorded', { caseNo: number }));
 }
 
 /** 改为严重 TS… / 改为普通 TS… 原因 */
 export async function severityCommand(ctx: HandlerContext, staff: Staff, text: string): Promise<void> {
   const number = TICKET_NUMBER.exec(text)?.[0];
   const to = text.includes('严重') ? 'serious' : 'ordinary';
-  if (!number) return void ctx.reply('格式：改为严重 TS202611260001，或：改为普通 TS202611260001 原因');
+  if (!number) return void ctx.reply(say('cases.severity.usage'));
   if (!hasRole(staff, 'cs_specialist') && !hasRole(staff, 'cs_manager') && !hasRole(staff, 'gm')) {
-    return refuse(ctx, 'wrong_role', '只有客服部人员可以调整投诉等级。', { ticket: number });
+    return refuse(ctx, 'wrong_role', say('cases.severity.wrongRole'), { ticket: number });
   }
   const ticket = await ctx.db.findOneBy(Ticket, { number });
-  if (!ticket) return void ctx.reply(`没有找到 ${number}。`);
+  if (!ticket) return void ctx.reply(say('common.notFound', { reference: number }));
   const reason = text.replace(/^\s*改为(严重|普通)/, '').replace(TICKET_NUMBER, '').trim() || undefined;
   ctx.reply(await changeSeverity(ctx, ticket, to, staff, reason));
 }

@@ -1,6 +1,7 @@
 import type { Commitments } from '../../../config/commitments';
 import type { Severity } from '../../entities/ticket';
 import { HOUR_MS } from '../calendar';
+import { say, sayName } from '../../../config/say';
 
 /**
  * The service commitments (售后服务承诺, R-SL-1) as due times on a case and as the sentence the
@@ -13,10 +14,13 @@ export interface Deadlines {
   onSiteDueAt: number | null;
 }
 
+/** A serious incident: the CS manager calls the customer within this many hours (the promise and the timer). */
+export const SERIOUS_REPLY_HOURS = 1;
+
 export function complaintDeadlines(c: Commitments, now: number, severity: Severity): Deadlines {
   return {
     // a serious incident is answered at once by the CS manager; the 24 h reply promise still bounds it
-    replyDueAt: now + (severity === 'serious' ? 1 : c.replyHours) * HOUR_MS,
+    replyDueAt: now + (severity === 'serious' ? SERIOUS_REPLY_HOURS : c.replyHours) * HOUR_MS,
     feedbackDueAt: now + c.complaintFeedbackHours * HOUR_MS,
     onSiteDueAt: null,
   };
@@ -28,25 +32,25 @@ export function requestDeadlines(c: Commitments, now: number): Deadlines {
 
 export function complaintPromise(c: Commitments, severity: Severity): string {
   return severity === 'serious'
-    ? '已作为严重事件立即上报客服部经理，经理会马上与您联系；处理期间我们每' + c.complaintFeedbackHours + '小时向您反馈一次进度。如有人身危险请先拨打110或120。'
-    : `投诉专员会在${c.replyHours}小时内与您联系，处理期间每${c.complaintFeedbackHours}小时向您反馈一次进度，直到处理完毕。`;
+    ? say('cases.promise.serious', { urgentHours: SERIOUS_REPLY_HOURS, feedbackHours: c.complaintFeedbackHours })
+    : say('cases.promise.ordinary', { replyHours: c.replyHours, feedbackHours: c.complaintFeedbackHours });
 }
 
 export function requestPromise(c: Commitments, kind: string | undefined): string {
   switch (kind) {
     case 'on_site':
     case 'redo':
-      return `我们会在${c.replyHours}小时内回复您；需要上门的，保修期内${c.onSiteInWarrantyHours}小时内、保修期外${c.onSiteOutOfWarrantyHours}小时内安排人员到场（保修期外会先告知费用）。`;
+      return say('cases.request.promise.onSite', { replyHours: c.replyHours, inHours: c.onSiteInWarrantyHours, outHours: c.onSiteOutOfWarrantyHours });
     case 'refund':
-      return `服务开始${c.noReasonReturnDays}天内可无理由退款；超过${c.noReasonReturnDays}天按合同约定处理。客服会在${c.replyHours}小时内与您确认。`;
+      return say('cases.request.promise.refund', { days: c.noReasonReturnDays, replyHours: c.replyHours });
     case 'replacement':
     case 'leave_cover':
-      return `门店会在${c.replyHours}小时内与您联系，安排合适的阿姨。`;
+      return say('cases.request.promise.housekeeper', { replyHours: c.replyHours });
     default:
-      return `客服会在${c.replyHours}小时内回复您。`;
+      return say('cases.request.promise.other', { replyHours: c.replyHours });
   }
 }
 
 export function leadPromise(c: Commitments): string {
-  return `专属顾问会在${c.replyHours}小时内与您联系（通常在工作时间内很快回复）。`;
+  return say('cases.lead.promise', { replyHours: c.replyHours });
 }

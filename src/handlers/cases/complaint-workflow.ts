@@ -12,6 +12,7 @@ import { addTimeline } from '../records';
 import { surveyClosedTicket } from '../contracts';
 import { notifyCustomer } from './tickets';
 import { HOUR_MS } from '../calendar';
+import { say, sayName, type PlainKey } from '../../../config/say';
 
 /**
  * The complaint process of the seed's section 7—5 as a state machine (R-CP-2, R-CP-4).
@@ -29,45 +30,59 @@ import { HOUR_MS } from '../calendar';
 
 interface StepDef {
   role: 'cs_specialist' | 'cs_manager' | 'store_manager' | 'gm';
-  title: string;
+  title: PlainKey;
   needsText: boolean;
   choices: ChoiceSpec[];
-  hint?: string;
+  hint?: PlainKey;
   urgent?: boolean;
 }
 
 const SIGN: ChoiceSpec[] = [
-  { key: 'approve', text: '签字确认', style: 1 },
-  { key: 'reject', text: '驳回', style: 3 },
+  { key: 'approve', text: say('cases.button.sign'), style: 1 },
+  { key: 'reject', text: say('cases.button.reject'), style: 3 },
 ];
 
 export const COMPLAINT_STEPS: Record<string, StepDef> = {
-  apology: { role: 'cs_specialist', title: '新投诉：请联系客户致歉并约定处理时间', needsText: true, choices: [], hint: '已致歉，承诺X月X日前处理完毕' },
-  instruction: { role: 'cs_manager', title: '请给出处理意见', needsText: true, choices: [], hint: '处理意见（交门店调查）' },
-  investigation: { role: 'store_manager', title: '请门店调查并回复调查报告', needsText: true, choices: [], hint: '调查结果、责任人' },
-  decision: { role: 'cs_manager', title: '请给出最终处理决定', needsText: true, choices: [], hint: '最终处理决定' },
-  communicated: { role: 'store_manager', title: '请将处理结果告知客户', needsText: false, choices: [{ key: 'done', text: '已告知客户', style: 1 }] },
-  sign_cs: { role: 'cs_manager', title: '门店问题处理详情表：请签字', needsText: false, choices: SIGN },
-  sign_gm: { role: 'gm', title: '门店问题处理详情表：请总经理签字', needsText: false, choices: SIGN },
-  serious_ack: { role: 'cs_manager', title: '严重投诉：请立即安抚客户并上报总经理', needsText: false, choices: [{ key: 'done', text: '已安抚并上报', style: 1 }], urgent: true },
-  gm_instruction: { role: 'gm', title: '严重投诉：请总经理指示处理方案', needsText: true, choices: [], hint: '处理指示', urgent: true },
-  housekeeper_contact: { role: 'cs_manager', title: '请联系涉事阿姨或其家属', needsText: false, choices: [{ key: 'done', text: '已联系阿姨/家属', style: 1 }], urgent: true },
+  apology: { role: 'cs_specialist', title: 'cases.step.apology', needsText: true, choices: [], hint: 'cases.step.apology.hint' },
+  instruction: { role: 'cs_manager', title: 'cases.step.instruction', needsText: true, choices: [], hint: 'cases.step.instruction.hint' },
+  investigation: { role: 'store_manager', title: 'cases.step.investigation', needsText: true, choices: [], hint: 'cases.step.investigation.hint' },
+  decision: { role: 'cs_manager', title: 'cases.step.decision', needsText: true, choices: [], hint: 'cases.step.decision.hint' },
+  communicated: { role: 'store_manager', title: 'cases.step.communicated', needsText: false, choices: [{ key: 'done', text: say('cases.button.toldCustomer'), style: 1 }] },
+  sign_cs: { role: 'cs_manager', title: 'cases.step.sign_cs', needsText: false, choices: SIGN },
+  sign_gm: { role: 'gm', title: 'cases.step.sign_gm', needsText: false, choices: SIGN },
+  serious_ack: { role: 'cs_manager', title: 'cases.step.serious_ack', needsText: false, choices: [{ key: 'done', text: say('cases.button.calmedAndReported'), style: 1 }], urgent: true },
+  gm_instruction: { role: 'gm', title: 'cases.step.gm_instruction', needsText: true, choices: [], hint: 'cases.step.gm_instruction.hint', urgent: true },
+  housekeeper_contact: { role: 'cs_manager', title: 'cases.step.housekeeper_contact', needsText: false, choices: [{ key: 'done', text: say('cases.button.housekeeperContacted'), style: 1 }], urgent: true },
   serious_handling: {
     role: 'cs_manager',
-    title: '严重事件处理：上门探望、报案，完成后转入内部追责',
+    title: 'cases.step.serious_handling',
     needsText: false,
     choices: [
-      { key: 'visit', text: '已上门探望', style: 2, keepsOpen: true },
-      { key: 'police', text: '已报案', style: 2, keepsOpen: true },
-      { key: 'accountability', text: '转入内部追责', style: 1 },
+      { key: 'visit', text: say('cases.button.visited'), style: 2, keepsOpen: true },
+      { key: 'police', text: say('cases.button.police'), style: 2, keepsOpen: true },
+      { key: 'accountability', text: say('cases.button.accountability'), style: 1 },
     ],
     urgent: true,
   },
-  compensation: { role: 'gm', title: '大客户：是否先行赔付？', needsText: true, choices: [{ key: 'none', text: '不先行赔付', style: 2 }], hint: '先行赔付 金额（元）' },
+  compensation: { role: 'gm', title: 'cases.step.compensation', needsText: true, choices: [{ key: 'none', text: say('cases.button.noCompensation'), style: 2 }], hint: 'cases.step.compensation.hint' },
 };
 
 /** Documents the seed lists for a police report (报案) with the housekeeper's papers. */
-export const POLICE_DOCUMENTS = ['客户报案材料与损失清单', '涉事阿姨身份证复印件', '阿姨档案（登记表、体检证明）', '家庭服务雇佣居间合同', '上岗记录与交接单'];
+export const POLICE_DOCUMENTS = [say('cases.police.doc1'), say('cases.police.doc2'), say('cases.police.doc3'), say('cases.police.doc4'), say('cases.police.doc5')];
+
+/** What a complaint step is called on screen (reminders, the managers' group): its card title, never its id. */
+export const complaintStepName = (step: string): string | undefined => (COMPLAINT_STEPS[step] ? say(COMPLAINT_STEPS[step].title) : undefined);
+
+/** A case's severity and category as staff read them: 「普通 · 服务态度」. */
+export function severityCategory(ticket: Pick<Ticket, 'severity' | 'category'>): string {
+  return say('common.severityCategory', {
+    severity: say(ticket.severity === 'serious' ? 'common.severity.serious' : 'common.severity.ordinary'),
+    category: sayName(`common.category.${ticket.category ?? 'other'}`, 'common.category.other'),
+  });
+}
+
+/** A customer-facing sentence with a person's words inside it: their closing 。 is dropped so the text adds its own once. */
+export const clause = (text: string) => text.trim().replace(/[。．.！!；;，,\s]+$/u, '');
 
 const STATUS_AFTER: Record<string, string> = {
   apology: 'contacted',
@@ -97,15 +112,15 @@ export const isComplaintStep = (step: string) => step in COMPLAINT_STEPS;
 async function fieldsFor(ctx: FlowContext, ticket: Ticket, step: string): Promise<{ label: string; value: string }[]> {
   const customer = await ctx.db.findOneBy(Customer, { id: ticket.customerId });
   const fields = [
-    { label: '编号', value: ticket.number },
-    { label: '类别', value: `${ticket.severity === 'serious' ? '严重' : '普通'}·${ticket.category ?? ''}` },
-    { label: '客户', value: customerLabel(customer) },
+    { label: say('common.field.number'), value: ticket.number },
+    { label: say('common.field.category'), value: severityCategory(ticket) },
+    { label: say('common.field.customer'), value: customerLabel(customer) },
   ];
   if (step === 'housekeeper_contact' && ticket.housekeeperId) {
     const housekeeper = await ctx.db.findOneBy(Housekeeper, { id: ticket.housekeeperId });
     if (housekeeper) {
-      fields.push({ label: '阿姨', value: `${housekeeper.name} ${housekeeper.phone ?? ''}` });
-      for (const contact of (housekeeper.emergencyContacts ?? []).slice(0, 2)) fields.push({ label: contact.relation ?? '家属', value: `${contact.name} ${contact.phone}` });
+      fields.push({ label: say('common.field.housekeeper'), value: `${housekeeper.name} ${housekeeper.phone ?? ''}` });
+      for (const contact of (housekeeper.emergencyContacts ?? []).slice(0, 2)) fields.push({ label: contact.relation ?? say('common.field.relative'), value: `${contact.name} ${contact.phone}` });
     }
   }
   return fields;
@@ -116,13 +131,14 @@ export async function openStep(ctx: FlowContext, ticket: Ticket, step: string): 
   return requestApproval(ctx, {
     ticket,
     step,
+    kind: 'complaint',
     role: def.role,
-    title: def.title,
+    title: say(def.title),
     description: ticket.summary.slice(0, 40),
     fields: await fieldsFor(ctx, ticket, step),
     choices: def.choices,
     needsText: def.needsText,
-    textHint: def.hint ? `${ticket.number} ${def.hint}` : undefined,
+    textHint: def.hint ? `${ticket.number} ${say(def.hint)}` : undefined,
     urgent: def.urgent,
   });
 }
@@ -172,14 +188,14 @@ export async function complaintStepDecided(ctx: FlowContext, approval: Approval,
     }
     if (step === 'sign_gm') {
       await setStatus(ctx, ticket, 'archived', { closedAt: now, feedbackDueAt: null });
-      await tellCustomerProgress(ctx, ticket, `您的投诉 ${ticket.number} 已处理完毕并归档。感谢您的反馈，我们会持续改进服务。`);
+      await tellCustomerProgress(ctx, ticket, say('cases.complaint.archived', { caseNo: ticket.number }));
       await ctx.db.update(Ticket, { id: ticket.id }, { feedbackDueAt: null });
       await surveyClosedTicket(ctx, ticket);
       return;
     }
   }
   if (step === 'decision' && text) {
-    await tellCustomerProgress(ctx, ticket, `您的投诉 ${ticket.number} 处理结果：${text}\n门店会与您联系确认。`);
+    await tellCustomerProgress(ctx, ticket, say('cases.complaint.decision', { caseNo: ticket.number, plan: clause(text), replyHours: ctx.config.commitments.replyHours }));
   }
   if (step === 'serious_handling' && choice === 'accountability') {
     await setStatus(ctx, ticket, 'contacted');
@@ -189,7 +205,7 @@ export async function complaintStepDecided(ctx: FlowContext, approval: Approval,
   if (step === 'gm_instruction') {
     const customer = await ctx.db.findOneBy(Customer, { id: ticket.customerId });
     if (customer?.isMajor) await openStep(ctx, ticket, 'compensation');
-    await tellCustomerProgress(ctx, ticket, `您的投诉 ${ticket.number} 已由公司总经理亲自督办，我们正在全力处理，会随时向您通报进展。`);
+    await tellCustomerProgress(ctx, ticket, say('cases.complaint.gmInstructed', { caseNo: ticket.number, feedbackHours: ctx.config.commitments.complaintFeedbackHours }));
   }
   if (step === 'compensation') {
     const amountFen = choice === 'text' && text ? parseAmountFen(text) : null;
@@ -214,17 +230,17 @@ export async function complaintStepNoted(ctx: FlowContext, approval: Approval, t
   const now = ctx.clock.now();
   if (choice === 'police') {
     await addTimeline(ctx.db, { ticketId: ticket.id, type: 'police_report', actor: staff.wecomUserId, data: { documents: POLICE_DOCUMENTS }, at: now });
-    return `已记录报案（${ticket.number}）。请准备：\n${POLICE_DOCUMENTS.map((d) => `· ${d}`).join('\n')}`;
+    return say('cases.police.recorded', { caseNo: ticket.number, documents: POLICE_DOCUMENTS.map((d) => `· ${d}`).join('\n') });
   }
   await addTimeline(ctx.db, { ticketId: ticket.id, type: 'customer_visit', actor: staff.wecomUserId, at: now });
-  return `已记录上门探望（${ticket.number}）。`;
+  return say('cases.visit.recorded', { caseNo: ticket.number });
 }
 
 /** Changes the severity on a person's word; a downgrade needs a reason (R-CP-1). */
 export async function changeSeverity(ctx: FlowContext, ticket: Ticket, to: 'ordinary' | 'serious', staff: Staff, reason: string | undefined): Promise<string> {
-  if (ticket.kind !== 'complaint') return `${ticket.number} 不是投诉，没有严重程度。`;
-  if (ticket.severity === to) return `${ticket.number} 已经是${to === 'serious' ? '严重' : '普通'}投诉。`;
-  if (to === 'ordinary' && !reason) return `降为普通投诉需要说明原因，例如：改为普通 ${ticket.number} 经核实无财物损失`;
+  if (ticket.kind !== 'complaint') return say('cases.severity.notComplaint', { caseNo: ticket.number });
+  if (ticket.severity === to) return say('cases.severity.already', { caseNo: ticket.number, severity: say(to === 'serious' ? 'common.severity.serious' : 'common.severity.ordinary') });
+  if (to === 'ordinary' && !reason) return say('cases.severity.needsReason', { caseNo: ticket.number });
   const now = ctx.clock.now();
   const from = ticket.severity;
   const deadlines = complaintDeadlines(ctx.config.commitments, ticket.createdAt, to);
@@ -235,17 +251,17 @@ export async function changeSeverity(ctx: FlowContext, ticket: Ticket, to: 'ordi
   ctx.log.info({ audit: 'severity_changed', ticketId: ticket.id, from, to, by: staff.wecomUserId }, 'complaint severity changed');
   if (to === 'serious') {
     await escalateToSerious(ctx, ticket);
-    return `${ticket.number} 已升级为严重投诉，已通知客服部经理和总经理。`;
+    return say('cases.severity.upgraded', { caseNo: ticket.number });
   }
   for (const pending of await openApprovalsOf(ctx.db, ticket.id)) {
     if (!['serious_ack', 'gm_instruction', 'housekeeper_contact', 'serious_handling', 'compensation'].includes(pending.step)) continue;
-    if (await recordDecision(ctx, pending, staff, 'withdrawn', reason ?? null)) updateCards(ctx, pending, staff, '已撤销（降为普通投诉）');
+    if (await recordDecision(ctx, pending, staff, 'withdrawn', reason ?? null)) updateCards(ctx, pending, staff, say('cases.severity.withdrawn'));
   }
   // back on the ordinary path from its start, unless internal accountability is already under way
   if (['accepted', 'reported', 'hk_contacted'].includes(ticket.status)) {
     await setStatus(ctx, ticket, 'accepted');
     if (!(await openApprovalsOf(ctx.db, ticket.id)).some((a) => a.step === 'apology')) await openStep(ctx, ticket, 'apology');
   }
-  return `${ticket.number} 已降为普通投诉（原因：${reason}）。`;
+  return say('cases.severity.downgraded', { caseNo: ticket.number, reason: clause(reason ?? '') });
 }
 

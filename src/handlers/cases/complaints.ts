@@ -6,6 +6,7 @@ import type { HandlerContext } from '../ports';
 import { escalateToSerious, startComplaintWorkflow } from './complaint-workflow';
 import { addTimeline } from '../records';
 import { createTicket } from './tickets';
+import { say, sayName } from '../../../config/say';
 
 /**
  * Complaints (投诉, R-CP-1): opened from the first message that shows one, with the severity the
@@ -46,8 +47,9 @@ export async function openComplaint(ctx: HandlerContext, customer: Customer, fac
 }
 
 export function complaintAccepted(ctx: HandlerContext, ticket: Ticket): string {
-  const opening = ticket.severity === 'serious' ? '非常抱歉发生这样的事情，请您先确保家人和财物安全。' : '非常抱歉给您带来不好的体验！';
-  return `${opening}您的投诉已受理，编号 ${ticket.number}。${complaintPromise(ctx.config.commitments, ticket.severity ?? 'ordinary')}`;
+  const serious = ticket.severity === 'serious';
+  const promise = complaintPromise(ctx.config.commitments, serious ? 'serious' : 'ordinary');
+  return say(serious ? 'cases.complaint.accepted.serious' : 'cases.complaint.accepted.ordinary', { caseNo: ticket.number, promise });
 }
 
 /** Raises an ordinary complaint to a serious incident (customer's answer or staff's judgement). */
@@ -84,8 +86,8 @@ export async function joinComplaint(ctx: HandlerContext, ticket: Ticket, text: s
   await addTimeline(ctx.db, { ticketId: ticket.id, type: 'customer_message', actor: 'customer', note: text, at: ctx.clock.now() });
   ctx.log.info({ ticketId: ticket.id, severity }, 'complaint joined the open case of the same customer');
   if (severity === 'serious' && ticket.severity !== 'serious') {
-    await upgradeToSerious(ctx, ticket, 'customer', '客户再次投诉，描述显示有财物损失或人员受伤');
-    return `您补充的情况已记入投诉 ${ticket.number}，并已升级为严重事件。${complaintPromise(ctx.config.commitments, 'serious')}`;
+    await upgradeToSerious(ctx, ticket, 'customer', say('cases.complaint.reason.customerAgain'));
+    return say('cases.complaint.joinedSerious', { caseNo: ticket.number, promise: complaintPromise(ctx.config.commitments, 'serious') });
   }
-  return `您补充的情况已记入投诉 ${ticket.number}，处理这件事的同事会一并跟进，不需要重复投诉。${complaintPromise(ctx.config.commitments, ticket.severity ?? 'ordinary')}`;
+  return say('cases.complaint.joined', { caseNo: ticket.number, promise: complaintPromise(ctx.config.commitments, ticket.severity ?? 'ordinary') });
 }

@@ -9,6 +9,7 @@ import type { FlowContext, HandlerContext } from '../ports';
 import { audit } from '../records';
 import { addTimeline } from '../records';
 import { monthKey } from '../calendar';
+import { say, sayName } from '../../../config/say';
 
 /**
  * 员工处罚单 (R-CP-3): the CS manager raises it on a complaint (housekeeper, amount, reason); the
@@ -17,19 +18,18 @@ import { monthKey } from '../calendar';
  */
 
 export const PENALTY_STEPS: Record<string, { role: 'store_manager' | 'gm'; choices: ChoiceSpec[] }> = {
-  penalty_ack: { role: 'store_manager', choices: [{ key: 'ack', text: '责任人确认签字', style: 1 }] },
+  penalty_ack: { role: 'store_manager', choices: [{ key: 'ack', text: say('cases.penalty.button.ack'), style: 1 }] },
   penalty_approve: {
     role: 'gm',
     choices: [
-      { key: 'approve', text: '批准', style: 1 },
-      { key: 'reject', text: '驳回', style: 3 },
+      { key: 'approve', text: say('cases.penalty.button.approve'), style: 1 },
+      { key: 'reject', text: say('cases.button.reject'), style: 3 },
     ],
   },
 };
 
 export const isPenaltyStep = (step: string) => step in PENALTY_STEPS;
 
-const USAGE = '格式：处罚 TS202611260001 阿姨编号 金额(元) 原因，例如：处罚 TS202611260001 A0123 200 服务态度差被投诉';
 
 async function openPenaltyStep(ctx: FlowContext, penalty: Penalty, ticket: Ticket, housekeeper: Housekeeper, step: 'penalty_ack' | 'penalty_approve'): Promise<void> {
   await requestApproval(ctx, {
@@ -37,14 +37,15 @@ async function openPenaltyStep(ctx: FlowContext, penalty: Penalty, ticket: Ticke
     penaltyId: penalty.id,
     storeId: ticket.storeId ?? housekeeper.storeId,
     step,
+    kind: 'penalty',
     role: PENALTY_STEPS[step].role,
-    title: step === 'penalty_ack' ? '员工处罚单：请责任人确认' : '员工处罚单：请总经理审批',
+    title: say(step === 'penalty_ack' ? 'cases.penalty.step.penalty_ack' : 'cases.penalty.step.penalty_approve'),
     description: penalty.reason.slice(0, 40),
     fields: [
-      { label: '投诉', value: ticket.number },
-      { label: '阿姨', value: `${housekeeper.code} ${housekeeper.name}` },
-      { label: '金额', value: `${(penalty.amountFen / 100).toFixed(2)}元` },
-      { label: '月份', value: penalty.month },
+      { label: say('common.field.complaint'), value: ticket.number },
+      { label: say('common.field.housekeeper'), value: `${housekeeper.code} ${housekeeper.name}` },
+      { label: say('common.field.amount'), value: say('common.yuan', { amount: (penalty.amountFen / 100).toFixed(2) }) },
+      { label: say('common.field.month'), value: penalty.month },
     ],
     choices: PENALTY_STEPS[step].choices,
     needsText: false,
@@ -54,18 +55,18 @@ async function openPenaltyStep(ctx: FlowContext, penalty: Penalty, ticket: Ticke
 export async function raisePenalty(ctx: HandlerContext, staff: Staff, text: string): Promise<void> {
   if (!hasRole(staff, 'cs_manager')) {
     ctx.log.warn({ audit: 'approval_refused', reason: 'wrong_role', user: staff.wecomUserId }, 'penalty refused: not CS manager');
-    ctx.reply('只有客服部经理可以开具处罚单。');
+    ctx.reply(say('cases.penalty.wrongRole'));
     return;
   }
   const match = /^\s*处罚\s*(TS\d{12})\s+(\S+)\s+(\d[\d,.]*)\s*元?\s+(.+)$/s.exec(text);
-  if (!match) return void ctx.reply(USAGE);
+  if (!match) return void ctx.reply(say('cases.penalty.usage'));
   const [, number, code, amountText, reason] = match;
   const ticket = await ctx.db.findOneBy(Ticket, { number });
-  if (!ticket || ticket.kind !== 'complaint') return void ctx.reply(`没有找到投诉 ${number}。`);
+  if (!ticket || ticket.kind !== 'complaint') return void ctx.reply(say('cases.penalty.noComplaint', { caseNo: number }));
   const housekeeper = await ctx.db.findOneBy(Housekeeper, { code });
-  if (!housekeeper) return void ctx.reply(`没有找到编号为 ${code} 的阿姨。`);
+  if (!housekeeper) return void ctx.reply(say('cases.penalty.noHousekeeper', { code }));
   const amountFen = parseAmountFen(amountText);
-  if (!amountFen || amountFen <= 0 || amountFen > 10_000_000) return void ctx.reply('金额不正确。');
+  if (!amountFen || amountFen <= 0 || amountFen > 10_000_000) return void ctx.reply(say('cases.penalty.badAmount'));
   const now = ctx.clock.now();
   const penalty = await ctx.db.save(
     ctx.db.create(Penalty, { ticketId: ticket.id, housekeeperId: housekeeper.id, amountFen, reason: reason.trim(), status: 'raised', month: monthKey(now, ctx.config.timezone), raisedBy: staff.wecomUserId, acknowledgedBy: null, approvedBy: null, createdAt: now, decidedAt: null }),
@@ -74,7 +75,7 @@ export async function raisePenalty(ctx: HandlerContext, staff: Staff, text: stri
   await addTimeline(ctx.db, { ticketId: ticket.id, type: 'penalty', actor: staff.wecomUserId, note: reason.trim(), data: { penaltyId: penalty.id, amountFen, housekeeperId: housekeeper.id }, at: now });
   await audit(ctx.db, { actor: staff.wecomUserId, action: 'penalty.raised', subject: 'penalty', subjectId: penalty.id, changes: { ticketId: ticket.id, housekeeperId: housekeeper.id, amountFen: { from: null, to: amountFen } } }, now);
   await openPenaltyStep(ctx, penalty, ticket, housekeeper, 'penalty_ack');
-  ctx.reply(`已开具处罚单（${housekeeper.code} ${(amountFen / 100).toFixed(2)}元），等待责任人确认和总经理审批。`);
+  ctx.reply(say('cases.penalty.raised', { code: housekeeper.code, amount: (amountFen / 100).toFixed(2) }));
 }
 
 export async function penaltyStepDecided(ctx: FlowContext, approval: Approval, choice: string): Promise<void> {

@@ -7,16 +7,10 @@ import { addTimeline } from '../records';
 import { startServiceRequestWorkflow } from './service-request-workflow';
 import { createTicket } from './tickets';
 import { isoDay } from '../calendar';
+import { say, sayName } from '../../../config/say';
 
 /** After-sales requests (R-AS-1): 换阿姨, 上门, 退款, 替班, 返工 — and hand-offs to a person. */
 
-const REQUEST_NAMES: Record<string, string> = {
-  replacement: '更换阿姨',
-  on_site: '上门服务',
-  refund: '退款/退换',
-  leave_cover: '替班',
-  redo: '返工',
-};
 
 export async function openServiceRequest(
   ctx: HandlerContext,
@@ -65,21 +59,21 @@ async function refundWindow(ctx: HandlerContext, customer: Customer): Promise<{ 
 }
 
 export async function serviceRequestAccepted(ctx: HandlerContext, ticket: Ticket): Promise<string> {
-  const name = REQUEST_NAMES[ticket.category ?? ''] ?? '售后';
+  const name = sayName(`common.request.${ticket.category ?? 'other'}`, 'common.request.other');
   const c = ctx.config.commitments;
-  const head = `您的${name}申请已受理，编号 ${ticket.number}。`;
+  const accepted = (promise: string) => say('cases.request.accepted', { name, caseNo: ticket.number, promise });
   if (ticket.category === 'refund') {
-    if (ticket.status === 'confirmed') return `${head}您的服务开始不满${c.noReasonReturnDays}天，符合无理由退款，无需说明原因，我们会在${c.replyHours}小时内为您办理。`;
+    if (ticket.status === 'confirmed') return accepted(say('cases.request.refundWithin', { days: c.noReasonReturnDays, replyHours: c.replyHours }));
     // a window note without confirmation: the contract started too long ago
     if (await ctx.db.existsBy(TicketEvent, { ticketId: ticket.id, type: 'refund_window' })) {
-      return `${head}您的服务已开始超过${c.noReasonReturnDays}天，将按合同约定处理，客服会在${c.replyHours}小时内与您沟通方案。`;
+      return accepted(say('cases.request.refundBeyond', { days: c.noReasonReturnDays, replyHours: c.replyHours }));
     }
   }
-  return `${head}${requestPromise(c, ticket.category ?? undefined)}`;
+  return accepted(requestPromise(c, ticket.category ?? undefined));
 }
 
 /** 转人工 and questions a person should answer: a ticket a specialist picks up. */
-export async function openHandoff(ctx: HandlerContext, customer: Customer, summary: string, category: 'human' | 'renewal'): Promise<Ticket> {
+export async function openHandoff(ctx: Pick<HandlerContext, 'db' | 'clock' | 'config'>, customer: Customer, summary: string, category: 'human' | 'renewal'): Promise<Ticket> {
   const now = ctx.clock.now();
   return createTicket(
     ctx.db,

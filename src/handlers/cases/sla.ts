@@ -1,13 +1,18 @@
 import { In, LessThanOrEqual, Not, type EntityManager } from 'typeorm';
+import { Contract } from '../../entities/contract';
+import { Staff } from '../../entities/staff';
 import { Approval } from '../../entities/approval';
 import { CLOSED_TICKET_STATUSES, Ticket } from '../../entities/ticket';
 import { TicketEvent } from '../../entities/ticket-event';
 import type { Role } from '../../entities/staff';
-import { holdersOf, roleName } from '../approvals';
-import { tellCustomerProgress } from './complaint-workflow';
+import { cardKindName, holdersOf, roleName, type CardKind } from '../approvals';
+import { chineseDateTime, HOUR_MS } from '../calendar';
+import type { Card } from '../ports';
+import { clause, tellCustomerProgress } from './complaint-workflow';
 import type { FlowContext } from '../ports';
 import { addTimeline } from '../records';
-import { describeTicket } from './status';
+import { ticketStatusText } from './status';
+import { say } from '../../../config/say';
 
 /**
  * Service commitments on open cases (R-SL-1, R-SL-2). Customer commitments (reply in 24 h,
@@ -31,8 +36,9 @@ export async function sendProgressFeedback(ctx: FlowContext, ticketId: number, d
   if (!ticket || CLOSED_TICKET_STATUSES.includes(ticket.status) || ticket.feedbackDueAt !== due) return;
   const latest = await ctx.db.findOne(TicketEvent, { where: { ticketId, type: 'progress' }, order: { at: 'DESC', id: 'DESC' } });
   const hours = ctx.config.commitments.complaintFeedbackHours;
-  const progress = latest?.note ? `最新进展：${latest.note}` : `当前状态：${describeTicket(ticket, ctx.config.timezone).split('：').slice(1).join('：').split('；')[0]}`;
-  await tellCustomerProgress(ctx, ticket, `您的投诉 ${ticket.number} 仍在处理中。${progress}。我们会继续每${hours}小时向您反馈一次，直到处理完毕。`);
+  const progress = clause(latest?.note ?? ticketStatusText(ticket));
+  const next = chineseDateTime(ctx.clock.now() + hours * HOUR_MS, ctx.config.timezone);
+  await tellCustomerProgress(ctx, ticket, say('cases.complaint.feedback', { caseNo: ticket.number, progress, next }));
 }
 
 export async function replyOverdue(ctx: Reader): Promise<Ticket[]> {
@@ -54,9 +60,9 @@ export async function escalateTicketBreach(ctx: FlowContext, ticketId: number, c
   if (!ticket || CLOSED_TICKET_STATUSES.includes(ticket.status) || (await breachRecorded(ctx, ticketId, commitment))) return;
   const role: Role = ticket.severity === 'serious' ? 'gm' : 'cs_manager';
   const c = ctx.config.commitments;
-  const promise = commitment === 'reply' ? `${c.replyHours}小时内回复客户` : `${c.onSiteInWarrantyHours}/${c.onSiteOutOfWarrantyHours}小时内上门`;
+  const promise = commitment === 'reply' ? say('cases.sla.replyPromise', { hours: c.replyHours }) : say('cases.sla.onSitePromise', { inHours: c.onSiteInWarrantyHours, outHours: c.onSiteOutOfWarrantyHours });
   for (const staff of await holdersOf(ctx.db, role)) {
-    ctx.send({ type: 'text', to: { platform: 'wecom', id: staff.wecomUserId }, text: `超时提醒：${ticket.number} 未能按承诺${promise}，请立即跟进。` });
+    ctx.send({ type: 'text', to: { platform: 'wecom', id: staff.wecomUserId }, text: say('cases.sla.breach', { caseNo: ticket.number, promise }) });
   }
   await addTimeline(ctx.db, { ticketId, type: 'sla_breach', actor: 'system', data: { commitment, escalatedTo: role }, at: ctx.clock.now() });
   ctx.log.warn({ ticketId, commitment, escalatedTo: role }, 'service commitment breached: escalated');
@@ -72,9 +78,31 @@ export async function escalateStep(ctx: FlowContext, approvalId: number): Promis
   if (!approval || approval.status !== 'pending' || approval.escalated) return;
   const up = NEXT_ROLE_UP[approval.role] ?? 'cs_manager';
   const ticket = approval.ticketId ? await ctx.db.findOneBy(Ticket, { id: approval.ticketId }) : null;
+  const text = await overdueReminder(ctx, approval, ticket);
   for (const staff of await holdersOf(ctx.db, up)) {
-    ctx.send({ type: 'text', to: { platform: 'wecom', id: staff.wecomUserId }, text: `超时提醒：${ticket?.number ?? '处罚单'} 的「${approval.step}」步骤等待${roleName(approval.role)}处理已超时，请督办。` });
+    ctx.send({ type: 'text', to: { platform: 'wecom', id: staff.wecomUserId }, text });
   }
   await ctx.db.update(Approval, { id: approval.id }, { escalated: true });
   if (ticket) await addTimeline(ctx.db, { ticketId: ticket.id, type: 'sla_breach', actor: 'system', data: { commitment: 'step', step: approval.step, escalatedTo: up }, at: ctx.clock.now() });
+}
+
+/**
+ * The overdue reminder names the matter, the step as its card says it (never the step's id), and
+ * who holds it: 「超时提醒：投诉 TS…「请门店调查并回复调查报告」已超时（负责：门店经理 王店长），请督促处理。」
+ */
+async function overdueReminder(ctx: FlowContext, approval: Approval, ticket: Ticket | null): Promise<string> {
+  const kind: CardKind = approval.penaltyId
+    ? 'penalty'
+    : approval.visitId
+      ? approval.step === 'handover' ? 'handover' : 'visit'
+      : approval.contractId && !ticket
+        ? 'renewal'
+        : ticket?.kind === 'service_request' ? 'service_request' : 'complaint';
+  const contract = !ticket && approval.contractId ? await ctx.db.findOneBy(Contract, { id: approval.contractId }) : null;
+  const reference = ticket?.number ?? (approval.penaltyId ? say('common.penaltySlip', { id: approval.penaltyId }) : contract?.number ?? '');
+  const step = (approval.card as Card | null)?.title ?? cardKindName(kind);
+  const ids = approval.recipients.split(',').filter(Boolean);
+  const holders = ids.length ? await ctx.db.find(Staff, { where: { wecomUserId: In(ids) }, order: { id: 'ASC' } }) : [];
+  const params = { kind: cardKindName(kind), reference, step, role: roleName(approval.role) };
+  return holders.length ? say('cases.sla.overdue', { ...params, names: holders.map((s) => s.name).join('、') }) : say('cases.sla.overdueNobody', params);
 }

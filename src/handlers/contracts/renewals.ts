@@ -5,10 +5,11 @@ import { Customer } from '../../entities/customer';
 import { hasRole, Staff } from '../../entities/staff';
 import { type ChoiceSpec, holdersOf, mayDecide, requestApproval } from '../approvals';
 import { audit, diff } from '../records';
-import { addDays, addMonths, chineseDate, daysBetween, wholeMonths } from '../calendar';
+import { addDays, addMonths, chineseDate, chineseFullDate, daysBetween, wholeMonths } from '../calendar';
 import type { FlowContext } from '../ports';
 import { customerLabel } from '../customers';
 import { isoDay } from '../calendar';
+import { say } from '../../../config/say';
 
 /**
  * Contract renewals (R-CT-2): 15 days before a contract ends the store manager and the
@@ -17,10 +18,22 @@ import { isoDay } from '../calendar';
  */
 
 const CHOICES: ChoiceSpec[] = [
-  { key: 'contacted', text: '已联系', style: 2, keepsOpen: true },
-  { key: 'renewed', text: '已续签', style: 1 },
-  { key: 'not_renewing', text: '不续签', style: 3 },
+  { key: 'contacted', text: say('contracts.renewal.button.contacted'), style: 2, keepsOpen: true },
+  { key: 'renewed', text: say('contracts.renewal.button.renewed'), style: 1 },
+  { key: 'not_renewing', text: say('contracts.renewal.button.not_renewing'), style: 3 },
 ];
+
+/** A term as people read it: 「2025年12月16日—2026年12月15日（1年）」. */
+export function termText(term: Pick<Contract, 'startDate' | 'endDate'>): string {
+  const months = wholeMonths(term.startDate, term.endDate);
+  const length =
+    months === undefined
+      ? say('contracts.term.days', { count: daysBetween(term.startDate, term.endDate) + 1 })
+      : months % 12 === 0
+        ? say('contracts.term.years', { count: months / 12 })
+        : say('contracts.term.months', { count: months });
+  return say('contracts.term', { start: chineseFullDate(term.startDate), end: chineseFullDate(term.endDate), length });
+}
 export const RENEWAL_CHOICES = CHOICES;
 
 type Reader = { db: EntityManager; clock: FlowContext['clock']; config: FlowContext['config'] };
@@ -58,14 +71,15 @@ export async function sendRenewalPrompt(ctx: FlowContext, contractId: number): P
     contractId: contract.id,
     storeId: contract.storeId,
     step: 'renewal',
+    kind: 'renewal',
     role: 'store_manager',
     recipients: await peopleFor(ctx.db, contract),
-    title: `合同 ${contract.number} 还有${left}天到期，请联系客户续签`,
-    description: `${contract.serviceType ?? '家政服务'}，${chineseDate(contract.startDate)}至${chineseDate(contract.endDate)}`,
+    title: say('contracts.renewal.title', { contractNo: contract.number, days: left }),
+    description: say('contracts.renewal.description', { service: contract.serviceType ?? say('common.serviceDefault'), term: termText(contract) }),
     fields: [
-      { label: '合同', value: contract.number },
-      { label: '客户', value: customerLabel(customer) },
-      { label: '到期', value: contract.endDate },
+      { label: say('common.field.contract'), value: contract.number },
+      { label: say('common.field.customer'), value: customerLabel(customer) },
+      { label: say('common.field.ends'), value: chineseFullDate(contract.endDate) },
     ],
     choices: CHOICES,
     needsText: false,
@@ -78,7 +92,7 @@ export async function sendRenewalReminder(ctx: FlowContext, contractId: number):
   if (!contract || contract.status !== 'active' || contract.renewalOutcome !== null || contract.renewalReminderAt !== null) return;
   const left = daysBetween(today(ctx), contract.endDate);
   for (const person of await peopleFor(ctx.db, contract)) {
-    ctx.send({ type: 'text', to: { platform: 'wecom', id: person.wecomUserId }, text: `提醒：合同 ${contract.number} 还有${left}天到期（${chineseDate(contract.endDate)}），尚未记录续签结果，请尽快联系客户并在卡片上记录。` });
+    ctx.send({ type: 'text', to: { platform: 'wecom', id: person.wecomUserId }, text: say('contracts.renewal.reminder', { contractNo: contract.number, days: left, end: chineseDate(contract.endDate) }) });
   }
   await ctx.db.update(Contract, { id: contract.id }, { renewalReminderAt: ctx.clock.now() });
 }
@@ -143,11 +157,11 @@ export async function renewalDecided(ctx: FlowContext, approval: Approval, staff
   const now = ctx.clock.now();
   if (choice === 'renewed') {
     const next = await renew(ctx, contract, staff.wecomUserId);
-    return `已记录续签：新合同 ${next.number}（${chineseDate(next.startDate)}至${chineseDate(next.endDate)}）。`;
+    return say('contracts.renewal.renewed', { contractNo: next.number, term: termText(next) });
   }
   await ctx.db.update(Contract, { id: contract.id }, { renewalOutcome: choice as RenewalOutcome });
   await audit(ctx.db, { actor: staff.wecomUserId, action: `contract.renewal_${choice}`, subject: 'contract', subjectId: contract.id, changes: { renewalOutcome: { from: contract.renewalOutcome, to: choice } } }, now);
-  return choice === 'contacted' ? `已记录：已联系客户（合同 ${contract.number}）。` : `已记录：客户不续签（合同 ${contract.number}）。`;
+  return say(choice === 'contacted' ? 'contracts.renewal.contacted' : 'contracts.renewal.notRenewing', { contractNo: contract.number });
 }
 
 export function mayActOnContract(staff: Staff | null, approval: Approval, contract: Pick<Contract, 'consultantId' | 'storeId'>): boolean {

@@ -3,6 +3,7 @@ import { byRole, type StepOwnership } from '../approvals';
 import { audit } from '../records';
 import { mayActOnContract, RENEWAL_CHOICES, renewalDecided } from './renewals';
 import { housekeeperVisitRecorded } from './visits';
+import { say } from '../../../config/say';
 
 /** The approval steps the contracts own, registered in the table of contents (src/handlers/index.ts). */
 
@@ -20,12 +21,12 @@ export const renewalSteps: StepOwnership = {
 export const visitSteps: StepOwnership = {
   owns: (step) => step === 'handover' || step === 'housekeeper_visit',
   owner: {
-    choices: (a) => (a.step === 'handover' ? [{ key: 'done', text: '已陪同上户并交接' }] : []),
+    choices: (a) => (a.step === 'handover' ? [{ key: 'done', text: say('contracts.handover.button.done') }] : []),
     mayDecide: byRole,
     decided: async (ctx, a, s, _t, _choice, text) => {
       if (a.step === 'housekeeper_visit') return housekeeperVisitRecorded(ctx, a, text);
       await audit(ctx.db, { actor: s.wecomUserId, action: 'contract.handover_done', subject: 'contract', subjectId: a.contractId }, ctx.clock.now());
-      return '已记录交接。';
+      return say('contracts.handover.recorded');
     },
   },
 };

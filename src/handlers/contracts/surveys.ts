@@ -8,6 +8,7 @@ import { parseSurveyAnswer } from '../understanding';
 import type { FlowContext, HandlerContext } from '../ports';
 import { addTimeline } from '../records';
 import { DAY_MS } from '../calendar';
+import { say } from '../../../config/say';
 
 /**
  * Satisfaction surveys (R-FU-2): after a case closes and on each customer visit, asked one
@@ -48,7 +49,8 @@ export async function sendSurvey(ctx: FlowContext, customer: Customer, source: '
 export async function surveyClosedTicket(ctx: FlowContext, ticket: Ticket): Promise<void> {
   const customer = await ctx.db.findOneBy(Customer, { id: ticket.customerId });
   if (!customer) return;
-  await sendSurvey(ctx, customer, 'ticket', ticket.id, CASE_SURVEY_QUESTIONS, `您好，您的工单 ${ticket.number} 已处理完毕。`, ticket.housekeeperId);
+  const kind = say(ticket.kind === 'complaint' ? 'cases.kind.complaint' : 'cases.kind.service_request');
+  await sendSurvey(ctx, customer, 'ticket', ticket.id, CASE_SURVEY_QUESTIONS, say('contracts.survey.caseIntro', { kind, caseNo: ticket.number }), ticket.housekeeperId);
 }
 
 export async function openSurveyOf(db: EntityManager, customerId: number, now: number): Promise<Survey | null> {
@@ -73,7 +75,7 @@ export async function answerSurvey(ctx: HandlerContext, customer: Customer, text
   const answers = [...((survey.answers as Answer[] | null) ?? []), { question: questions[survey.current], score: parsed.score, comment: parsed.comment }];
   if (survey.current + 1 < questions.length) {
     await ctx.db.update(Survey, { id: survey.id }, { answers, current: survey.current + 1 });
-    ctx.reply(`收到，谢谢！${questions[survey.current + 1]}`);
+    ctx.reply(say('contracts.survey.next', { question: questions[survey.current + 1] }));
     return {};
   }
   const score = Math.round(answers.reduce((sum, a) => sum + a.score, 0) / answers.length);
@@ -82,10 +84,13 @@ export async function answerSurvey(ctx: HandlerContext, customer: Customer, text
   if (survey.source === 'ticket') await addTimeline(ctx.db, { ticketId: survey.sourceId, type: 'survey', actor: 'customer', note: parsed.comment, data: { score }, at: ctx.clock.now() });
   const lowest = Math.min(...answers.map((a) => a.score));
   if (lowest <= LOW_SCORE) {
-    const summary = `满意度回访低分（${lowest}分）：${answers.map((a) => `${a.question.slice(0, 12)}… ${a.score}分${a.comment ? ` ${a.comment}` : ''}`).join('；')}`;
+    const lines = answers.map((a) =>
+      a.comment ? say('contracts.survey.lowScoreAnswerWithComment', { question: a.question.slice(0, 12), score: a.score, comment: a.comment }) : say('contracts.survey.lowScoreAnswer', { question: a.question.slice(0, 12), score: a.score }),
+    );
+    const summary = say('contracts.survey.lowScore', { score: lowest, answers: lines.join('；') });
     return { lowScore: { summary } };
   }
-  ctx.reply('感谢您的评价！我们会继续努力，祝您生活愉快。');
+  ctx.reply(say('contracts.survey.thanks'));
   return {};
 }
 

@@ -12,6 +12,7 @@ import type { FlowContext } from '../ports';
 import { customerLabel } from '../customers';
 import { sendSurvey } from './surveys';
 import { isoDay } from '../calendar';
+import { say } from '../../../config/say';
 
 /**
  * Arrival and follow-up visits (seed 7—2, R-FU-1): the day before a housekeeper starts at a
@@ -67,11 +68,15 @@ export async function scheduleVisits(ctx: FlowContext, contractId: number): Prom
   }
   if (contract.housekeeperId) {
     const arrivedAt = Date.parse(`${contract.arrivalDate}T09:00:00+08:00`);
-    await ctx.db.insert(HousekeeperMovement, { housekeeperId: contract.housekeeperId, kind: 'on_duty', note: `合同 ${contract.number} 上户`, at: arrivedAt });
+    await ctx.db.insert(HousekeeperMovement, { housekeeperId: contract.housekeeperId, kind: 'on_duty', note: say('contracts.movement.arrived', { contractNo: contract.number }), at: arrivedAt });
     await ctx.db.update(Housekeeper, { id: contract.housekeeperId }, { status: 'on_duty' });
   }
   return dates.length * 2;
 }
+
+/** How customers call her: 王阿姨 (surname and 阿姨), never her full name or code; 您的阿姨 when none is linked yet. */
+const auntieOf = (housekeeper: Pick<Housekeeper, 'name'> | null): string =>
+  housekeeper?.name ? say('common.auntie', { surname: housekeeper.name.slice(0, 1) }) : say('common.yourAuntie');
 
 /** The day before arrival: the specialist's hand-over task and the customer's notice. */
 export async function prepareArrival(ctx: FlowContext, contractId: number): Promise<void> {
@@ -79,26 +84,26 @@ export async function prepareArrival(ctx: FlowContext, contractId: number): Prom
   if (!contract?.arrivalDate) return;
   const customer = await ctx.db.findOneBy(Customer, { id: contract.customerId });
   const housekeeper = contract.housekeeperId ? await ctx.db.findOneBy(Housekeeper, { id: contract.housekeeperId }) : null;
-  const who = housekeeper ? `${housekeeper.name}（编号 ${housekeeper.code}）` : '您的阿姨';
   await requestApproval(ctx, {
     contractId: contract.id,
     step: 'handover',
+    kind: 'handover',
     role: 'cs_specialist',
-    title: `明天（${chineseDate(contract.arrivalDate)}）阿姨上户：请陪同并记录交接`,
-    description: `${contract.serviceType ?? '家政服务'}，合同 ${contract.number}`,
+    title: say('contracts.handover.title', { date: chineseDate(contract.arrivalDate) }),
+    description: say('contracts.handover.description', { service: contract.serviceType ?? say('common.serviceDefault'), contractNo: contract.number }),
     fields: [
-      { label: '阿姨', value: housekeeper ? `${housekeeper.code} ${housekeeper.name}` : '未指定' },
-      { label: '客户', value: customerLabel(customer) },
-      { label: '合同', value: contract.number },
+      { label: say('common.field.housekeeper'), value: housekeeper ? `${housekeeper.code} ${housekeeper.name}` : say('common.notAssigned') },
+      { label: say('common.field.customer'), value: customerLabel(customer) },
+      { label: say('common.field.contract'), value: contract.number },
     ],
-    choices: [{ key: 'done', text: '已陪同上户并交接', style: 1 }],
+    choices: [{ key: 'done', text: say('contracts.handover.button.done'), style: 1 }],
     needsText: false,
   });
   if (customer?.platform && customer.externalId) {
     ctx.send({
       type: 'text',
       to: { platform: customer.platform as 'wechat', id: customer.externalId },
-      text: `您好！${who}将于明天（${chineseDate(contract.arrivalDate)}）到您家上户，我们的客服专员会陪同她一起过来，做好交接。如需调整时间请直接回复我们。`,
+      text: say('contracts.arrival.toCustomer', { auntie: auntieOf(housekeeper), date: chineseDate(contract.arrivalDate) }),
     });
   }
 }
@@ -115,7 +120,8 @@ export async function startVisit(ctx: FlowContext, visitId: number): Promise<voi
   const housekeeper = contract.housekeeperId ? await ctx.db.findOneBy(Housekeeper, { id: contract.housekeeperId }) : null;
   if (visit.subject === 'customer') {
     const customer = await ctx.db.findOneByOrFail(Customer, { id: contract.customerId });
-    const outcome = await sendSurvey(ctx, customer, 'visit', visit.id, CUSTOMER_VISIT_QUESTIONS, `您好，这是${housekeeper ? `${housekeeper.name}上户后` : ''}的第${visit.sequence}次回访，耽误您一分钟。`, contract.housekeeperId);
+    const intro = say('contracts.visit.customerIntro', { auntie: auntieOf(housekeeper), sequence: visit.sequence });
+    const outcome = await sendSurvey(ctx, customer, 'visit', visit.id, CUSTOMER_VISIT_QUESTIONS, intro, contract.housekeeperId);
     // busy (another survey is open): stays scheduled, tried again at the next run
     if (outcome !== 'busy') await ctx.db.update(Visit, { id: visit.id }, { status: outcome === 'unreachable' ? 'skipped' : 'sent' });
     return;
@@ -124,17 +130,18 @@ export async function startVisit(ctx: FlowContext, visitId: number): Promise<voi
     visitId: visit.id,
     contractId: contract.id,
     step: 'housekeeper_visit',
+    kind: 'visit',
     role: 'cs_specialist',
-    title: `阿姨回访（第${visit.sequence}次）：${housekeeper ? `${housekeeper.code} ${housekeeper.name}` : contract.number}`,
+    title: say('contracts.visit.housekeeperTitle', { sequence: visit.sequence, who: housekeeper ? `${housekeeper.code} ${housekeeper.name}` : contract.number }),
     description: HOUSEKEEPER_VISIT_QUESTIONS.join(' / ').slice(0, 44),
     fields: [
-      { label: '合同', value: contract.number },
-      { label: '阿姨', value: housekeeper ? `${housekeeper.name} ${housekeeper.phone ?? ''}` : '未指定' },
-      { label: '问题', value: `${HOUSEKEEPER_VISIT_QUESTIONS.length}个，见回访话术` },
+      { label: say('common.field.contract'), value: contract.number },
+      { label: say('common.field.housekeeper'), value: housekeeper ? `${housekeeper.name} ${housekeeper.phone ?? ''}` : say('common.notAssigned') },
+      { label: say('common.field.questions'), value: say('contracts.visit.questionsField', { count: HOUSEKEEPER_VISIT_QUESTIONS.length }) },
     ],
     choices: [],
     needsText: true,
-    textHint: `${contract.number} 阿姨的回答`,
+    textHint: say('contracts.visit.answerHint', { contractNo: contract.number }),
   });
   await ctx.db.update(Visit, { id: visit.id }, { status: 'sent' });
 }

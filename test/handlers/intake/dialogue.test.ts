@@ -143,7 +143,7 @@ describeEachDatabase('customer dialogue', ({ db, skipped }) => {
     expect(reply).toContain(ticket.number);
     // the question about the service promise is answered in the same reply, with the configured figures
     expect(reply).toContain('另外，关于您的问题：我们的服务承诺');
-    expect(reply).toContain('15天内可无理由退款');
+    expect(reply).toContain('15天内可申请无理由退换');
     expect(await ticketsOf(me)).toHaveLength(1);
   });
 
@@ -151,7 +151,7 @@ describeEachDatabase('customer dialogue', ({ db, skipped }) => {
     ['想换个阿姨，现在这个不太合适', 'replacement', '更换阿姨', '24小时内与您联系，安排合适的阿姨'],
     ['能不能派个人上门来看看，阿姨说洗衣机用不了', 'on_site', '上门服务', '小时内安排人员到场'],
     ['阿姨下周请假三天，需要安排一个替班的', 'leave_cover', '替班', '安排合适的阿姨'],
-    ['服务才开始一周，我想退款', 'refund', '退款/退换', '15天内可无理由退款'],
+    ['服务才开始一周，我想退款', 'refund', '退款/退换', '15天内可申请无理由退换'],
   ])('a service request "%s" opens a ticket of kind %s with the commitment that applies', async (text, kind, name, promise) => {
     if (skipped()) return;
     const me = openid();
