@@ -53,4 +53,12 @@ export const commonMessages = {
   'common.date.month': '{month}月',
   'common.auntie': '{surname}阿姨',
   'common.yourAuntie': '您的阿姨',
+  'common.channel.wechat': '公众号',
+  'common.channel.wecom': '企业微信',
+  'common.channel.wechaty': '微信',
+  'common.channel.phone': '电话',
+  'common.channel.qq': 'QQ',
+  'common.channel.email': '邮件',
+  'common.channel.walk_in': '到店',
+  'common.channel.other': '其他',
 } as const;

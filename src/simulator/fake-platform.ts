@@ -2,10 +2,12 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import QRCode from 'qrcode';
 
 /**
  * A local stand-in for the Tencent APIs the bot calls (OA and WeCom): gettoken/token,
- * message/send, update_template_card, custom/send, template/send, subscribe/bizsend, menu.
+ * message/send, update_template_card, custom/send, template/send, subscribe/bizsend, menu,
+ * qrcode/create and showqrcode (the picture is a real QR code of the code's URL, as PNG).
  * It records every call, issues real-looking tokens that expire, and can be scripted to fail,
  * so tests (and the simulator) exercise the bot's real HTTP clients over a real socket.
  *
@@ -41,6 +43,8 @@ export class FakePlatform extends EventEmitter<FakePlatformEvents> {
   private readonly validTokens = new Set<string>();
   private readonly scripted = new Map<string, ScriptedAnswer[]>();
   private responseCodeCounter = 0;
+  /** Parametric QR codes made with qrcode/create, by ticket: what a simulated scan sends back. */
+  readonly qrCodes = new Map<string, { scene: string; url: string; expireSeconds: number }>();
   private uploadCounter = 0;
   /** Slow media downloads, headers sent and body held until `releaseSlowMedia()`. */
   private readonly heldMedia: (() => void)[] = [];
@@ -140,6 +144,10 @@ export class FakePlatform extends EventEmitter<FakePlatformEvents> {
       this.answer(res, call.response, 'httpStatus' in scripted ? scripted.httpStatus : 200);
       return call;
     }
+    if (url.pathname === '/cgi-bin/showqrcode') {
+      await this.serveQrImage(url, res, call);
+      return call;
+    }
     if (url.pathname === '/cgi-bin/media/get') {
       this.serveMedia(url, req, res, call);
       return call;
@@ -181,9 +189,43 @@ export class FakePlatform extends EventEmitter<FakePlatformEvents> {
         return { errcode: 0, errmsg: 'ok', msgid: this.calls.length };
       case '/cgi-bin/menu/create':
         return { errcode: 0, errmsg: 'ok' };
+      case '/cgi-bin/qrcode/create':
+        return this.createQrCode(body);
       default:
         return { errcode: 48001, errmsg: `api unauthorized: ${path}` };
     }
+  }
+
+  /** qrcode/create as PROTOCOL.md §10 describes it: QR_STR_SCENE with a 1-64 character scene and an explicit lifetime. */
+  private createQrCode(body: Record<string, unknown> | undefined): Record<string, unknown> {
+    const scene = (body?.action_info as { scene?: { scene_str?: unknown } } | undefined)?.scene?.scene_str;
+    const expireSeconds = body?.expire_seconds;
+    if (body?.action_name !== 'QR_STR_SCENE' || typeof scene !== 'string' || scene.length < 1 || scene.length > 64) return { errcode: 40097, errmsg: 'invalid args: scene_str' };
+    if (typeof expireSeconds !== 'number' || expireSeconds < 60 || expireSeconds > 2_592_000) return { errcode: 40097, errmsg: 'invalid args: expire_seconds' };
+    const ticket = `gQ${randomBytes(18).toString('base64url')}==`;
+    const url = `http://weixin.qq.com/q/${randomBytes(9).toString('base64url')}`;
+    this.qrCodes.set(ticket, { scene, url, expireSeconds });
+    return { ticket, expire_seconds: expireSeconds, url };
+  }
+
+  /** The scene behind a QR URL (what the simulator "scans"). */
+  sceneOfUrl(url: string): string | undefined {
+    for (const code of this.qrCodes.values()) if (code.url === url) return code.scene;
+    return undefined;
+  }
+
+  /** showqrcode: no token; an unknown ticket answers a 404 page, as the real host does. */
+  private async serveQrImage(url: URL, res: ServerResponse, call: RecordedCall): Promise<void> {
+    const code = this.qrCodes.get(url.searchParams.get('ticket') ?? '');
+    if (!code) {
+      res.writeHead(404, { 'content-type': 'text/html' });
+      res.end('<html><body>404 Not Found</body></html>');
+      return;
+    }
+    call.ok = true;
+    const png = await QRCode.toBuffer(code.url, { type: 'png', margin: 2, width: 240 });
+    res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(png.length) });
+    res.end(png);
   }
 
   /**

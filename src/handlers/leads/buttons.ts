@@ -7,6 +7,7 @@ import { assignLead, storeManagers } from './dispatch';
 import type { CardButton, HandlerContext } from '../ports';
 import { audit } from '../records';
 import { addTimeline } from '../records';
+import { say, sayName } from '../../../config/say';
 
 /**
  * The consultant's buttons on a lead card (R-LD-2/3): accept → contacted → signed | lost, or hand
@@ -23,16 +24,6 @@ const TRANSITIONS: Record<LeadAction, { from: LeadStatus[]; to: LeadStatus }> = 
   handback: { from: ['assigned', 'accepted'], to: 'new' },
 };
 
-const STATUS_NAMES: Record<string, string> = {
-  draft: '待补充',
-  new: '待分配',
-  assigned: '待接单',
-  accepted: '已接单',
-  contacted: '已联系',
-  signed: '已签单',
-  lost: '未成交',
-  cancelled: '已取消',
-};
 
 /** Buttons that still make sense in each state. */
 const NEXT_BUTTONS: Partial<Record<LeadStatus, LeadAction[]>> = {
@@ -55,17 +46,17 @@ function refuse(ctx: HandlerContext, reason: string, answer: string, facts: Reco
 export async function handleLeadButton(ctx: HandlerContext, staff: Staff | null, key: string, taskId: string): Promise<void> {
   const parsed = parseLeadKey(key);
   const facts = { user: ctx.event.from, key: key.slice(0, 64), taskId: taskId.slice(0, 64) };
-  if (!parsed) return refuse(ctx, 'bad_key', '这个按钮无法识别，请在最新的线索卡片上操作。', facts);
-  if (!staff || !staff.active) return refuse(ctx, 'not_staff', '您不在员工名单中，无法处理线索。如有疑问请联系管理员。', facts);
+  if (!parsed) return refuse(ctx, 'bad_key', say('leads.button.unknown'), facts);
+  if (!staff || !staff.active) return refuse(ctx, 'not_staff', say('leads.button.notStaff'), facts);
   const lead = await ctx.db.findOneBy(Lead, { id: parsed.leadId });
-  if (!lead) return refuse(ctx, 'no_lead', '这条线索已不存在。', facts);
+  if (!lead) return refuse(ctx, 'no_lead', say('leads.button.noLead'), facts);
   const isConsultant = lead.consultantId === staff.id;
   const isManager = hasRole(staff, 'store_manager') && staff.storeId === lead.storeId;
-  if (!isConsultant && !isManager) return refuse(ctx, 'not_assigned', `线索 ${lead.number} 不是分配给您的，无法操作。`, { ...facts, leadId: lead.id });
-  if (taskId !== leadTaskId(lead)) return refuse(ctx, 'stale_card', `这张卡片已过期：线索 ${lead.number} 已重新分配。`, { ...facts, leadId: lead.id });
+  if (!isConsultant && !isManager) return refuse(ctx, 'not_assigned', say('leads.button.notYours', { leadNo: lead.number }), { ...facts, leadId: lead.id });
+  if (taskId !== leadTaskId(lead)) return refuse(ctx, 'stale_card', say('leads.button.stale', { leadNo: lead.number }), { ...facts, leadId: lead.id });
   const transition = TRANSITIONS[parsed.action];
   if (!transition.from.includes(lead.status)) {
-    return refuse(ctx, 'wrong_state', `线索 ${lead.number} 当前状态为「${STATUS_NAMES[lead.status] ?? lead.status}」，无需重复操作。`, { ...facts, leadId: lead.id, status: lead.status });
+    return refuse(ctx, 'wrong_state', say('leads.button.sameState', { leadNo: lead.number, status: sayName(`leads.status.${lead.status}`, 'leads.customerStatus.other') }), { ...facts, leadId: lead.id, status: lead.status });
   }
   await applyAction(ctx, lead, staff, parsed.action);
 }
@@ -95,7 +86,7 @@ async function applyAction(ctx: HandlerContext, lead: Lead, staff: Staff, action
 
   if (action === 'accept' && customer.platform && customer.externalId) {
     // the customer hears who will call them (name only), through the OA customer-service message
-    ctx.send({ type: 'text', to: { platform: customer.platform as 'wechat', id: customer.externalId }, text: `您的预约 ${lead.number} 已由顾问${staff.name}接单，${staff.name}会尽快与您联系，请留意来电。` });
+    ctx.send({ type: 'text', to: { platform: customer.platform as 'wechat', id: customer.externalId }, text: say('leads.accepted.toCustomer', { leadNo: lead.number, name: staff.name }) });
   }
   if (action === 'handback') await handBack(ctx, lead, customer, staff);
 }
@@ -110,7 +101,7 @@ async function handBack(ctx: HandlerContext, lead: Lead, customer: Customer, fro
     ctx.send({
       type: 'text',
       to: { platform: 'wecom', id: manager.wecomUserId },
-      text: `线索 ${lead.number} 被 ${from.name} 退回，${next ? `已改派给 ${next.name}。` : '门店暂无其他顾问可接，请手动安排。'}`,
+      text: next ? say('leads.handback.reassigned', { leadNo: lead.number, from: from.name, to: next.name }) : say('leads.handback.nobody', { leadNo: lead.number, from: from.name }),
     });
   }
   if (!next) await addTimeline(ctx.db, { leadId: lead.id, type: 'unassigned', actor: 'system', at: now });

@@ -4,16 +4,16 @@ import type { Staff } from '../../entities/staff';
 import type { Store } from '../../entities/store';
 import type { Card, OutboundMessage } from '../ports';
 import { maskPhone } from '../customers';
-import { chineseDateTime } from '../calendar';
+import { chineseDate, chineseDateTime } from '../calendar';
+import { say, sayName } from '../../../config/say';
 
 /** The lead card a consultant gets in WeCom (R-LD-2), and what it becomes after each button. */
 
 export const LEAD_ACTIONS = ['accept', 'contacted', 'signed', 'lost', 'handback'] as const;
 export type LeadAction = (typeof LEAD_ACTIONS)[number];
 
-const CHANNEL_NAMES: Record<string, string> = { wechat: '公众号', wecom: '企业微信', wechaty: '微信', phone: '电话', qq: 'QQ', email: '邮件', walk_in: '到店' };
 
-export const channelName = (channel: string) => CHANNEL_NAMES[channel] ?? channel;
+export const channelName = (channel: string) => sayName(`common.channel.${channel}`, 'common.channel.other');
 
 /** Phone numbers inside the customer's own words are masked too until the lead is accepted. */
 export function maskPhonesIn(text: string): string {
@@ -28,23 +28,23 @@ export function leadTaskId(lead: Lead): string {
 export function leadCardBody(lead: Lead, customer: Customer, revealed: boolean, timeZone: string, storeName?: string): Card {
   return {
     taskId: leadTaskId(lead),
-    source: '新客户咨询',
-    title: `${lead.serviceType ?? '家政服务'} · ${lead.district ?? customer.district ?? '区域待定'}`,
+    source: say('leads.card.source'),
+    title: say('leads.card.title', { service: lead.serviceType ?? say('common.serviceDefault'), district: lead.district ?? customer.district ?? say('leads.card.districtUnknown') }),
     description: (revealed ? lead.need : maskPhonesIn(lead.need)).slice(0, 44),
     fields: [
-      { label: '编号', value: lead.number },
-      { label: '客户', value: customer.name ?? '未留姓名' },
-      { label: '电话', value: revealed ? customer.phone ?? '未留电话' : maskPhone(customer.phone) },
-      { label: '渠道', value: channelName(lead.channel) },
-      { label: '开始', value: lead.startDate ?? '待沟通' },
-      { label: '门店', value: storeName ?? '' },
+      { label: say('common.field.number'), value: lead.number },
+      { label: say('common.field.customer'), value: customer.name ?? say('leads.card.noName') },
+      { label: say('leads.field.phone'), value: revealed ? customer.phone ?? say('common.noPhone') : maskPhone(customer.phone) },
+      { label: say('leads.field.channel'), value: channelName(lead.channel) },
+      { label: say('leads.field.start'), value: lead.startDate ? chineseDate(lead.startDate) : say('leads.card.toBeAgreed') },
+      { label: say('leads.field.store'), value: storeName ?? '' },
     ].filter((field) => field.value),
     buttons: [
-      { key: `lead:${lead.id}:accept`, text: '接单', style: 1 },
-      { key: `lead:${lead.id}:contacted`, text: '已联系', style: 2 },
-      { key: `lead:${lead.id}:signed`, text: '已签单', style: 1 },
-      { key: `lead:${lead.id}:lost`, text: '未成交', style: 3 },
-      { key: `lead:${lead.id}:handback`, text: '退回', style: 4 },
+      { key: `lead:${lead.id}:accept`, text: say('leads.button.accept'), style: 1 },
+      { key: `lead:${lead.id}:contacted`, text: say('leads.button.contacted'), style: 2 },
+      { key: `lead:${lead.id}:signed`, text: say('leads.button.signed'), style: 1 },
+      { key: `lead:${lead.id}:lost`, text: say('leads.button.lost'), style: 3 },
+      { key: `lead:${lead.id}:handback`, text: say('leads.button.handback'), style: 4 },
     ],
   };
 }
@@ -53,9 +53,8 @@ export function leadCard(lead: Lead, customer: Customer, consultant: Staff, stor
   return { type: 'card', to: [{ platform: 'wecom', id: consultant.wecomUserId }], card: leadCardBody(lead, customer, false, timeZone, store.name) };
 }
 
-const ACTION_DONE: Record<LeadAction, string> = { accept: '已接单', contacted: '已联系', signed: '已签单', lost: '未成交', handback: '已退回' };
 
 /** What every copy of the card says after a button: the state, who, and when. */
 export function decidedText(action: LeadAction, actor: Staff, at: number, timeZone: string): string {
-  return `${ACTION_DONE[action]} · ${actor.name} · ${chineseDateTime(at, timeZone)}`;
+  return say('leads.decided', { label: sayName(`leads.done.${action}`, 'leads.done.accept'), name: actor.name, time: chineseDateTime(at, timeZone) });
 }

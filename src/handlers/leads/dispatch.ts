@@ -6,6 +6,7 @@ import { Store } from '../../entities/store';
 import { leadCard } from './cards';
 import type { FlowContext, OutboundMessage } from '../ports';
 import { addTimeline } from '../records';
+import { say } from '../../../config/say';
 
 /**
  * Lead assignment (R-LD-2), the one place the rule lives:
@@ -71,7 +72,7 @@ export async function submitLead(ctx: FlowContext, lead: Lead, customer: Custome
       const note: OutboundMessage = {
         type: 'text',
         to: { platform: 'wecom', id: consultant.wecomUserId },
-        text: `客户补充了预约 ${lead.number} 的需求：${options.addition.slice(0, 200)}`,
+        text: say('leads.addition', { leadNo: lead.number, addition: options.addition.slice(0, 200) }),
       };
       ctx.send(note);
     }

@@ -7,6 +7,7 @@ import type { FlowContext } from '../ports';
 import { addTimeline } from '../records';
 import { chineseDateTime } from '../calendar';
 import { calendarFor } from '../calendar';
+import { say } from '../../../config/say';
 
 /**
  * Lead time-outs (R-LD-2): a lead not accepted within the working-time window goes to the next
@@ -47,12 +48,11 @@ export async function reassignOverdueLead(ctx: FlowContext, leadId: number, assi
   const oldCard = leadCardBody(lead, customer, false, ctx.config.timezone);
   const next = await assignLead(ctx, lead, customer, previous ? [previous.id] : []);
   if (next && previous) {
-    ctx.send({ type: 'card_update', to: [{ platform: 'wecom', id: previous.wecomUserId }], taskId: oldTask, card: { ...oldCard, taskId: oldTask, buttons: [] }, decidedText: `超时未接单，已改派给${next.name}` });
+    ctx.send({ type: 'card_update', to: [{ platform: 'wecom', id: previous.wecomUserId }], taskId: oldTask, card: { ...oldCard, taskId: oldTask, buttons: [] }, decidedText: say('leads.timeout.card', { name: next.name }) });
   }
   const minutes = ctx.config.leads.acceptMinutes;
-  const text = next
-    ? `线索 ${lead.number} 超过${minutes}分钟未接单${previous ? `（${previous.name}）` : ''}，已改派给 ${next.name}。`
-    : `线索 ${lead.number} 超过${minutes}分钟未接单${previous ? `（${previous.name}）` : ''}，门店没有其他可接单的顾问，请尽快安排。`;
+  const who = previous ? say('leads.timeout.previous', { name: previous.name }) : '';
+  const text = next ? say('leads.timeout.reassigned', { leadNo: lead.number, minutes, previous: who, to: next.name }) : say('leads.timeout.nobody', { leadNo: lead.number, minutes, previous: who });
   for (const manager of await storeManagers(ctx.db, lead.storeId)) ctx.send({ type: 'text', to: { platform: 'wecom', id: manager.wecomUserId }, text });
 }
 
@@ -75,8 +75,8 @@ export async function remindToContact(ctx: FlowContext, leadId: number, who: 'co
       to: { platform: 'wecom', id: staff.wecomUserId },
       text:
         who === 'consultant'
-          ? `提醒：线索 ${lead.number} 您在 ${since} 接单，还没有记录联系客户。联系后请在卡片上点“已联系”。`
-          : `提醒：线索 ${lead.number} 由 ${consultant?.name ?? '顾问'} 在 ${since} 接单，至今未联系客户，请跟进。`,
+          ? say('leads.remind.consultant', { leadNo: lead.number, since })
+          : say('leads.remind.manager', { leadNo: lead.number, name: consultant?.name ?? say('leads.remind.someConsultant'), since }),
     });
   }
   await addTimeline(ctx.db, { leadId: lead.id, type: 'reminder', actor: 'system', data: { to: who }, at: ctx.clock.now() });
