@@ -24,7 +24,7 @@ import { adminGate } from './api/http';
 import { handleInbound } from './handlers';
 import { JobRunner } from './jobs/runner';
 import { JOBS } from './jobs/schedule';
-import { systemClock, type Clock, type Handler } from './handlers/ports';
+import { systemClock, type Clock, type Handler, type QrCodes } from './handlers/ports';
 
 /**
  * Wiring: config + database → platform clients, outbox, dispatcher → Koa app. No logic here.
@@ -48,6 +48,8 @@ export class Bot {
   readonly responseCodes: ResponseCodes;
   readonly evidence: EvidenceStore;
   readonly jobs: JobRunner;
+  /** The OA's parametric QR codes (linking a follower to their record, issue 15): only with OA credentials. */
+  readonly qrCodes: QrCodes | undefined;
   /** Personal WeChat and groups, when WECHATY_PUPPET is set (wechaty is loaded at start, not here). */
   readonly wechaty: WechatyChannel | undefined;
   private server: Server | undefined;
@@ -83,7 +85,8 @@ export class Bot {
     });
     this.jobs = new JobRunner(JOBS, { db, config, clock: this.clock, log: log.child({ component: 'jobs' }), outbox: this.outbox });
     const apiLog = log.child({ component: 'api' });
-    const api = adminApi(config, db, apiLog, this.jobs, this.evidence, now);
+    this.qrCodes = config.wechat.outbound ? new WechatClient(config.wechat, db, log, now) : undefined;
+    const api = adminApi(config, db, apiLog, this.jobs, this.evidence, now, this.qrCodes);
     const apiRoutes = api.routes();
     const apiMethods = api.allowedMethods();
     // first of all: nothing below runs for an /api spelling without the token

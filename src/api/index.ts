@@ -4,6 +4,8 @@ import type { Config } from '../../config';
 import type { Database } from '../entities/database';
 import { archiveRoutes } from './archives';
 import { auditRoutes } from './audit';
+import { customerRoutes } from './customers';
+import type { QrCodes } from '../handlers/ports';
 import { apiErrors, requireAdmin } from './http';
 import { jobRoutes } from './jobs';
 import { organisationRoutes } from './organisation';
@@ -19,10 +21,10 @@ import type { EvidenceStore } from '../bot/evidence-store';
  * spelling of /api (case, %-encoding, doubled slashes) need the token. The router keeps its own
  * check as a second line.
  */
-export function adminApi(config: Config, db: Database, log: Logger, jobs: JobRunner, evidence: EvidenceStore, clock: () => number = Date.now): Router {
+export function adminApi(config: Config, db: Database, log: Logger, jobs: JobRunner, evidence: EvidenceStore, clock: () => number = Date.now, qr?: QrCodes): Router {
   const router = new Router({ prefix: '/api' });
   router.use(apiErrors(log), requireAdmin(config.adminToken, log));
-  for (const routes of [recordRoutes(db, evidence), reportRoutes(config, db), jobRoutes(config, db, jobs), organisationRoutes(db, log, clock), penaltyRoutes(db), archiveRoutes(db, log, clock, config.timezone), auditRoutes(db)]) {
+  for (const routes of [recordRoutes(db, evidence), reportRoutes(config, db), jobRoutes(config, db, jobs), organisationRoutes(db, log, clock), penaltyRoutes(db), archiveRoutes(db, log, clock, config.timezone), auditRoutes(db), customerRoutes(db, qr, clock)]) {
     router.use(routes.routes(), routes.allowedMethods());
   }
   return router;

@@ -104,6 +104,10 @@ function eventOf(base: EventBase, fields: XmlFields): InboundEvent {
       return { ...base, type: 'subscribe', sceneKey: eventKey?.replace(/^qrscene_/, '') || undefined };
     case 'unsubscribe':
       return { ...base, type: 'unsubscribe' };
+    // an existing follower scanned a parametric code: the key has no qrscene_ prefix (PROTOCOL.md §10)
+    case 'scan':
+      if (!eventKey) throw new XmlError('SCAN without EventKey');
+      return { ...base, type: 'scan', sceneKey: eventKey };
     case 'click':
       return { ...base, type: 'menu_click', key: eventKey ?? '' };
     case 'template_card_event':
@@ -140,6 +144,8 @@ function eventKeyOf(event: InboundEvent): string {
       return `${event.taskId}\u0000${event.key}\u0000${event.responseCode ?? ''}`;
     case 'subscribe':
       return event.sceneKey ?? '';
+    case 'scan':
+      return event.sceneKey;
     default:
       return '';
   }

@@ -1,4 +1,6 @@
 import { approvalButton, approverAnswer, managersGroup, StepOwners } from './approvals';
+import { linkCaseCommand } from './cases';
+import { MERGE_COMMAND, mergeCommand } from './customers';
 import { complaintSteps, logProgress, penaltySteps, raisePenalty, serviceRequestSteps, severityCommand } from './cases';
 import { renewalSteps, visitSteps } from './contracts';
 import { handleCustomerEvent } from './intake';
@@ -31,6 +33,8 @@ const staffDesk = new StaffDesk()
   .command(/^\s*进展/, logProgress) //                 进展 TS… 内容
   .command(/^\s*改为(严重|普通)/, severityCommand) //    改为严重 TS… / 改为普通 TS… 原因
   .command(/^\s*处罚/, raisePenalty) //                处罚 TS… 阿姨编号 金额 原因
+  .command(/^\s*关联\s/, linkCaseCommand) //          关联 TS… 合同号/阿姨编号: the case's store and housekeeper
+  .command(MERGE_COMMAND, mergeCommand) //            合并 A B [强制]: two records of one person (CS manager)
   .answer(approverAnswer(steps)); //                  TS… 您的意见: a step that waits for words
 
 const managersRoom = managersGroup(steps);

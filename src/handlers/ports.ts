@@ -37,6 +37,8 @@ export type InboundEvent = EventBase &
     | { type: 'video'; mediaId: string }
     | { type: 'location'; latitude: number; longitude: number; label?: string }
     | { type: 'subscribe'; sceneKey?: string }
+    /** An existing follower scanned a parametric QR code (OA `SCAN`): the scene string, no prefix. */
+    | { type: 'scan'; sceneKey: string }
     | { type: 'unsubscribe' }
     | { type: 'menu_click'; key: string }
     | { type: 'card_click'; key: string; taskId: string; responseCode?: string; cardType?: string; selected?: string[] }
@@ -82,6 +84,17 @@ export type OutboundMessage =
    * the outbox stores it, base64 inside an encrypted TEXT payload (64 KB on MySQL).
    */
   | { type: 'image'; to: Recipient; png: string /* base64 */; filename: string };
+
+/**
+ * The OA's parametric QR codes (PROTOCOL.md §10): src/bot/wechat calls qrcode/create and
+ * showqrcode; handlers and the admin API only see this.
+ */
+export interface QrCodes {
+  /** A temporary QR_STR_SCENE code; `expireSeconds` is always sent (at most 30 days). */
+  create(scene: string, expireSeconds: number): Promise<{ ticket: string; url: string; expireSeconds: number }>;
+  /** The code's picture, from showqrcode. */
+  image(ticket: string): Promise<{ contentType: string; bytes: Buffer }>;
+}
 
 export interface Clock {
   now(): number;

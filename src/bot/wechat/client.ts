@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
-import type { WechatConfig } from '../../../config';
+import { REAL_WECHAT_API_BASE, type WechatConfig } from '../../../config';
+import type { QrCodes } from '../../handlers/ports';
 import type { Database } from '../../entities/database';
-import { callApi, TokenedApi } from '../api-client';
+import { callApi, DownloadRefused, NetworkError, TokenedApi } from '../api-client';
 import { TokenCache } from '../token-cache';
 
 /** The Official Account calls this bot makes (PROTOCOL.md §6). */
@@ -12,8 +13,14 @@ interface Answer {
   msgid?: number | string;
 }
 
-export class WechatClient {
+/** showqrcode lives on mp.weixin.qq.com and needs no token; a test or simulator base serves both. */
+const REAL_QR_IMAGE_BASE = 'https://mp.weixin.qq.com';
+/** A QR picture is a few KB; anything far larger is not one. */
+const QR_IMAGE_MAX_BYTES = 512 * 1024;
+
+export class WechatClient implements QrCodes {
   readonly api: TokenedApi;
+  private readonly imageBase: string;
 
   constructor(config: WechatConfig, db: Database, log: Logger, now?: () => number) {
     const tokens = new TokenCache(
@@ -29,6 +36,33 @@ export class WechatClient {
       now,
     );
     this.api = new TokenedApi(config.apiBase, tokens);
+    this.imageBase = config.apiBase === REAL_WECHAT_API_BASE ? REAL_QR_IMAGE_BASE : config.apiBase;
+  }
+
+  /** A temporary parametric QR code (QR_STR_SCENE) with an explicit lifetime (PROTOCOL.md §10). */
+  async create(scene: string, expireSeconds: number): Promise<{ ticket: string; url: string; expireSeconds: number }> {
+    const answer = await this.api.call<Answer & { ticket: string; url: string; expire_seconds?: number }>('/cgi-bin/qrcode/create', {
+      body: { expire_seconds: expireSeconds, action_name: 'QR_STR_SCENE', action_info: { scene: { scene_str: scene } } },
+    });
+    return { ticket: answer.ticket, url: answer.url, expireSeconds: answer.expire_seconds ?? expireSeconds };
+  }
+
+  /** The code's picture (showqrcode: no token, the ticket URL-encoded). */
+  async image(ticket: string): Promise<{ contentType: string; bytes: Buffer }> {
+    const url = new URL(`${this.imageBase}/cgi-bin/showqrcode`);
+    url.searchParams.set('ticket', ticket);
+    let response: Response;
+    try {
+      response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    } catch (error) {
+      throw new NetworkError('/cgi-bin/showqrcode', (error as Error).message);
+    }
+    if (response.status >= 500) throw new NetworkError('/cgi-bin/showqrcode', `HTTP ${response.status}`, response.status);
+    const contentType = response.headers.get('content-type') ?? '';
+    if (response.status !== 200 || !contentType.startsWith('image/')) throw new DownloadRefused('/cgi-bin/showqrcode', `HTTP ${response.status} ${contentType.slice(0, 40)}`, response.status);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    if (bytes.length > QR_IMAGE_MAX_BYTES) throw new DownloadRefused('/cgi-bin/showqrcode', 'picture too large');
+    return { contentType, bytes };
   }
 
   /** Customer-service message: only within 48 h of the customer's last interaction (45015 otherwise). */

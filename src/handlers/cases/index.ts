@@ -6,6 +6,7 @@
 export { logProgress, severityCommand } from './commands';
 export { complaintPromise, leadPromise } from './commitments';
 export { complaintAccepted, joinComplaint, openComplaint, recentOpenComplaint, upgradeToSerious } from './complaints';
+export { linkCaseCommand, linkCaseTo, type CaseLinkRefusal } from './links';
 export { raisePenalty } from './penalties';
 export { openHandoff, openServiceRequest, serviceRequestAccepted } from './service-requests';
 export { escalateStep, escalateTicketBreach, feedbackDue, onSiteOverdue, overdueSteps, replyOverdue, sendProgressFeedback } from './sla';

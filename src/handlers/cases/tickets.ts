@@ -5,6 +5,7 @@ import type { FlowContext } from '../ports';
 import { CLOSED_TICKET_STATUSES, Ticket, type Severity, type TicketKind } from '../../entities/ticket';
 import type { Deadlines } from './commitments';
 import { addTimeline, nextNumber } from '../records';
+import { contractForCase } from '../customers';
 
 /** Tickets: complaints, service requests and hand-offs share numbering, deadlines and timeline. */
 
@@ -20,6 +21,8 @@ export interface TicketFacts {
 }
 
 export async function createTicket(db: EntityManager, customer: Customer, facts: TicketFacts, now: number, timeZone: string, actor: string): Promise<Ticket> {
+  // a case knows its store and housekeeper from the customer's contract (R-ID-2): store steps reach that store only
+  const contract = await contractForCase(db, customer.id, facts.summary);
   const ticket = db.create(Ticket, {
     number: await nextNumber(db, 'TS', now, timeZone),
     kind: facts.kind,
@@ -29,8 +32,8 @@ export async function createTicket(db: EntityManager, customer: Customer, facts:
     customerId: customer.id,
     channel: facts.channel,
     summary: facts.summary,
-    storeId: customer.storeId,
-    housekeeperId: null,
+    storeId: contract?.storeId ?? customer.storeId,
+    housekeeperId: contract?.housekeeperId ?? null,
     ownerId: null,
     loggedBy: facts.loggedBy ?? null,
     createdAt: now,

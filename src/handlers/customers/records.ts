@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
 import { Customer } from '../../entities';
-import { linkByPhone } from './linking';
 import { maskPhone, normalisePhone, phoneHash } from './phones';
 
 /** Customer records: created on first contact, found by platform id or phone, updated from what they say. */
@@ -32,11 +31,13 @@ export function customerLabel(customer: Pick<Customer, 'name' | 'phone'> | null 
 }
 
 export async function customerByExternalId(db: EntityManager, platform: string, externalId: string, now: number): Promise<Customer> {
+  // a merged record gave its WeChat id to the record it joined, so this finds the live one
   const existing = await db.findOneBy(Customer, { platform, externalId });
   return existing ?? db.save(newCustomer(db, { platform, externalId, channel: platform, now }));
 }
 
 export async function customerByPhone(db: EntityManager, phone: string): Promise<Customer | null> {
+  // a merged record has no phone hash left: the lookup finds the record that stays
   return db.findOne(Customer, { where: { phoneHash: phoneHash(phone) }, order: { id: 'ASC' } });
 }
 
@@ -57,5 +58,5 @@ export async function updateCustomer(
   if (Object.keys(changes).length === 0) return;
   Object.assign(customer, changes);
   await db.update(Customer, { id: customer.id }, changes);
-  if (changes.phoneHash) await linkByPhone(db, customer);
+  // a phone that belongs to another record links nothing by itself: phone-link.ts asks first
 }

@@ -2,7 +2,7 @@ import type { Customer } from '../../entities';
 import { Customer as CustomerEntity } from '../../entities';
 import { GREETING } from '../../../config/faq';
 import type { HandlerContext } from '../ports';
-import { customerByExternalId } from '../customers';
+import { answerPhoneLink, askPhoneLink, customerByExternalId, linkByScene } from '../customers';
 import { attachMedia, handleCustomerText } from './customer-dialogue';
 
 /** Everything a customer sends on the OA (or personal WeChat): messages, menu clicks, follows. */
@@ -23,7 +23,10 @@ export async function handleCustomerEvent(ctx: HandlerContext): Promise<void> {
   await ctx.db.update(CustomerEntity, { id: customer.id }, { lastInboundAt: now, subscribed: event.type !== 'unsubscribe' });
   switch (event.type) {
     case 'text':
-      return handleCustomerText(ctx, customer, event.text);
+      // the answer to 「合同编号后4位或阿姨的姓」 comes first; a phone just given may bring that question
+      if (await answerPhoneLink(ctx, customer, event.text)) return;
+      await handleCustomerText(ctx, customer, event.text);
+      return askPhoneLink(ctx, customer.id);
     case 'voice':
       // WeChat's speech recognition, when on, gives us the words; the recording stays as evidence
       if (event.recognition) return handleCustomerText(ctx, customer, event.recognition);
@@ -34,7 +37,11 @@ export async function handleCustomerEvent(ctx: HandlerContext): Promise<void> {
     case 'location':
       return handleLocation(ctx, customer, event.label);
     case 'subscribe':
-      ctx.reply(GREETING);
+      // a follow by scanning the code handed out at signing: the welcome is the passive reply
+      ctx.reply(event.sceneKey ? await linkByScene(ctx, customer, event.sceneKey) : GREETING);
+      return;
+    case 'scan':
+      ctx.reply(await linkByScene(ctx, customer, event.sceneKey));
       return;
     case 'unsubscribe':
       return;
