@@ -4,7 +4,7 @@
  * without punctuation, typos and homophones, Sichuan and northern colloquial words, 繁體, emoji,
  * English words, rants). Seeded: the same file every run.
  *
- * Held back: every row of about one template in eight is marked `heldBack` — training never sees
+ * Held back: every row of about one template in eight (isHeldBack) is marked `heldBack` — training never sees
  * those sentence shapes, so the held-back figures say something about wording it has not seen.
  *
  *   npx ts-node --transpile-only scripts/intents/generate.ts
@@ -88,6 +88,16 @@ function roughen(rnd: () => number, text: string, intent: ModelIntent): string {
   return s;
 }
 
+/**
+ * About one template in eight is held back, chosen by a hash of its text: adding a template
+ * elsewhere does not move the others in or out of the held-back split.
+ */
+function isHeldBack(template: string): boolean {
+  let h = 2166136261;
+  for (const ch of template) h = Math.imul(h ^ ch.codePointAt(0)!, 16777619) >>> 0;
+  return h % 8 === 0;
+}
+
 export function generate(seed = SEED): CorpusRow[] {
   const rnd = seeded(seed);
   const rows: CorpusRow[] = [];
@@ -99,7 +109,7 @@ export function generate(seed = SEED): CorpusRow[] {
   };
   for (const template of TEMPLATES) {
     for (const t of template.t) {
-      const heldBack = rnd() < 0.12;
+      const heldBack = isHeldBack(t);
       // short fixed phrases (greetings, commands) have few real variants: fewer copies
       const copies = /\{/.test(t) ? PER_TEMPLATE : 4;
       for (let i = 0; i < copies; i++) {
@@ -109,7 +119,7 @@ export function generate(seed = SEED): CorpusRow[] {
     }
   }
   for (const c of COMPOUNDS) {
-    const heldBack = rnd() < 0.12;
+    const heldBack = isHeldBack(c.first + c.second);
     for (let i = 0; i < PER_TEMPLATE; i++) {
       const sep = pick(rnd, ['，', '。', ' ', '！', '；还有']);
       add({ text: roughen(rnd, `${fill(rnd, c.first)}${sep}${fill(rnd, c.second)}`, c.intent), intent: c.intent, harm: c.harm, ...(heldBack ? { heldBack } : {}) });

@@ -10,7 +10,7 @@
  */
 export type ModelIntent =
   | 'inquiry' | 'complaint' | 'sr_replacement' | 'sr_on_site' | 'sr_refund' | 'sr_leave_cover' | 'sr_redo' | 'sr_change'
-  | 'status_query' | 'renewal' | 'human' | 'faq' | 'greeting' | 'cancel' | 'survey';
+  | 'status_query' | 'renewal' | 'human' | 'faq' | 'greeting' | 'cancel' | 'survey' | 'other';
 export type Harm = 'none' | 'person' | 'property';
 
 export const FILLERS: Record<string, string[]> = {
@@ -34,6 +34,8 @@ export const FILLERS: Record<string, string[]> = {
   LATE: ['迟到了一个小时', '又迟到了', '到点了人还没来', '每次都晚半小时', '提前一个小时就走了', '放我鸽子', '说好九点十点半才到', '没打招呼就没来'],
   MONEY: ['钱', '费用', '押金', '服务费', '中介费', '剩下的钱', '多收的钱', '管理费'],
   CHANGE_TIME: ['改到周六', '换到下午', '往后推两天', '提前到早上八点', '改到下周', '挪到周日上午', '改成晚上来'],
+  FINE: ['擦干净了', '收拾好了', '整理好了', '洗干净了', '晾好了', '摆好了', '放回原处了', '清理了一遍', '擦得锃亮', '归置整齐了', '保养了一下', '除了灰'],
+  DONE: ['衣服洗了', '地拖了', '碗刷了', '被子晒了', '窗户擦了', '冰箱收拾了', '菜买回来了', '垃圾倒了', '床单换了', '饭做好了', '玩具收好了', '衣服熨了'],
   EMOJI: ['😡', '😭', '🙏', '😊', '👍', '😤', '💢', '😢', '🤬', '😓', '🥺', '👌'],
 };
 
@@ -113,7 +115,7 @@ export const TEMPLATES: Template[] = [
   // ── the customer's own case ──
   { intent: 'status_query', t: [
     '我的投诉处理得怎么样了', '之前说的事有结果了吗', '工单到哪一步了', '退款到账了吗', '上次反映的问题怎么还没人联系我',
-    '查进度', '我那个预约安排好了没', '换人的事有消息了吗', '说好回电话的，怎么还没回', '都三天了，我的事到底管不管',
+    '查进度', '我那个预约安排好了没', '换阿姨那件事怎么样了', '说好回电话的，怎么还没回', '都三天了，我的事到底管不管',
     '帮我查一下工单进展', '退的钱什么时候到', '顾问说今天给答复，到现在也没有', '上门的师傅到底什么时候来', '我的事情处理到哪了',
     '之前丢东西的事警察那边有消息吗', '赔偿的事怎么说', '投诉都一个礼拜了还没处理完', '月嫂定下来了吗', '我申请的替班安排了没',
   ] },
@@ -143,6 +145,21 @@ export const TEMPLATES: Template[] = [
   { intent: 'survey', t: [
     '5分', '打4分吧', '非常满意', '满意', '⭐⭐⭐⭐⭐', '十分满意', '3分吧，一般', '还行，4分', '5分，阿姨很好', '给五星',
     '评分5', '一般般', '挺满意的', '五分五分', '4', '5', '还可以吧', '满意，谢谢', '非常好', '很满意 阿姨很勤快',
+  ] },
+  // ── everyday remarks and chatter: nothing to do, nothing wrong (answered as not understood) ──
+  { intent: 'other', t: [
+    '{STAFF}今天带{KID}去楼下玩了', '{STAFF}把饭做好了', '{STAFF}{WHEN}回老家了', '{STAFF}说明天九点到', '{STAFF}给{KID}洗完澡了',
+    '{STAFF}做的红烧肉{ELDER}很爱吃', '{STAFF}人挺好的，{KID}很喜欢她', '{STAFF}把衣服都叠好了', '{STAFF}陪{ELDER}去公园散步了', '{STAFF}在厨房忙着呢',
+    '{KID}今天睡得很早', '{ELDER}最近胃口不错', '{STAFF}的儿子考上大学了', '{STAFF}今天穿得挺精神', '{STAFF}把{KID}哄睡了',
+    '今天天气不错', '哈哈哈哈', '测试一下', '你是机器人吗', '随便看看',
+    '刚到家', '孩子放学了', '我在开会，晚点说', '发错了', '嗯',
+    '{STAFF}买菜回来了', '{STAFF}说{KID}今天很乖', '{STAFF}教{KID}认字了', '我老公说{STAFF}做饭好吃', '{STAFF}下午要去接{KID}',
+    '{STAFF}帮我把{DONE}', '{STAFF}已经把{DONE}', '{DONE}，{STAFF}刚走', '{STAFF}说{DONE}', '{STAFF}上午把{DONE}，下午陪{ELDER}',
+    '{STAFF}的事', '关于{STAFF}', '家里的{STAFF}', '{STAFF}那个事儿', '说一下{STAFF}', '{SERVICE}的事情',
+    '{STAFF}把{DAMAGED}{FINE}', '{STAFF}今天把{DAMAGED}{FINE}，挺仔细的', '{DAMAGED}{STAFF}已经{FINE}', '{STAFF}帮我把{DAMAGED}{FINE}',
+    '{STAFF}带{KID}去打疫苗了', '{KID}有点咳嗽，{STAFF}煮了梨水', '{ELDER}今天去医院复查，{STAFF}陪着去的', '{STAFF}给{ELDER}按摩了{BODY}',
+    '{STAFF}给{KID}剪了指甲', '{ELDER}{BODY}有点酸，{STAFF}给热敷了一下', '{KID}今天有点发烧，{STAFF}一直在旁边照顾', '{STAFF}提醒{ELDER}按时吃药',
+    '{KID}脸上长了点湿疹，{STAFF}给涂了药膏', '{ELDER}今天量了血压，挺正常', '{STAFF}把阳台的花浇了', '{STAFF}提醒我明天要交水费', '{STAFF}帮忙取了快递',
   ] },
 ];
 

@@ -34,10 +34,9 @@ const SETTINGS = {
 
 interface OldRow { text: string; intent: string; severity?: string; category?: string; requestKind?: string }
 
-/** The first corpus's labels in the model's terms (its unknown rows teach nothing and are left out). */
+/** The first corpus's labels in the model's terms (its unknown rows are everyday remarks: other). */
 function fromOldCorpus(r: OldRow): CorpusRow | undefined {
-  if (r.intent === 'unknown') return undefined;
-  const intent = (r.intent === 'service_request' ? `sr_${r.requestKind ?? 'change'}` : r.intent) as ModelIntent;
+  const intent = (r.intent === 'service_request' ? `sr_${r.requestKind ?? 'change'}` : r.intent === 'unknown' ? 'other' : r.intent) as ModelIntent;
   const harm: Harm = r.severity !== 'serious' ? 'none' : r.category === 'injury' ? 'person' : 'property';
   return { text: r.text, intent, harm };
 }

@@ -1,10 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import { Conversation } from '../../entities';
-import type { Slots } from '../understanding';
+import type { Intent, Slots } from '../understanding';
 
 /** Where a customer's dialogue stands, kept in the database so any instance can continue it. */
 
-export type Flow = 'lead' | 'complaint' | 'service_request';
+/** clarify: a question that separates two intents the classifier hesitated between is open. */
+export type Flow = 'lead' | 'complaint' | 'service_request' | 'clarify';
 export type Awaiting = 'serviceType' | 'district' | 'phone' | 'name' | 'complaint_detail' | 'safety_check';
 
 export interface ActiveDialogue {
@@ -15,12 +16,14 @@ export interface ActiveDialogue {
   slots: Slots;
   /** Slots already asked for once: optional ones are not asked again. */
   asked: Awaiting[];
+  /** clarify: the message the question was about, and the two intents it separates. */
+  pending?: { text: string; between: [Intent, Intent] };
 }
 
 export async function loadDialogue(db: EntityManager, customerId: number, now: number): Promise<ActiveDialogue | null> {
   const row = await db.findOneBy(Conversation, { customerId });
   if (!row || row.expiresAt <= now || row.flow === 'idle') return null;
-  const state = (row.state ?? {}) as { slots?: Slots; asked?: Awaiting[] };
+  const state = (row.state ?? {}) as { slots?: Slots; asked?: Awaiting[]; pending?: ActiveDialogue['pending'] };
   return {
     flow: row.flow as Flow,
     awaiting: row.awaiting as Awaiting | null,
@@ -28,6 +31,7 @@ export async function loadDialogue(db: EntityManager, customerId: number, now: n
     ticketId: row.ticketId,
     slots: state.slots ?? {},
     asked: state.asked ?? [],
+    ...(state.pending ? { pending: state.pending } : {}),
   };
 }
 
@@ -37,7 +41,7 @@ export async function saveDialogue(db: EntityManager, customerId: number, dialog
     awaiting: dialogue.awaiting,
     leadId: dialogue.leadId,
     ticketId: dialogue.ticketId,
-    state: { slots: dialogue.slots, asked: dialogue.asked },
+    state: { slots: dialogue.slots, asked: dialogue.asked, ...(dialogue.pending ? { pending: dialogue.pending } : {}) },
     updatedAt: now,
     expiresAt: now + idleMinutes * 60_000,
   };

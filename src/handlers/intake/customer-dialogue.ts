@@ -14,7 +14,7 @@ import { statusReport } from './status';
 import { answerSurvey } from '../contracts';
 import { latestOpenTicket } from '../cases';
 import { endDialogue, loadDialogue, saveDialogue, type ActiveDialogue, type Awaiting } from './conversation-state';
-import { extractSlots, parseYesNo, type Slots, understand, type Understanding } from '../understanding';
+import { canSeparate, chosenIntent, extractSlots, type Intent, parseYesNo, separatingQuestion, type Slots, understand, type Understanding } from '../understanding';
 
 /**
  * The customer's side of the conversation (R-IN-3): understand the message, create the record
@@ -54,6 +54,7 @@ export async function handleCustomerText(ctx: HandlerContext, customer: Customer
   }
   const understood = understand(text, now, ctx.config.timezone);
   const dialogue = await loadDialogue(ctx.db, customer.id, now);
+  if (dialogue?.flow === 'clarify' && dialogue.pending) return answerSeparating(ctx, customer, dialogue.pending, text, understood);
   if (dialogue && !switchesTopic(understood, dialogue)) {
     await continueDialogue(ctx, customer, dialogue, text, understood);
     return;
@@ -70,6 +71,7 @@ function switchesTopic(u: Understanding, dialogue: ActiveDialogue): boolean {
 
 async function startTopic(ctx: HandlerContext, customer: Customer, text: string, u: Understanding): Promise<void> {
   await updateCustomer(ctx.db, customer, u.slots);
+  if (u.unsure?.reason === 'between' && canSeparate(u.unsure.between)) return askToSeparate(ctx, customer, text, u.unsure.between);
   switch (u.intent) {
     case 'inquiry':
       return startLead(ctx, customer, text, u.slots);
@@ -102,6 +104,27 @@ async function startTopic(ctx: HandlerContext, customer: Customer, text: string,
     default:
       ctx.reply(u.slots.phone ? `已记下您的电话 ${maskPhone(u.slots.phone)}。请问您需要什么服务或帮助？` : NOT_UNDERSTOOD);
   }
+}
+
+/**
+ * The classifier hesitates between two intents: one question that separates them (issue 14,
+ * item 4) rather than 「没太明白」; the answer settles what the first message asked for.
+ */
+async function askToSeparate(ctx: HandlerContext, customer: Customer, text: string, between: [Intent, Intent]): Promise<void> {
+  const pending = { text, between };
+  await saveDialogue(ctx.db, customer.id, { flow: 'clarify', awaiting: null, leadId: null, ticketId: null, slots: {}, asked: [], pending }, ctx.clock.now(), ctx.config.commitments.conversationIdleMinutes);
+  ctx.reply(separatingQuestion(between));
+}
+
+async function answerSeparating(ctx: HandlerContext, customer: Customer, pending: { text: string; between: [Intent, Intent] }, answer: string, u: Understanding): Promise<void> {
+  await endDialogue(ctx.db, customer.id, ctx.clock.now());
+  const chosen = chosenIntent(answer, pending.between, u.intent);
+  // an answer that picks neither is a message of its own
+  if (!chosen) return startTopic(ctx, customer, answer, u);
+  const first = understand(pending.text, ctx.clock.now(), ctx.config.timezone);
+  const settled: Understanding = { ...first, intent: chosen, also: first.also.filter((i) => i !== chosen), unsure: undefined, confidence: 1, decidedBy: 'rules' };
+  if (chosen === 'complaint' && !settled.severity) Object.assign(settled, { severity: 'ordinary', category: 'other' });
+  return startTopic(ctx, customer, pending.text, settled);
 }
 
 async function startLead(ctx: HandlerContext, customer: Customer, text: string, slots: Slots): Promise<void> {

@@ -32,6 +32,8 @@ import { QUESTION, scan, type Hit } from './matching';
 import { normalize } from './normalise';
 import { DEFAULT_TZ } from './dates';
 import { blankData, extractSlots } from './slots';
+import { combine, predict } from './combine';
+import { intentModel, type IntentModel } from './model';
 import type { ComplaintCategory, Intent, Slots, Understanding } from './types';
 
 // ───────────────────────────── scoring and policy ─────────────────────────────
@@ -134,11 +136,13 @@ function intentScores(hits: Hit[], slots: Slots): Map<Intent, number> {
   return scores;
 }
 
-function classify(hits: Hit[], slots: Slots): Omit<Understanding, 'slots' | 'normalized'> {
+type RulesPart = Omit<Understanding, 'slots' | 'normalized' | 'confidence' | 'decidedBy'>;
+
+function classify(hits: Hit[], slots: Slots): RulesPart {
   const ranked = rank(intentScores(hits, slots));
   const intent = decideMain(ranked, hits);
   const also = ranked.filter((i) => i !== intent && !NOT_IN_ALSO.has(i));
-  const out: Omit<Understanding, 'slots' | 'normalized'> = { intent, also };
+  const out: RulesPart = { intent, also };
   const present = new Set<Intent>([intent, ...also]);
   if (present.has('complaint')) {
     const complaintHits = hits.filter((h) => h.cue.intent === 'complaint');
@@ -186,7 +190,27 @@ function safetyNet(text: string, hits: Hit[]): Hit[] {
 const CJK = /[\u3400-\u9fff]/;
 const LATIN = /[a-z]/i;
 
-export function understand(text: string, now: number, timeZone: string = DEFAULT_TZ): Understanding {
+/**
+ * The model is asked about Chinese messages with some variety in them. English-only text keeps
+ * the documented policy (only unmistakable words; anything else goes to a person); text without
+ * a Chinese character (digits, emoji, "？？？") and one word repeated hundreds of times carry no
+ * request the model could have learnt.
+ */
+function worthAsking(words: string, english: boolean): boolean {
+  if (english || !CJK.test(words)) return false;
+  const chars = words.match(/[\u3400-\u9fff]|[a-z0-9]/gi) ?? [];
+  return chars.length < 40 || new Set(chars).size / chars.length >= 0.15;
+}
+
+/** A command short enough that the cue that understood it is the whole message ("转人工", "查进度"). */
+const EXPLICIT_MAX_CHARS = 6;
+
+/**
+ * The rules first, then the trained model beside them (combine.ts). `model` defaults to the
+ * committed one, read once per process; pass null to hear the rules alone (the bench and the
+ * first-run figures compare the two).
+ */
+export function understand(text: string, now: number, timeZone: string = DEFAULT_TZ, model: IntentModel | null = intentModel()): Understanding {
   const normalized = normalize(text);
   const slots = extractSlots(normalized, now, timeZone);
   // Phone numbers are data, not words: blank them so a "110" inside one cannot look like a cue.
@@ -194,5 +218,8 @@ export function understand(text: string, now: number, timeZone: string = DEFAULT
   const english = !CJK.test(words) && LATIN.test(words);
   const hits = english ? scan(words.toLowerCase(), ENGLISH_CUES) : scan(words, LEXICON);
   if (!english) hits.push(...safetyNet(words, hits));
-  return { ...classify(hits, slots), slots, normalized };
+  const rules: Understanding = { ...classify(hits, slots), slots, normalized, confidence: 0, decidedBy: 'rules' };
+  const bare = words.replace(/[\s,.!?;:、。~…]/g, '');
+  const explicit = hits.some((h) => h.cue.dominant) || (rules.intent !== 'unknown' && bare.length <= EXPLICIT_MAX_CHARS);
+  return combine(rules, { explicit }, model && worthAsking(words, english) ? predict(model, normalized) : undefined);
 }

@@ -5,9 +5,13 @@
  *   matching.ts   negation, hypotheticals, clauses  classify.ts  scoring and the routing policy
  *   slots.ts      phone, name, district, address, service type, start date
  *   dates.ts      dates in Chinese (后天, 下个月1号, chrono.zh)  answers.ts  survey scores, yes/no
+ *   model.ts      the trained classifiers (intent, harm)        combine.ts  rules + model, confidence
+ *   separate.ts   the question that separates two intents the model hesitates between
  */
 export { parseSurveyAnswer, parseYesNo } from './answers';
 export { understand } from './classify';
 export { normalize } from './normalise';
 export { extractSlots } from './slots';
+export { intentModel } from './model';
+export { canSeparate, chosenIntent, separatingQuestion } from './separate';
 export type { ComplaintCategory, FaqTopic, Intent, RequestKind, ServiceType, Slots, Understanding } from './types';

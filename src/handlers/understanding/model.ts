@@ -19,7 +19,7 @@ import { blankData } from './slots';
 
 export type ModelIntent =
   | 'inquiry' | 'complaint' | 'sr_replacement' | 'sr_on_site' | 'sr_refund' | 'sr_leave_cover' | 'sr_redo' | 'sr_change'
-  | 'status_query' | 'renewal' | 'human' | 'faq' | 'greeting' | 'cancel' | 'survey';
+  | 'status_query' | 'renewal' | 'human' | 'faq' | 'greeting' | 'cancel' | 'survey' | 'other';
 export type Harm = 'none' | 'person' | 'property';
 
 /**

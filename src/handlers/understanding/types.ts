@@ -25,4 +25,18 @@ export interface Understanding {
   faqTopic?: FaqTopic;
   slots: Slots;
   normalized: string;
+  /**
+   * How sure the understanding is of `intent`, 0–1: 1 for an explicit command, otherwise the
+   * model's probability for it (0 when nothing understood it). For the dialogue and the hand-off.
+   */
+  confidence: number;
+  /** Who settled the intent: the rules, the trained model, or both agreeing. */
+  decidedBy: 'rules' | 'model' | 'both';
+  /**
+   * Set when the understanding is not sure enough to act alone:
+   * - between: the model hesitates between two intents — ask one question that separates them;
+   * - harm: a complaint that may hide harm — ask the safety question;
+   * - floor: nothing understood the message well enough — the hand-off rules apply.
+   */
+  unsure?: { reason: 'between'; between: [Intent, Intent] } | { reason: 'harm' } | { reason: 'floor' };
 }
