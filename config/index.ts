@@ -84,6 +84,21 @@ export interface Config {
     ratePerMinute: number;
   };
   commitments: Commitments;
+  /** Hand-off to a person and the live conversation through the bot (R-HO, src/handlers/handoff). */
+  handoff: {
+    /** Working minutes the specialist on duty has to press 接入 before the CS manager is told. */
+    acceptMinutes: number;
+    /** A live conversation with nothing said on either side for this long goes back to the bot. */
+    idleMinutes: number;
+    /** A complaint or service-request dialogue waiting this long for the customer's answer is handed to a person. */
+    stallMinutes: number;
+    /** OA customer-service messages allowed per customer message within 48 h (PROTOCOL.md §11; older guides say 20). */
+    allowancePerMessage: number;
+    /** … and in the minute after a follow, a scan or a menu click. */
+    allowanceAfterEvent: number;
+    /** Staff are told how many are left once this few remain. */
+    allowanceLowAt: number;
+  };
   leads: {
     /** A lead not accepted within this many working minutes goes to the next consultant. */
     acceptMinutes: number;
@@ -302,6 +317,14 @@ export function loadConfig(env: Env = process.env): Config {
     limits: {
       complaintMergeMinutes: parseWith(env, 'COMPLAINT_MERGE_MINUTES', nonNegativeInt, 60),
       ratePerMinute: parseWith(env, 'RATE_LIMIT_PER_MINUTE', nonNegativeInt, 20),
+    },
+    handoff: {
+      acceptMinutes: parseWith(env, 'HANDOFF_ACCEPT_MINUTES', positiveInt, 5),
+      idleMinutes: parseWith(env, 'HANDOFF_IDLE_MINUTES', positiveInt, 30),
+      stallMinutes: parseWith(env, 'HANDOFF_STALL_MINUTES', positiveInt, 30),
+      allowancePerMessage: parseWith(env, 'OA_CS_MESSAGES_PER_MESSAGE', positiveInt, 5),
+      allowanceAfterEvent: parseWith(env, 'OA_CS_MESSAGES_AFTER_FOLLOW', positiveInt, 3),
+      allowanceLowAt: parseWith(env, 'OA_CS_MESSAGES_LOW_AT', nonNegativeInt, 2),
     },
     leads: {
       acceptMinutes: parseWith(env, 'LEAD_ACCEPT_MINUTES', positiveInt, 30),

@@ -8,6 +8,7 @@ import { customerRoutes } from './customers';
 import type { QrCodes } from '../handlers/ports';
 import { apiErrors, requireAdmin } from './http';
 import { jobRoutes } from './jobs';
+import { oncallRoutes } from './oncall';
 import { organisationRoutes } from './organisation';
 import { penaltyRoutes } from './penalties';
 import { recordRoutes } from './records';
@@ -24,7 +25,7 @@ import type { EvidenceStore } from '../bot/evidence-store';
 export function adminApi(config: Config, db: Database, log: Logger, jobs: JobRunner, evidence: EvidenceStore, clock: () => number = Date.now, qr?: QrCodes): Router {
   const router = new Router({ prefix: '/api' });
   router.use(apiErrors(log), requireAdmin(config.adminToken, log));
-  for (const routes of [recordRoutes(db, evidence), reportRoutes(config, db), jobRoutes(config, db, jobs), organisationRoutes(db, log, clock), penaltyRoutes(db), archiveRoutes(db, log, clock, config.timezone), auditRoutes(db), customerRoutes(db, qr, clock)]) {
+  for (const routes of [recordRoutes(db, evidence), reportRoutes(config, db), jobRoutes(config, db, jobs), organisationRoutes(db, log, clock), penaltyRoutes(db), archiveRoutes(db, log, clock, config.timezone), auditRoutes(db), oncallRoutes(db, clock), customerRoutes(db, qr, clock)]) {
     router.use(routes.routes(), routes.allowedMethods());
   }
   return router;

@@ -8,6 +8,7 @@ import { Customer } from './customer';
 import { CustomerLink } from './customer-link';
 import { CallTask } from './call-task';
 import { Evidence, EvidenceChunk } from './evidence';
+import { Handoff, HandoffMessage, HandoffStreak, OncallShift } from './handoff';
 import { Housekeeper } from './housekeeper';
 import { HousekeeperMovement } from './housekeeper-movement';
 import { InboundMessage } from './inbound-message';
@@ -23,6 +24,7 @@ import { Store } from './store';
 import { Ticket } from './ticket';
 import { TicketEvent } from './ticket-event';
 import { Foundation1764201600000 } from './migrations/1764201600000-Foundation';
+import { Handoffs1765152000000 } from './migrations/1765152000000-Handoffs';
 import { Conversations1764288000000 } from './migrations/1764288000000-Conversations';
 import { Jobs1764374400000 } from './migrations/1764374400000-Jobs';
 import { Complaints1764460800000 } from './migrations/1764460800000-Complaints';
@@ -37,10 +39,10 @@ import { StoreScope1764979200000 } from './migrations/1764979200000-StoreScope';
 import { IdentityAndCalls1765238400000 } from './migrations/1765238400000-IdentityAndCalls';
 
 export { CallTask, CustomerLink };
-export { AccessToken, Approval, AuditEntry, CardResponseCode, Contract, Survey, Visit, Evidence, EvidenceChunk, Housekeeper, HousekeeperMovement, Penalty, Conversation, Customer, InboundMessage, JobRun, Lead, OutboxMessage, Sequence, Staff, Store, Ticket, TicketEvent };
+export { Handoff, HandoffMessage, HandoffStreak, OncallShift, AccessToken, Approval, AuditEntry, CardResponseCode, Contract, Survey, Visit, Evidence, EvidenceChunk, Housekeeper, HousekeeperMovement, Penalty, Conversation, Customer, InboundMessage, JobRun, Lead, OutboxMessage, Sequence, Staff, Store, Ticket, TicketEvent };
 
 /** Every entity the data source knows; a flow's entities are added here with their migration. */
-export const ENTITIES = [InboundMessage, OutboxMessage, AccessToken, CardResponseCode, Customer, Lead, Ticket, TicketEvent, Conversation, Sequence, Store, Staff, JobRun, Approval, Penalty, Evidence, EvidenceChunk, Housekeeper, HousekeeperMovement, Contract, Visit, Survey, AuditEntry, CustomerLink, CallTask];
+export const ENTITIES = [Handoff, HandoffMessage, HandoffStreak, OncallShift, InboundMessage, OutboxMessage, AccessToken, CardResponseCode, Customer, Lead, Ticket, TicketEvent, Conversation, Sequence, Store, Staff, JobRun, Approval, Penalty, Evidence, EvidenceChunk, Housekeeper, HousekeeperMovement, Contract, Visit, Survey, AuditEntry, CustomerLink, CallTask];
 
 /** In order: TypeORM runs them by timestamp, the list is the table of contents. */
-export const MIGRATIONS = [Foundation1764201600000, Conversations1764288000000, Jobs1764374400000, Complaints1764460800000, Archives1764547200000, ArchiveSteps1764633600000, StaffWechat1764720000000, ForeignKeys1764806400000, BoundEncryption1764892800000, StoreScope1764979200000, IdentityAndCalls1765238400000];
+export const MIGRATIONS = [Foundation1764201600000, Conversations1764288000000, Jobs1764374400000, Complaints1764460800000, Archives1764547200000, ArchiveSteps1764633600000, StaffWechat1764720000000, ForeignKeys1764806400000, BoundEncryption1764892800000, StoreScope1764979200000, Handoffs1765152000000, IdentityAndCalls1765238400000];

@@ -79,6 +79,8 @@ export type OutboundMessage =
   | { type: 'card_update'; to: Recipient[]; taskId: string; card: Card; decidedText: string }
   /** Not a message: download a customer's photo/voice/video before the platform expires it (3 days). */
   | { type: 'fetch_media'; to: Recipient; mediaId: string; evidenceId: number }
+  /** A stored evidence file (a customer's photo, voice, video) shown to a member of staff as media; waits until it is fetched. */
+  | { type: 'evidence'; to: Recipient; evidenceId: number }
   /**
    * A picture (a report chart): WeCom uploads it as temporary media, then sends it. Kept small:
    * the outbox stores it, base64 inside an encrypted TEXT payload (64 KB on MySQL).

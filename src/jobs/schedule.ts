@@ -1,3 +1,4 @@
+import { handoffTimeouts } from './handoffs';
 import { leadTimeouts } from './lead-timeouts';
 import { monthlyReportJob } from './monthly-report';
 import { renewalPrompts } from './renewals';
@@ -14,6 +15,7 @@ import type { Job } from './runner';
  * | job            | when                     |
  * |----------------|--------------------------|
  * | lead-timeouts  | every minute             |
+ * | handoffs       | every minute             | 转人工 not taken in time, idle live conversations, stalled dialogues
  * | sla-checks     | every 5 minutes          |
  * | arrivals-and-visits | 08:30 daily         | hand-over tasks, visit schedules, visits due
  * | renewal-prompts     | 09:00 daily         | before the stores open
@@ -21,4 +23,4 @@ import type { Job } from './runner';
  * | monthly-report      | MONTHLY_REPORT_CRON | default 09:00 on the 1st: last month's report and charts to the GM
  * | retention           | 03:40 daily         | purge handled working records after RETENTION_DAYS (default 90)
  */
-export const JOBS: Job[] = [leadTimeouts, slaChecks, arrivalsAndVisits, renewalPrompts, shiftDigest, monthlyReportJob, retention];
+export const JOBS: Job[] = [leadTimeouts, handoffTimeouts, slaChecks, arrivalsAndVisits, renewalPrompts, shiftDigest, monthlyReportJob, retention];

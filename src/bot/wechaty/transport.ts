@@ -38,6 +38,8 @@ export class WechatyTransport implements Transport {
         return this.fetch(message.mediaId, message.evidenceId);
       case 'image':
         throw new WechatyUndeliverable('the Wechaty channel sends text only (no report images)');
+      case 'evidence':
+        throw new WechatyUndeliverable('the Wechaty channel sends text only (evidence files are shown in WeCom)');
     }
   }
 

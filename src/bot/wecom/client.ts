@@ -48,13 +48,13 @@ export class WecomClient {
    * so not through the JSON call path; same error split: platform errcode vs network failure,
    * and one token refresh on a token error.
    */
-  async uploadImage(png: Buffer, filename: string): Promise<string> {
+  async uploadImage(png: Buffer, filename: string, type: 'image' | 'voice' | 'video' = 'image', contentType = 'image/png'): Promise<string> {
     const attempt = async (token: string) => {
       const url = new URL(`${this.config.apiBase}/cgi-bin/media/upload`);
       url.searchParams.set('access_token', token);
-      url.searchParams.set('type', 'image');
+      url.searchParams.set('type', type);
       const form = new FormData();
-      form.append('media', new Blob([png], { type: 'image/png' }), filename);
+      form.append('media', new Blob([png], { type: contentType }), filename);
       let response: Response;
       try {
         response = await fetch(url, { method: 'POST', body: form, signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS) });

@@ -1,5 +1,5 @@
 import type { OutboundMessage } from '../../handlers/ports';
-import { PlatformApiError } from '../api-client';
+import { NetworkError, PlatformApiError } from '../api-client';
 import type { DeliveryResult, Transport } from '../outbox';
 import type { WecomClient } from './client';
 import { renderTemplateCard } from './cards';
@@ -46,6 +46,16 @@ export class WecomTransport implements Transport {
       }
       case 'fetch_media':
         return fetchEvidence(this.client.api, this.evidence, message);
+      case 'evidence': {
+        const stored = await this.evidence.load(message.evidenceId);
+        if (!stored || stored.evidence.status === 'failed') throw new PlatformApiError('evidence', 40007, 'the customer\'s file could not be fetched');
+        // the download runs on its own queue: try again shortly (the outbox backs off)
+        if (stored.evidence.status !== 'stored') throw new NetworkError('evidence', 'not fetched yet');
+        const kind = stored.evidence.mediaType === 'voice' ? 'voice' : stored.evidence.mediaType === 'video' ? 'video' : 'image';
+        const mediaId = await this.client.uploadImage(stored.body, `evidence-${message.evidenceId}`, kind, stored.evidence.contentType ?? undefined);
+        const sent = await this.client.send(message.to.id, { msgtype: kind, [kind]: { media_id: mediaId } });
+        return { detail: sent.msgid };
+      }
     }
   }
 }

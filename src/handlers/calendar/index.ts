@@ -5,4 +5,5 @@
  */
 export { BusinessCalendar, calendarFor } from './business-calendar';
 export { addDays, addMonths, chineseDate, chineseFullDate, daysBetween, wholeMonths } from './dates';
+export { startOfLocalDay } from './working-time';
 export { chineseDateTime, DAY_MS, dayKey, HOUR_MS, isoDay, monthKey, monthRange, previousMonth } from './time';

@@ -11,6 +11,8 @@ import { maskPhone, updateCustomer } from '../customers';
 import { addTimeline } from '../records';
 import { openHandoff, openServiceRequest, serviceRequestAccepted } from '../cases';
 import { statusReport } from './status';
+import { say } from '../../../config/say';
+import { asksForPerson, handOff, notUnderstoodAgain, soundsUpset, understood as endStreak } from '../handoff';
 import { answerSurvey } from '../contracts';
 import { latestOpenTicket } from '../cases';
 import { endDialogue, loadDialogue, saveDialogue, type ActiveDialogue, type Awaiting } from './conversation-state';
@@ -44,8 +46,29 @@ async function followUpLowScore(ctx: HandlerContext, customer: Customer, summary
   ctx.reply(`非常抱歉让您不满意。我们已登记为工单 ${ticket.number}，客服会在${ctx.config.commitments.replyHours}小时内联系您了解情况。`);
 }
 
+/**
+ * An upset customer (R-HO-1) gets everything the bot would do anyway — a complaint is still
+ * recorded — and a person as well, in one answer; urgent, so out of hours the person on call is paged.
+ */
 export async function handleCustomerText(ctx: HandlerContext, customer: Customer, text: string): Promise<void> {
+  if (!soundsUpset(text) || asksForPerson(text)) return respond(ctx, customer, text);
+  const said: string[] = [];
+  await respond({ ...ctx, reply: (line) => said.push(line) }, customer, text);
+  let ticket = await latestOpenTicket(ctx.db, customer.id);
+  if (!ticket || ticket.kind !== 'complaint') ticket = await openComplaint(ctx, customer, { severity: 'ordinary', category: 'other', summary: text, channel: channelOf(customer) }, 'customer');
+  const person = await handOff(ctx, customer, { reason: 'upset', text, urgent: true, ticketId: ticket.id });
+  const kept = said.filter((line) => line !== NOT_UNDERSTOOD && !line.includes('handoff'));
+  ctx.reply([say('handoff.customer.upset'), ...(kept.length > 0 ? kept : [complaintAccepted(ctx, ticket)]), person].join('\n'));
+}
+
+async function respond(ctx: HandlerContext, customer: Customer, text: string): Promise<void> {
   const now = ctx.clock.now();
+  // the customer asked for a person in words the rules may file elsewhere (真人, 找客服…)
+  if (asksForPerson(text)) {
+    await endStreak(ctx.db, customer.id, now);
+    ctx.reply(await handOff(ctx, customer, { reason: 'asked', text }));
+    return;
+  }
   // a reply such as "5分" or "非常满意" while a survey is open is its answer
   const survey = await answerSurvey(ctx, customer, text);
   if (survey) {
@@ -54,6 +77,7 @@ export async function handleCustomerText(ctx: HandlerContext, customer: Customer
   }
   const understood = understand(text, now, ctx.config.timezone);
   const dialogue = await loadDialogue(ctx.db, customer.id, now);
+  if (understood.intent !== 'unknown' || dialogue) await endStreak(ctx.db, customer.id, now);
   if (dialogue?.flow === 'clarify' && dialogue.pending) return answerSeparating(ctx, customer, dialogue.pending, text, understood);
   if (dialogue && !switchesTopic(understood, dialogue)) {
     await continueDialogue(ctx, customer, dialogue, text, understood);
@@ -82,14 +106,13 @@ async function startTopic(ctx: HandlerContext, customer: Customer, text: string,
     case 'status_query':
       ctx.reply(await statusReport(ctx.db, customer.id, ctx.config.timezone));
       return;
-    case 'human': {
-      const ticket = await openHandoff(ctx, customer, text, 'human');
-      ctx.reply(`好的，已为您转人工客服（编号 ${ticket.number}），客服会在${ctx.config.commitments.replyHours}小时内联系您，工作时间内通常很快。`);
+    case 'human':
+      // R-HO-1: a person is really told (the card to the specialist on duty), and the customer hears when
+      ctx.reply(await handOff(ctx, customer, { reason: 'asked', text }));
       return;
-    }
     case 'renewal': {
       const ticket = await openHandoff(ctx, customer, text, 'renewal');
-      ctx.reply(`好的，已通知门店为您办理续签（编号 ${ticket.number}），顾问会在${ctx.config.commitments.replyHours}小时内与您联系。`);
+      ctx.reply(await handOff(ctx, customer, { reason: 'asked', text, ticketId: ticket.id }));
       return;
     }
     case 'faq':
@@ -102,6 +125,11 @@ async function startTopic(ctx: HandlerContext, customer: Customer, text: string,
       ctx.reply('好的。如需帮助，随时告诉我。');
       return;
     default:
+      // not understood twice in a row: a person takes over rather than a third 「没明白」 (R-HO-1)
+      if (!u.slots.phone && (await notUnderstoodAgain(ctx.db, customer.id, ctx.clock.now()))) {
+        ctx.reply(`${say('handoff.customer.notUnderstood')}${await handOff(ctx, customer, { reason: 'not_understood', text })}`);
+        return;
+      }
       ctx.reply(u.slots.phone ? `已记下您的电话 ${maskPhone(u.slots.phone)}。请问您需要什么服务或帮助？` : NOT_UNDERSTOOD);
   }
 }

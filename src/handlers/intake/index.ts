@@ -2,6 +2,7 @@ import type { Customer } from '../../entities';
 import { Customer as CustomerEntity } from '../../entities';
 import { GREETING } from '../../../config/faq';
 import type { HandlerContext } from '../ports';
+import { customerArrives } from '../handoff';
 import { answerPhoneLink, askPhoneLink, customerByExternalId, linkByScene } from '../customers';
 import { attachMedia, handleCustomerText } from './customer-dialogue';
 
@@ -21,6 +22,8 @@ export async function handleCustomerEvent(ctx: HandlerContext): Promise<void> {
   const now = ctx.clock.now();
   const customer = await customerByExternalId(ctx.db, event.platform, event.from, now);
   await ctx.db.update(CustomerEntity, { id: customer.id }, { lastInboundAt: now, subscribed: event.type !== 'unsubscribe' });
+  // a member of staff holding this conversation gets the message instead of the bot (R-HO-2)
+  if ((await customerArrives(ctx, customer)) === 'live') return;
   switch (event.type) {
     case 'text':
       // the answer to 「合同编号后4位或阿姨的姓」 comes first; a phone just given may bring that question
