@@ -9,6 +9,9 @@ import { commitmentsFromEnv, type Commitments } from './commitments';
 
 export const REAL_WECHAT_API_BASE = 'https://api.weixin.qq.com';
 export const REAL_WECOM_API_BASE = 'https://qyapi.weixin.qq.com';
+/** WeCom 网页授权 (in-app OAuth) and 扫码登录 (desktop QR login) hosts: PROTOCOL.md §9. */
+export const REAL_WECOM_OAUTH_BASE = 'https://open.weixin.qq.com';
+export const REAL_WECOM_SSO_BASE = 'https://login.work.weixin.qq.com';
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, problem: string) {
@@ -41,6 +44,9 @@ export interface WechatConfig extends PlatformCredentials {
 
 export interface WecomConfig extends PlatformCredentials {
   agentId: number;
+  /** Where staff browsers are sent to log in to the console: in-app OAuth and desktop QR login. */
+  oauthBase: string;
+  ssoBase: string;
   inbound: boolean;
   outbound: boolean;
 }
@@ -127,6 +133,17 @@ export interface Config {
   jobsEnabled: boolean;
   /** Handled inbound messages, delivered outbox rows and used card response codes are purged after this many days. */
   retentionDays: number;
+  /** The company's name at the head of every printed form (COMPANY_NAME). */
+  companyName: string;
+  /** The staff console (工作台) under /console. */
+  console: {
+    /** A staff chooser instead of WeCom login: only with no platform configured (CONSOLE_DEV_LOGIN=true). */
+    devLogin: boolean;
+    /** A session unused this long is over. */
+    idleMinutes: number;
+    /** A session is over this long after login, used or not. */
+    maxHours: number;
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -234,6 +251,8 @@ function parseWecom(env: Env): WecomConfig {
     secret,
     agentId: parseWith(env, 'WECOM_AGENTID', z.coerce.number().int().min(1, 'must be the numeric AgentId'), 0),
     apiBase: apiBase(env, 'WECOM_API_BASE', REAL_WECOM_API_BASE),
+    oauthBase: apiBase(env, 'WECOM_OAUTH_BASE', REAL_WECOM_OAUTH_BASE),
+    ssoBase: apiBase(env, 'WECOM_SSO_BASE', REAL_WECOM_SSO_BASE),
     inbound: Boolean(id && token && aesKey),
     outbound: Boolean(id && secret),
   };
@@ -288,13 +307,33 @@ function parseTimezone(env: Env): string {
   return tz;
 }
 
+/**
+ * The console's development login lists the staff to choose from: whoever reaches the page is
+ * anyone. It exists only for trying the console out with no platform at all, so any configured
+ * platform (or the personal-WeChat channel) stops the start instead of running beside it.
+ */
+function parseConsole(env: Env, wechat: WechatConfig, wecom: WecomConfig, wechaty: WechatyConfig): Config['console'] {
+  const devLogin = parseWith(env, 'CONSOLE_DEV_LOGIN', z.enum(['true', 'false']), 'false') === 'true';
+  if (devLogin && (wechat.inbound || wechat.outbound || wecom.inbound || wecom.outbound || wechaty.puppet)) {
+    throw new ConfigError('CONSOLE_DEV_LOGIN', 'is true while a platform is configured: the development login (choose any member of staff) runs only without WECHAT_*, WECOM_* and WECHATY_PUPPET');
+  }
+  return {
+    devLogin,
+    idleMinutes: parseWith(env, 'CONSOLE_IDLE_MINUTES', positiveInt.max(24 * 60, 'must be at most 1440'), 30),
+    maxHours: parseWith(env, 'CONSOLE_SESSION_HOURS', positiveInt.max(24 * 7, 'must be at most 168'), 12),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
+  const wechat = parseWechat(env);
+  const wecom = parseWecom(env);
+  const wechaty = parseWechaty(env);
   const config: Config = {
     port: parseWith(env, 'PORT', port, 3000),
     database: parseDatabase(env),
-    wechat: parseWechat(env),
-    wecom: parseWecom(env),
-    wechaty: parseWechaty(env),
+    wechat,
+    wecom,
+    wechaty,
     adminToken: parseAdminToken(env),
     trustProxy: parseWith(env, 'TRUST_PROXY', z.enum(['true', 'false']), 'false') === 'true',
     dataKey: parseDataKey(env),
@@ -367,6 +406,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     jobsEnabled: parseWith(env, 'JOBS_ENABLED', z.enum(['true', 'false']), 'true') === 'true',
     retentionDays: parseWith(env, 'RETENTION_DAYS', positiveInt, 90),
+    companyName: parseWith(env, 'COMPANY_NAME', z.string().max(60, 'must be at most 60 characters'), '成都市乡工汇家政服务有限公司'),
+    console: parseConsole(env, wechat, wecom, wechaty),
     commitments: commitmentsFromEnv((name, schema, fallback) => parseWith(env, name, schema, fallback)),
   };
   return deepFreeze(config);

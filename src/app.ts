@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import Koa from 'koa';
 import Router from '@koa/router';
@@ -21,6 +22,7 @@ import { WechatyTransport } from './bot/wechaty/transport';
 import type { Platform } from './bot/inbound-event';
 import { adminApi } from './api';
 import { adminGate } from './api/http';
+import { consoleApp } from './api/console';
 import { handleInbound } from './handlers';
 import { JobRunner } from './jobs/runner';
 import { JOBS } from './jobs/schedule';
@@ -92,6 +94,24 @@ export class Bot {
     // first of all: nothing below runs for an /api spelling without the token
     this.app.use(adminGate(config.adminToken, apiLog, (ctx, next) => apiRoutes(ctx as never, () => apiMethods(ctx as never, next))));
     this.app.use(this.health().routes());
+    // the staff console (工作台) under /console: WeCom login, session cookie, scoped JSON, forms, the built pages
+    const wecomLogin = config.wecom.outbound ? new WecomClient(config.wecom, db, log, now) : undefined;
+    for (const middleware of consoleApp({
+      config,
+      db,
+      log,
+      evidence: this.evidence,
+      now,
+      exchange: wecomLogin ? (code) => wecomLogin.userIdForCode(code) : undefined,
+      // a console action is delivered to the table of contents as WeCom would deliver it: same rules, same refusals
+      perform: (userId, action) =>
+        this.dispatcher.receive(
+          { platform: 'wecom', appId: config.wecom.id || 'console', agentId: config.wecom.agentId ? String(config.wecom.agentId) : undefined, from: userId, createdAt: now(), messageId: `console-${randomUUID()}`, ...action },
+          (_event, text) => text,
+        ),
+    })) {
+      this.app.use(middleware);
+    }
     for (const router of [wechatRouter(config, this.dispatcher, log), wecomRouter(config, this.dispatcher, log)]) {
       this.app.use(router.routes()).use(router.allowedMethods());
     }

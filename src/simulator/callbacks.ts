@@ -55,7 +55,8 @@ export function platformEnv(apiBase?: string, oa: OaCredentials = OA, wecom: Wec
     WECOM_TOKEN: wecom.token,
     WECOM_AES_KEY: wecom.aesKey,
     WECOM_SECRET: wecom.secret,
-    ...(apiBase ? { WECHAT_API_BASE: apiBase, WECOM_API_BASE: apiBase } : {}),
+    // the console's WeCom login pages are the fake's too (oauth2/authorize, wwlogin/sso/login)
+    ...(apiBase ? { WECHAT_API_BASE: apiBase, WECOM_API_BASE: apiBase, WECOM_OAUTH_BASE: apiBase, WECOM_SSO_BASE: apiBase } : {}),
   };
 }
 

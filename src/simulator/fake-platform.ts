@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { serveLogin } from './fake-login';
 import QRCode from 'qrcode';
 
 /**
@@ -55,6 +56,15 @@ export class FakePlatform extends EventEmitter<FakePlatformEvents> {
   readonly mediaBytesServed = new Map<string, number>();
   /** Media ids whose connection the bot closed before the body was complete. */
   readonly mediaHungUp = new Set<string>();
+  /**
+   * Who is "logged in to WeCom" in the browser: the console's login (oauth2/authorize or
+   * wwlogin/sso/login) comes straight back with a code for this UserID, as WeCom's in-app OAuth
+   * does without asking. A value starting with `o_` plays a WeChat user who is not a member
+   * (getuserinfo then answers an openid). Unset: the login is refused (no code, as a refused scan).
+   */
+  loginAs: string | undefined;
+  /** Login codes issued and not yet exchanged (single use, like WeCom's). */
+  private readonly loginCodes = new Map<string, string>();
 
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
     this.server = createServer((req, res) => void this.handleRequest(req, res));
@@ -121,6 +131,7 @@ export class FakePlatform extends EventEmitter<FakePlatformEvents> {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<RecordedCall | undefined> {
     const url = new URL(req.url ?? '/', 'http://fake');
+    if (url.pathname === '/connect/oauth2/authorize' || url.pathname === '/wwlogin/sso/login') return this.serveLogin(url, res);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     if (url.pathname === '/cgi-bin/media/upload') return this.serveUpload(url, req.headers['content-type'] ?? '', Buffer.concat(chunks), res);
@@ -191,6 +202,13 @@ export class FakePlatform extends EventEmitter<FakePlatformEvents> {
         return { errcode: 0, errmsg: 'ok' };
       case '/cgi-bin/qrcode/create':
         return this.createQrCode(body);
+      case '/cgi-bin/auth/getuserinfo': {
+        const code = url.searchParams.get('code') ?? '';
+        const user = this.loginCodes.get(code);
+        if (user === undefined) return { errcode: 40029, errmsg: 'invalid code' };
+        this.loginCodes.delete(code);
+        return user.startsWith('o_') ? { errcode: 0, errmsg: 'ok', openid: user } : { errcode: 0, errmsg: 'ok', userid: user };
+      }
       default:
         return { errcode: 48001, errmsg: `api unauthorized: ${path}` };
     }
@@ -226,6 +244,14 @@ export class FakePlatform extends EventEmitter<FakePlatformEvents> {
     const png = await QRCode.toBuffer(code.url, { type: 'png', margin: 2, width: 240 });
     res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(png.length) });
     res.end(png);
+  }
+
+  /** WeCom's login pages (PROTOCOL.md §9), in fake-login.ts. */
+  private serveLogin(url: URL, res: ServerResponse): RecordedCall {
+    const call: RecordedCall = { path: url.pathname, query: Object.fromEntries(url.searchParams), body: undefined, at: Date.now() };
+    this.calls.push(call);
+    call.ok = serveLogin(url, res, this.loginAs, this.loginCodes);
+    return call;
   }
 
   /**

@@ -89,7 +89,7 @@ export class SimulatorServer {
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator');
-    if (url.pathname.startsWith('/cgi-bin/')) return this.platform.handleRequest(req, res);
+    if (url.pathname.startsWith('/cgi-bin/') || url.pathname === '/connect/oauth2/authorize' || url.pathname === '/wwlogin/sso/login') return this.platform.handleRequest(req, res);
     try {
       if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html')) {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });

@@ -44,6 +44,17 @@ export class WecomClient {
   }
 
   /**
+   * auth/getuserinfo (PROTOCOL.md §9): the member a console login code belongs to. The code is
+   * single use and lives 5 minutes. A member answers `userid`; anyone else (an external contact,
+   * a WeChat user) answers `openid` / `external_userid` and gets undefined: not staff.
+   */
+  async userIdForCode(code: string): Promise<string | undefined> {
+    const answer = await this.api.call<{ errcode?: number; errmsg?: string; userid?: string; UserId?: string }>('/cgi-bin/auth/getuserinfo', { query: { code } });
+    const userId = answer.userid ?? answer.UserId;
+    return typeof userId === 'string' && userId !== '' ? userId : undefined;
+  }
+
+  /**
    * media/upload (type=image): a temporary image (valid 3 days) for an image message. Multipart,
    * so not through the JSON call path; same error split: platform errcode vs network failure,
    * and one token refresh on a token error.

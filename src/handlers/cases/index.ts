@@ -8,6 +8,7 @@ export { complaintPromise, leadPromise } from './commitments';
 export { complaintAccepted, joinComplaint, openComplaint, recentOpenComplaint, upgradeToSerious } from './complaints';
 export { linkCaseCommand, linkCaseTo, type CaseLinkRefusal } from './links';
 export { raisePenalty } from './penalties';
+export { addInternalNote, caseRecord, type CaseLookup, type CaseRecord, type CaseStep } from './record';
 export { openHandoff, openServiceRequest, serviceRequestAccepted } from './service-requests';
 export { escalateStep, escalateTicketBreach, feedbackDue, onSiteOverdue, overdueSteps, replyOverdue, sendProgressFeedback } from './sla';
 export { describeTicket } from './status';

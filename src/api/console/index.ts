@@ -1,0 +1,114 @@
+import Router from '@koa/router';
+import type { Context, Next } from 'koa';
+import type { Logger } from 'pino';
+import type { Config } from '../../../config';
+import { Store } from '../../entities';
+import type { Database } from '../../entities/database';
+import type { EvidenceStore } from '../../bot/evidence-store';
+import { scopeOf, seesAudit, seesHousekeepers, seesRecords, seesReports, seesTicket } from '../../handlers/access';
+import { pendingFor } from '../../handlers/staff';
+import { hasRole, type Staff } from '../../entities/staff';
+import { Ticket } from '../../entities';
+import { apiErrors, ApiError, idParam, iso } from '../http';
+import { authRoutes, type ExchangeCode } from './auth';
+import { caseRoutes, type Perform } from './cases';
+import { formRoutes } from './forms';
+import { peopleRoutes } from './people';
+import { reportRoutes } from './reports';
+import { clearSessionCookie, requireSession, Sessions, stateOf } from './session';
+import { securityHeaders, serveConsole } from './static';
+import type { Me, Page, QueueItem } from './types';
+
+/**
+ * The staff console (工作台, issue 21) under /console: login (auth.ts), the JSON API under
+ * /console/api (session cookie + CSRF token, thin over the handler rooms), the printable forms
+ * under /console/forms, and the built front-end. The bearer admin API under /api is separate and
+ * stays for machines.
+ */
+
+export interface ConsoleDeps {
+  config: Config;
+  db: Database;
+  log: Logger;
+  evidence: EvidenceStore;
+  now: () => number;
+  /** WeCom's auth/getuserinfo, when WeCom has credentials. */
+  exchange: ExchangeCode | undefined;
+  perform: Perform;
+}
+
+export function pagesOf(staff: Staff): Page[] {
+  const scope = scopeOf(staff);
+  const pages: Page[] = ['queue'];
+  if (seesRecords(scope)) pages.push('cases', 'leads', 'customers');
+  if (seesHousekeepers(scope)) pages.push('archives');
+  if (seesReports(staff) || hasRole(staff, 'hr') || hasRole(staff, 'finance')) pages.push('reports');
+  if (seesAudit(staff)) pages.push('audit');
+  return pages;
+}
+
+export type Middleware = (ctx: Context, next: Next) => Promise<unknown>;
+
+export function consoleApp(deps: ConsoleDeps): Middleware[] {
+  const { config, db, log, now } = deps;
+  const sessions = new Sessions(db, config.console, now);
+  const consoleLog = log.child({ component: 'console' });
+
+  const open = new Router({ prefix: '/console' });
+  open.use(apiErrors(consoleLog), async (ctx, next) => {
+    securityHeaders(ctx);
+    ctx.set('Cache-Control', 'no-store');
+    await next();
+  });
+  const auth = authRoutes({ config, db, sessions, exchange: deps.exchange, log: consoleLog });
+  open.use(auth.routes(), auth.allowedMethods());
+
+  const api = new Router({ prefix: '/console/api' });
+  api.use(apiErrors(consoleLog), async (ctx, next) => {
+    securityHeaders(ctx);
+    ctx.set('Cache-Control', 'no-store');
+    await next();
+  }, requireSession(sessions, consoleLog));
+
+  api.get('/me', async (ctx) => {
+    const { staff, session } = stateOf(ctx);
+    const store = staff.storeId ? await db.reader.findOneBy(Store, { id: staff.storeId }) : null;
+    const me: Me = { userId: staff.wecomUserId, name: staff.name, roles: staff.roles.split(','), storeId: staff.storeId, storeName: store?.name ?? null, csrfToken: session.csrfToken, pages: pagesOf(staff), devLogin: config.console.devLogin };
+    ctx.body = me;
+  });
+
+  api.post('/logout', async (ctx) => {
+    await sessions.end(stateOf(ctx).session.id);
+    clearSessionCookie(ctx);
+    ctx.body = { ok: true };
+  });
+
+  api.get('/queue', async (ctx) => {
+    const items = await pendingFor(db.reader, stateOf(ctx).staff, now());
+    const rows: QueueItem[] = items.map((i) => ({ ...i, since: iso(i.since)! }));
+    ctx.body = { items: rows };
+  });
+
+  /** A customer's photo, voice or video on a case the viewer may see. */
+  api.get('/evidence/:id', async (ctx) => {
+    const { staff } = stateOf(ctx);
+    const loaded = await deps.evidence.load(idParam(ctx.params.id));
+    if (!loaded) throw new ApiError(404, '没有这个证据文件');
+    const ticket = await db.reader.findOneByOrFail(Ticket, { id: loaded.evidence.ticketId });
+    if (!(await seesTicket(db.reader, scopeOf(staff), ticket))) throw new ApiError(403, '这个工单不在您的权限范围内');
+    if (loaded.evidence.status !== 'stored') throw new ApiError(409, '文件尚未下载完成');
+    ctx.type = loaded.evidence.contentType ?? 'application/octet-stream';
+    ctx.set('Content-Disposition', `attachment; filename="evidence-${loaded.evidence.id}"`);
+    ctx.body = loaded.body;
+  });
+
+  for (const routes of [caseRoutes(db, deps.perform, now), peopleRoutes(db, now), reportRoutes(config, db)]) api.use(routes.routes(), routes.allowedMethods());
+
+  const forms = new Router({ prefix: '/console/forms' });
+  forms.use(apiErrors(consoleLog), requireSession(sessions, consoleLog));
+  const formRouter = formRoutes(config, db, now);
+  forms.use(formRouter.routes(), formRouter.allowedMethods());
+
+  // mounted in this order by app.ts: login, the JSON API, the forms, then the built front-end
+  return [open, api, forms].flatMap((r) => [r.routes(), r.allowedMethods()] as Middleware[]).concat(serveConsole());
+}

@@ -1,0 +1,137 @@
+/**
+ * The console's JSON shapes: the server builds them, the front-end (console/src/api.ts) imports
+ * them as types, so the two cannot drift apart. Instants are ISO strings. Nothing here imports
+ * code: the front-end bundle takes only the types.
+ */
+
+export type Page = 'queue' | 'cases' | 'leads' | 'customers' | 'archives' | 'reports' | 'audit';
+
+export interface LoginOptions {
+  wecom: boolean;
+  devLogin: boolean;
+}
+
+export interface Me {
+  userId: string;
+  name: string;
+  roles: string[];
+  storeId: number | null;
+  storeName: string | null;
+  csrfToken: string;
+  /** The pages this member of staff may open; the server refuses the others. */
+  pages: Page[];
+  devLogin: boolean;
+}
+
+export interface QueueItem {
+  kind: 'step' | 'lead' | 'handoff';
+  id: number;
+  number: string | null;
+  title: string;
+  since: string;
+  waitedMinutes: number;
+  link: string;
+}
+
+export interface CaseRow {
+  number: string;
+  kind: string;
+  kindName: string;
+  severity: string | null;
+  category: string | null;
+  status: string;
+  storeId: number | null;
+  createdAt: string;
+  closedAt: string | null;
+}
+
+export interface CaseStepJson {
+  id: number;
+  step: string;
+  role: string;
+  roleName: string;
+  status: string;
+  decision: string | null;
+  text: string | null;
+  decidedBy: string | null;
+  decidedByName: string | null;
+  decidedAt: string | null;
+  dueAt: string | null;
+  createdAt: string;
+  needsText: boolean;
+  /** The viewer may decide it now: with one of `choices`, or in words when it needs text. */
+  mine: boolean;
+  choices: { key: string; text: string }[];
+}
+
+export interface CaseDetail extends CaseRow {
+  summary: string;
+  storeName: string | null;
+  customer: { id: number; name: string | null; phone: string | null; address: string | null; district: string | null; isMajor: boolean };
+  timeline: { id: number; type: string; actor: string; actorName: string | null; note: string | null; at: string }[];
+  steps: CaseStepJson[];
+  evidence: { id: number; mediaType: string; status: string; receivedAt: string; url: string }[];
+  penalties: { id: number; amountYuan: number; status: string; createdAt: string; pdf: string }[];
+  forms: { title: string; url: string }[];
+}
+
+export interface ActionResult {
+  /** What the bot answered, as it would in chat. */
+  answer: string | null;
+}
+
+export interface LeadRow {
+  id: number;
+  number: string;
+  status: string;
+  serviceType: string | null;
+  district: string | null;
+  channel: string;
+  storeId: number | null;
+  consultantName: string | null;
+  createdAt: string;
+  pdf: string;
+}
+
+export interface CustomerRow {
+  id: number;
+  name: string | null;
+  phone: string | null;
+  district: string | null;
+  isMajor: boolean;
+  storeId: number | null;
+}
+
+export interface CustomerDetail extends CustomerRow {
+  address: string | null;
+  cases: CaseRow[];
+  leads: LeadRow[];
+  contracts: { id: number; number: string; startDate: string; endDate: string; status: string }[];
+}
+
+export interface HousekeeperRow {
+  id: number;
+  code: string;
+  name: string;
+  status: string;
+  storeId: number | null;
+  skills: string;
+  movements: { kind: string; at: string }[];
+}
+
+export interface AuditRow {
+  id: number;
+  actor: string;
+  actorName: string | null;
+  action: string;
+  subject: string;
+  subjectId: number | null;
+  changes: unknown;
+  at: string;
+}
+
+export interface MonthlyReportJson {
+  month: string;
+  markdown: string;
+  forms: { title: string; url: string }[];
+}

@@ -1,0 +1,60 @@
+import { In, type EntityManager } from 'typeorm';
+import { Approval, Lead, Ticket } from '../../entities';
+import { hasRole, type Role, type Staff } from '../../entities/staff';
+import { mayDecide, roleName } from '../approvals';
+
+/**
+ * 待办: what waits for this member of staff, oldest first with how long it has waited — the steps
+ * they may decide, the leads assigned to them not yet accepted or contacted, and (for customer
+ * service) the customers who asked for a person. The console's first page and `待办` in chat.
+ */
+
+export interface PendingItem {
+  kind: 'step' | 'lead' | 'handoff';
+  /** The approval, lead or ticket id. */
+  id: number;
+  /** TS… / XS… */
+  number: string | null;
+  title: string;
+  since: number;
+  waitedMinutes: number;
+  /** Where the console opens it: /cases/TS… or /leads/… */
+  link: string;
+}
+
+const CS_ROLES: Role[] = ['cs_specialist', 'cs_manager'];
+
+export async function pendingFor(db: EntityManager, staff: Staff, now: number): Promise<PendingItem[]> {
+  const items: PendingItem[] = [];
+  const roles = staff.roles.split(',').map((r) => r.trim()) as Role[];
+  const steps = await db.find(Approval, { where: { status: 'pending', role: In(roles) }, order: { createdAt: 'ASC' }, take: 500 });
+  const tickets = steps.some((s) => s.ticketId) ? await db.find(Ticket, { where: { id: In(steps.map((s) => s.ticketId).filter((id): id is number => id !== null)) } }) : [];
+  const ticketOf = new Map(tickets.map((t) => [t.id, t]));
+  for (const step of steps) {
+    const ticket = step.ticketId ? ticketOf.get(step.ticketId) : undefined;
+    if (!mayDecide(staff, step, ticket?.storeId ?? null)) continue;
+    items.push({
+      kind: 'step',
+      id: step.id,
+      number: ticket?.number ?? null,
+      title: `${roleName(step.role)} · ${step.step}`,
+      since: step.createdAt,
+      waitedMinutes: 0,
+      link: ticket ? `/cases/${ticket.number}` : '/',
+    });
+  }
+  if (hasRole(staff, 'consultant')) {
+    const leads = await db.find(Lead, { where: { consultantId: staff.id, status: In(['assigned', 'accepted']) }, order: { createdAt: 'ASC' }, take: 200 });
+    for (const lead of leads) {
+      items.push({ kind: 'lead', id: lead.id, number: lead.number, title: lead.status === 'assigned' ? '新线索待接单' : '已接单待联系', since: lead.assignedAt ?? lead.createdAt, waitedMinutes: 0, link: `/leads?focus=${lead.id}` });
+    }
+  }
+  if (CS_ROLES.some((role) => hasRole(staff, role))) {
+    const handoffs = await db.find(Ticket, { where: { kind: 'question', status: 'open' }, order: { createdAt: 'ASC' }, take: 200 });
+    for (const ticket of handoffs) {
+      items.push({ kind: 'handoff', id: ticket.id, number: ticket.number, title: ticket.category === 'renewal' ? '客户咨询续约，待人工回复' : '客户要求人工服务', since: ticket.createdAt, waitedMinutes: 0, link: `/cases/${ticket.number}` });
+    }
+  }
+  for (const item of items) item.waitedMinutes = Math.max(0, Math.floor((now - item.since) / 60_000));
+  return items.sort((a, b) => a.since - b.since || a.id - b.id);
+}

@@ -1,0 +1,217 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { AuditEntry, ConsoleSession, Ticket } from '../../src/entities';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/run';
+import { TEST_DATA_KEY } from '../support/databases';
+import { eventually } from '../support/harness';
+import { ConsoleClient } from './login-client';
+
+/**
+ * The console's server side (issue 21, items 1, 2, 4) against the real bot and the fake WeCom of
+ * the simulator (demo data): WeCom login (QR and in-app), the code used once, non-members and
+ * strangers refused, sessions as rows with CSRF and logout, every role's scope on the API, every
+ * view of personal data audited, actions through the chat's own rules, and each form as a PDF
+ * whose text pdftotext reads back.
+ */
+
+let dir: string;
+let sim: RunningSimulator;
+const logs: string[] = [];
+let servedCase: string; // 朝阳 (store of 王店长; customer of 李顾问's contract)
+let otherCase: string; // 海淀 (not 王店长's, not 李顾问's)
+
+const pdfText = (pdf: Buffer) => {
+  const file = join(dir, `form-${Math.random().toString(36).slice(2)}.pdf`);
+  writeFileSync(file, pdf);
+  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'console-api-'));
+  sim = await startSimulator({ port: 0, botPort: 0, dbFile: join(dir, 'sim.sqlite'), dataKey: TEST_DATA_KEY, jobs: false, web: false, logStream: new Writable({ write: (c, _e, done) => (logs.push(String(c)), done()) }) });
+  await sim.session.customerSays('o_demo_1', '阿姨今天迟到了两个小时，我要投诉');
+  await sim.session.customerSays('o_demo_3', '阿姨打碎了我家的花瓶，我要投诉');
+  const tickets = await eventually(async () => {
+    const rows = await sim.db.reader.find(Ticket, { order: { id: 'ASC' } });
+    if (rows.length < 2) throw new Error('cases not there yet');
+    return rows;
+  });
+  servedCase = tickets[0].number;
+  otherCase = tickets[1].number;
+}, 60_000);
+
+afterAll(async () => {
+  await sim?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('console login (R-WB-1)', () => {
+  it('QR login and in-app OAuth through the fake WeCom open a session row; the cookie is HttpOnly and SameSite=Lax', async () => {
+    const client = new ConsoleClient(sim.botUrl);
+    sim.platform.loginAs = 'csm_zhang';
+    const start = await client.raw('/console/auth/start?next=/console/cases');
+    const sso = new URL(start.headers.get('location')!);
+    expect(sso.pathname).toBe('/wwlogin/sso/login');
+    expect(sso.searchParams.get('login_type')).toBe('CorpApp');
+    expect(sso.searchParams.get('agentid')).toBe('1000002');
+    const { response, hops } = await client.follow(sso.toString());
+    expect(hops.some((h) => h.includes('/console/auth/callback/sso'))).toBe(true);
+    expect(new URL(hops.at(-1)!).pathname).toBe('/console/cases');
+    expect([200, 503]).toContain(response.status); // the built page (503 says to build it)
+    const me = await client.json<{ userId: string; pages: string[] }>('/console/api/me');
+    expect(me.body).toMatchObject({ userId: 'csm_zhang' });
+    expect(me.body.pages).toEqual(expect.arrayContaining(['cases', 'audit']));
+    expect(sim.platform.callsTo('/cgi-bin/auth/getuserinfo')).not.toHaveLength(0);
+
+    const inApp = new ConsoleClient(sim.botUrl);
+    sim.platform.loginAs = 'gm_zhou';
+    const first = await inApp.raw('/console/auth/start', { headers: { 'user-agent': 'Mozilla/5.0 (iPhone) wxwork/4.1.20' } });
+    const authorize = new URL(first.headers.get('location')!);
+    expect(authorize.pathname).toBe('/connect/oauth2/authorize');
+    expect(authorize.searchParams.get('scope')).toBe('snsapi_base');
+    expect(authorize.hash).toBe('#wechat_redirect');
+    const callback = await fetch(authorize, { redirect: 'manual' });
+    const back = callback.headers.get('location')!;
+    const done = await inApp.raw(back);
+    expect(done.status).toBe(302);
+    const cookie = done.headers.getSetCookie().find((c) => c.startsWith('console_sid='))!;
+    expect(cookie).toMatch(/httponly/i);
+    expect(cookie).toMatch(/samesite=lax/i);
+    expect(cookie).not.toMatch(/secure/i); // plain http here; behind HTTPS (TRUST_PROXY) it is Secure
+    expect((await inApp.json('/console/api/me')).body).toMatchObject({ userId: 'gm_zhou' });
+
+    // the code is single use: the same callback again in a fresh browser is refused before WeCom is asked
+    const calls = sim.platform.callsTo('/cgi-bin/auth/getuserinfo').length;
+    const replay = new ConsoleClient(sim.botUrl);
+    replay.cookies.set('console_state', new URL(back).searchParams.get('state')!);
+    const again = await replay.raw(back);
+    expect(again.status).toBe(400);
+    expect(await again.text()).toContain('已经用过');
+    expect(sim.platform.callsTo('/cgi-bin/auth/getuserinfo')).toHaveLength(calls);
+    expect(await sim.db.reader.countBy(ConsoleSession, {})).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refuses a stranger, a WeChat user who is not a member, a callback this browser did not start, and a refused scan', async () => {
+    for (const who of ['nobody_here', 'o_wechat_user']) {
+      const client = new ConsoleClient(sim.botUrl);
+      const response = await client.login(sim.platform, who);
+      expect(response.status).toBe(403);
+      expect((await client.raw('/console/api/me')).status).toBe(401);
+    }
+    const client = new ConsoleClient(sim.botUrl);
+    sim.platform.loginAs = 'csm_zhang';
+    const start = await client.raw('/console/auth/start');
+    const back = (await fetch(start.headers.get('location')!, { redirect: 'manual' })).headers.get('location')!;
+    const forged = new URL(back);
+    forged.searchParams.set('state', 'not-the-one-this-browser-got');
+    expect((await client.raw(forged.toString())).status).toBe(400);
+    sim.platform.loginAs = undefined;
+    const refusedScan = await client.follow('/console/auth/start');
+    expect(refusedScan.response.status).toBe(400);
+    expect(logs.join('')).not.toContain('13900001111');
+  });
+
+  it('needs the CSRF token for every change, logs out, and forgets an idle session', async () => {
+    const client = new ConsoleClient(sim.botUrl);
+    await client.login(sim.platform, 'csm_zhang');
+    expect((await client.post(`/console/api/cases/${servedCase}/notes`, { text: '已电话联系客户' }, 'wrong')).status).toBe(403);
+    expect((await client.post(`/console/api/cases/${servedCase}/notes`, { text: '已电话联系客户' }, '')).status).toBe(403);
+    expect((await client.post(`/console/api/cases/${servedCase}/notes`, { text: '已电话联系客户' })).status).toBe(200);
+    expect((await client.post('/console/api/logout', {})).status).toBe(200);
+    expect((await client.raw('/console/api/me')).status).toBe(401);
+
+    const idle = new ConsoleClient(sim.botUrl);
+    await idle.login(sim.platform, 'csm_zhang');
+    await sim.db.write((m) => m.createQueryBuilder().update(ConsoleSession).set({ lastSeenAt: 1 }).where('staffId IS NOT NULL').execute());
+    expect((await idle.raw('/console/api/me')).status).toBe(401);
+  });
+
+  it('offers no development login while a platform is configured', async () => {
+    const client = new ConsoleClient(sim.botUrl);
+    expect((await client.raw('/console/auth/dev')).status).toBe(404);
+    expect((await client.json('/console/auth/options')).body).toEqual({ wecom: true, devLogin: false });
+  });
+});
+
+describe('what each role may see (item 2)', () => {
+  const as = async (userId: string) => {
+    const client = new ConsoleClient(sim.botUrl);
+    await client.login(sim.platform, userId);
+    return client;
+  };
+
+  it('scopes cases, customers and the audit page by role and store, on the server', async () => {
+    const consultant = await as('sales_li');
+    const numbers = async (c: ConsoleClient) => (await c.json<{ cases: { number: string }[] }>('/console/api/cases')).body.cases.map((t) => t.number).sort();
+    expect(await numbers(consultant)).toEqual([servedCase]);
+    expect((await consultant.json(`/console/api/cases/${otherCase}`)).status).toBe(403);
+    expect((await consultant.json('/console/api/audit')).status).toBe(403);
+    expect((await consultant.json('/console/api/housekeepers')).status).toBe(403);
+
+    const manager = await as('mgr_wang');
+    expect(await numbers(manager)).toEqual([servedCase]);
+    expect((await manager.json(`/console/api/cases/${otherCase}`)).status).toBe(403);
+    expect((await manager.json('/console/api/audit')).status).toBe(403);
+    expect((await manager.json('/console/api/housekeepers')).status).toBe(200);
+
+    const csManager = await as('csm_zhang');
+    expect(await numbers(csManager)).toEqual([servedCase, otherCase].sort());
+    const hr = await as('hr_chen');
+    expect((await hr.json('/console/api/cases')).status).toBe(403);
+    expect((await hr.json('/console/api/housekeepers')).status).toBe(200);
+    expect((await hr.json(`/console/forms/complaint-record/${servedCase}.pdf`)).status).toBe(403);
+
+    const gm = await as('gm_zhou');
+    const detail = await gm.json<{ customer: { phone: string }; steps: unknown[] }>(`/console/api/cases/${servedCase}`);
+    expect(detail.body.customer.phone).toBe('13900001111');
+    const audit = await gm.json<{ entries: { actor: string; action: string; subjectId: number }[] }>('/console/api/audit?action=ticket.view');
+    expect(audit.body.entries.find((e) => e.actor === 'gm_zhou')).toBeDefined();
+    const views = await sim.db.reader.find(AuditEntry, { where: { action: 'ticket.view', actor: 'gm_zhou' } });
+    expect(views[0].changes).not.toContain('13900001111');
+  });
+
+  it('acts through the chat’s own rules: a consultant cannot decide the specialist’s step; the specialist can', async () => {
+    type Step = { id: number; status: string; mine: boolean; needsText: boolean; decidedBy: string | null; choices: { key: string; text: string }[] };
+    const specialist = await as('cs_liu');
+    const steps = async (c: ConsoleClient) => (await c.json<{ steps: Step[] }>(`/console/api/cases/${servedCase}`)).body.steps;
+    const open = (await steps(specialist)).find((s) => s.status === 'pending' && s.mine)!;
+    expect(open).toBeDefined();
+    const action = open.needsText ? { text: '已向客户致歉，明天上午上门处理' } : { choice: open.choices[0].key };
+    const consultant = await as('sales_li');
+    expect((await steps(consultant)).find((s) => s.id === open.id)).toMatchObject({ mine: false, choices: [] });
+    const refused = await consultant.post<{ answer: string }>(`/console/api/cases/${servedCase}/steps/${open.id}`, action);
+    expect(refused.status).toBe(200);
+    expect(refused.body.answer).toBeTruthy();
+    expect((await steps(specialist)).find((s) => s.id === open.id)).toMatchObject({ status: 'pending' });
+    const decided = await specialist.post<{ answer: string | null }>(`/console/api/cases/${servedCase}/steps/${open.id}`, action);
+    expect(decided.status).toBe(200);
+    expect((await steps(specialist)).find((s) => s.id === open.id)).toMatchObject({ status: 'decided', decidedBy: 'cs_liu' });
+  });
+});
+
+describe('the forms as PDF (item 4)', () => {
+  it('renders each form with its title, the company and its fields; pdftotext reads the Chinese back', async () => {
+    const gm = new ConsoleClient(sim.botUrl);
+    await gm.login(sim.platform, 'gm_zhou');
+    const month = (await sim.db.reader.findOneByOrFail(Ticket, { number: servedCase })).number.slice(2, 8).replace(/^(\d{4})(\d{2})$/, '$1-$2');
+    const leadId = (await gm.json<{ leads: { id: number }[] }>('/console/api/leads')).body.leads[0]?.id;
+    const forms: [string, string[]][] = [
+      [`/console/forms/complaint-record/${servedCase}.pdf`, ['投诉事故处理记录表', servedCase, '陈女士', '13900001111', '处理过程']],
+      [`/console/forms/store-issue/${servedCase}.pdf`, ['门店问题处理详情表', '朝阳门店', '总经理']],
+      [`/console/forms/monthly-complaints/${month}.pdf`, ['月度客户投诉汇总记录表', servedCase, otherCase]],
+      [`/console/forms/monthly-inquiries/${month}.pdf`, ['月度咨询分析表', '按渠道']],
+      [`/console/forms/movements/${month}.pdf`, ['家政服务人员流动情况登记表', '变动明细']],
+    ];
+    if (leadId) forms.push([`/console/forms/lead/${leadId}.pdf`, ['客户信息受理表', '销售顾问']]);
+    for (const [url, expected] of forms) {
+      const response = await gm.raw(url);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/pdf');
+      const text = pdfText(Buffer.from(await response.arrayBuffer()));
+      for (const words of [...expected, '成都市乡工汇家政服务有限公司']) expect(text.replace(/\s+/g, '')).toContain(words);
+    }
+  });
+});
