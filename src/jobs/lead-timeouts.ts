@@ -1,12 +1,10 @@
 import { acceptedNotContacted, overdueAssignedLeads, reassignOverdueLead, remindToContact } from '../handlers/leads';
 import { perMinute } from './periods';
-import type { Job } from './runner';
+import type { JobWork } from './runner';
 
 /** Leads waiting too long for a consultant (R-LD-2): reassign, remind. The rules are in handlers/lead-timeouts. */
-export const leadTimeouts: Job = {
+export const leadTimeouts: JobWork = {
   name: 'lead-timeouts',
-  cron: '* * * * *',
-  description: 'every minute: reassign leads not accepted in time; remind about accepted leads not contacted',
   period: perMinute,
   async run(ctx) {
     const read = { db: ctx.db.reader, clock: ctx.clock, config: ctx.config, log: ctx.log };

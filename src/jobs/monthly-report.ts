@@ -1,7 +1,7 @@
 import { previousMonth } from '../handlers/calendar';
 import { monthlyCharts, monthlyReport, reportRecipients, sendMonthlyReport, type ReportImage } from '../handlers/reports';
 import { perMonth } from './periods';
-import type { Job } from './runner';
+import type { JobWork } from './runner';
 
 /**
  * The month before the run's period. A scheduled (or caught-up) run has a YYYY-MM period: the
@@ -20,10 +20,8 @@ export function reportMonthOf(period: string, now: number, timeZone: string): st
  * numbers and the message are in handlers/reports; one item per GM and month, so a re-run
  * (manual or caught up) sends nothing twice.
  */
-export const monthlyReportJob: Job = {
+export const monthlyReportJob: JobWork = {
   name: 'monthly-report',
-  cron: (config) => config.reports.monthlyCron,
-  description: '09:00 on the 1st by default (MONTHLY_REPORT_CRON): last month’s report and charts to the general managers',
   period: perMonth,
   async run(ctx) {
     const month = reportMonthOf(ctx.period, ctx.clock.now(), ctx.config.timezone);

@@ -1,12 +1,10 @@
 import { dueForPrompt, dueForReminder, endContract, pastTheirEnd, sendRenewalPrompt, sendRenewalReminder } from '../handlers/contracts';
 import { perDay } from './periods';
-import type { Job } from './runner';
+import type { JobWork } from './runner';
 
 /** Contract-renewal prompts and reminders (R-CT-2). The rules are in handlers/renewals. */
-export const renewalPrompts: Job = {
+export const renewalPrompts: JobWork = {
   name: 'renewal-prompts',
-  cron: '0 9 * * *',
-  description: '09:00 daily, before the stores open: renewal prompts 15 days ahead, reminders 7 days ahead, terms that ended',
   period: perDay,
   async run(ctx) {
     const read = { db: ctx.db.reader, clock: ctx.clock, config: ctx.config };

@@ -2,7 +2,7 @@ import { In, LessThan, type EntityTarget, type FindOptionsOrder, type FindOption
 import { CardResponseCode, InboundMessage, OutboxMessage } from '../entities';
 import type { Database } from '../entities/database';
 import { perDay } from './periods';
-import type { Job } from './runner';
+import type { JobWork } from './runner';
 
 /**
  * Nightly purge of the bot's own working records once they have done their job (R-SC-1: keep
@@ -56,10 +56,8 @@ export async function purgeExpired(db: Database, now: number, retentionDays: num
   };
 }
 
-export const retention: Job = {
+export const retention: JobWork = {
   name: 'retention',
-  cron: '40 3 * * *',
-  description: 'at 03:40 daily: purge handled inbound messages, delivered outbox rows and spent card codes older than RETENTION_DAYS (default 90)',
   period: perDay,
   async run(ctx) {
     const purged = await purgeExpired(ctx.db, ctx.clock.now(), ctx.config.retentionDays);

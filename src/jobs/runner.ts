@@ -31,15 +31,20 @@ export interface JobContext {
   item(itemKey: string, step: (ctx: FlowContext) => Promise<void>): Promise<void>;
 }
 
-export interface Job {
+/** What a job does: its file in src/jobs/. When it runs is said once, in schedule.ts. */
+export interface JobWork {
   name: string;
-  /** node-cron expression in the business time zone, or one derived from the configuration. */
-  cron: string | ((config: Config) => string);
-  /** Plain-language line for the schedule table and logs. */
-  description: string;
   /** The period a scheduled time belongs to: one run per period. */
   period(at: number, timeZone: string): string;
   run(ctx: JobContext): Promise<void>;
+}
+
+/** A job with its time, as the runner schedules it (built from the table in schedule.ts). */
+export interface Job extends JobWork {
+  /** node-cron expression in the business time zone, or one derived from the configuration. */
+  cron: string | ((config: Config) => string);
+  /** Why it runs then, in plain words: GET /api/jobs and the README's jobs table show it. */
+  description: string;
 }
 
 export interface RunOutcome {

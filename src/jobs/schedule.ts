@@ -1,26 +1,37 @@
-import { handoffTimeouts } from './handoffs';
 import { leadTimeouts } from './lead-timeouts';
 import { monthlyReportJob } from './monthly-report';
 import { renewalPrompts } from './renewals';
 import { retention } from './retention';
-import { shiftDigest } from './shift-digest';
+import { shiftCron, shiftDigest } from './shift-digest';
 import { slaChecks } from './sla-checks';
 import { arrivalsAndVisits } from './visits';
-import type { Job } from './runner';
+import type { Config } from '../../config';
+import type { Job, JobWork } from './runner';
 
 /**
- * The one cron table (times in BOT_TIMEZONE, Asia/Shanghai by default). Each job runs once per
- * period across all instances (job_run is the lock) and is caught up at start if missed.
- *
- * | job            | when                     |
- * |----------------|--------------------------|
- * | lead-timeouts  | every minute             |
- * | handoffs       | every minute             | 转人工 not taken in time, idle live conversations, stalled dialogues
- * | sla-checks     | every 5 minutes          |
- * | arrivals-and-visits | 08:30 daily         | hand-over tasks, visit schedules, visits due
- * | renewal-prompts     | 09:00 daily         | before the stores open
- * | shift-digest        | SHIFT_CHANGES       | default 09:00 and 18:00
- * | monthly-report      | MONTHLY_REPORT_CRON | default 09:00 on the 1st: last month's report and charts to the GM
- * | retention           | 03:40 daily         | purge handled working records after RETENTION_DAYS (default 90)
+ * The one cron table, as data: which job runs when, and why then. Times are node-cron expressions
+ * in BOT_TIMEZONE (Asia/Shanghai by default); a time an operator may change is read from the
+ * configuration (`setting` names its variable). Each job runs once per period across all
+ * instances (job_run is the lock) and is caught up at start if missed. The README's jobs table is
+ * checked against this one by test/jobs/schedule.test.ts.
  */
-export const JOBS: Job[] = [leadTimeouts, handoffTimeouts, slaChecks, arrivalsAndVisits, renewalPrompts, shiftDigest, monthlyReportJob, retention];
+export interface ScheduleEntry {
+  job: JobWork;
+  cron: string | ((config: Config) => string);
+  /** The environment variable that changes the time, if any. */
+  setting?: string;
+  why: string;
+}
+
+export const SCHEDULE: ScheduleEntry[] = [
+  { job: leadTimeouts, cron: '* * * * *', why: 'every minute: reassign leads not accepted in time; remind about accepted leads not contacted' },
+  { job: slaChecks, cron: '*/5 * * * *', why: 'every 5 minutes: 24-hour progress messages, reply/on-site breaches, overdue approval steps' },
+  { job: arrivalsAndVisits, cron: '30 8 * * *', why: '08:30 daily: hand-over tasks for tomorrow’s arrivals, visit schedules for arrived housekeepers, visits due today' },
+  { job: renewalPrompts, cron: '0 9 * * *', why: '09:00 daily, before the stores open: renewal prompts 15 days ahead, reminders 7 days ahead, terms that ended' },
+  { job: shiftDigest, cron: shiftCron, setting: 'SHIFT_CHANGES', why: 'at each shift change (default 09:00 and 18:00): one digest per customer-service member' },
+  { job: monthlyReportJob, cron: (config) => config.reports.monthlyCron, setting: 'MONTHLY_REPORT_CRON', why: '09:00 on the 1st by default: last month’s report and charts to the general managers' },
+  { job: retention, cron: '40 3 * * *', why: 'at 03:40 daily, when nobody works: purge handled inbound messages, delivered outbox rows and spent card codes older than RETENTION_DAYS (default 90)' },
+];
+
+/** The jobs as the runner schedules them: the work with its time from the table above. */
+export const JOBS: Job[] = SCHEDULE.map(({ job, cron, why }) => ({ ...job, cron, description: why }));

@@ -1,7 +1,7 @@
 import type { Config } from '../../config';
 import { customerServiceStaff, sendDigest } from '../handlers/reports';
 import { perMinute } from './periods';
-import type { Job } from './runner';
+import type { JobWork } from './runner';
 
 /** "09:00,18:00" → "0 9,18 * * *" (shift changes share the minute in practice; the first one's minute is used for all). */
 export function shiftCron(config: Config): string {
@@ -12,10 +12,8 @@ export function shiftCron(config: Config): string {
 }
 
 /** Hand-over digest to customer-service staff at each shift change (seed 二.7-1). */
-export const shiftDigest: Job = {
+export const shiftDigest: JobWork = {
   name: 'shift-digest',
-  cron: shiftCron,
-  description: 'at each shift change (SHIFT_CHANGES, default 09:00 and 18:00): one digest per customer-service member',
   period: perMinute,
   async run(ctx) {
     for (const staff of await customerServiceStaff({ db: ctx.db.reader })) {

@@ -1,12 +1,10 @@
 import { escalateStep, escalateTicketBreach, feedbackDue, onSiteOverdue, overdueSteps, replyOverdue, sendProgressFeedback } from '../handlers/cases';
 import { perMinute } from './periods';
-import type { Job } from './runner';
+import type { JobWork } from './runner';
 
 /** Timers on every open case (R-SL-2). The rules are in handlers/sla. */
-export const slaChecks: Job = {
+export const slaChecks: JobWork = {
   name: 'sla-checks',
-  cron: '*/5 * * * *',
-  description: 'every 5 minutes: 24-hour progress messages, reply/on-site breaches, overdue approval steps',
   period: perMinute,
   async run(ctx) {
     const read = { db: ctx.db.reader, clock: ctx.clock };

@@ -1,12 +1,10 @@
 import { arrivedWithoutVisits, arrivingTomorrow, prepareArrival, scheduleVisits, startVisit, visitsDue } from '../handlers/contracts';
 import { perDay } from './periods';
-import type { Job } from './runner';
+import type { JobWork } from './runner';
 
 /** Hand-over before arrival, follow-up visits after it (R-FU-1). The rules are in handlers/visits. */
-export const arrivalsAndVisits: Job = {
+export const arrivalsAndVisits: JobWork = {
   name: 'arrivals-and-visits',
-  cron: '30 8 * * *',
-  description: '08:30 daily: hand-over tasks for tomorrow’s arrivals, visit schedules for arrived housekeepers, visits due today',
   period: perDay,
   async run(ctx) {
     const read = { db: ctx.db.reader, clock: ctx.clock, config: ctx.config };
