@@ -4,7 +4,7 @@ import * as ts from 'typescript';
 
 /**
  * The shape of the house (issue 12), read from the import declarations with the TypeScript parser:
- * no import cycles in src/, the handlers never reach into src/bot, a room of src/handlers is
+ * no import cycles in src/, the handlers never reach into src/bot or src/api, a room of src/handlers is
  * entered only through its front door (index.ts), src/handlers holds rooms and nothing loose but
  * the table of contents and the ports, and no source file grows past 400 lines.
  */
@@ -109,6 +109,20 @@ describe('architecture', () => {
     const offending = files
       .filter((file) => file.startsWith(HANDLERS + path.sep))
       .flatMap((file) => graph.get(file)!.filter((target) => target.startsWith(bot)).map((target) => `${rel(file)} → ${rel(target)}`));
+    expect(offending).toEqual([]);
+  });
+
+  it('keeps the handlers free of src/api: the admin API calls the handlers, never the other way round', () => {
+    const api = path.join(SRC, 'api') + path.sep;
+    const offending = files
+      .filter((file) => file.startsWith(HANDLERS + path.sep))
+      .flatMap((file) => graph.get(file)!.filter((target) => target.startsWith(api)).map((target) => `${rel(file)} → ${rel(target)}`));
+    expect(offending).toEqual([]);
+  });
+
+  it('keeps src/lib a leaf: small helpers that import nothing else of ours, so any layer may use them', () => {
+    const lib = path.join(SRC, 'lib') + path.sep;
+    const offending = files.filter((file) => file.startsWith(lib)).flatMap((file) => graph.get(file)!.filter((target) => !target.startsWith(lib)).map((target) => `${rel(file)} → ${rel(target)}`));
     expect(offending).toEqual([]);
   });
 

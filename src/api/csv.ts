@@ -5,29 +5,10 @@ import { ApiError } from './http';
 /**
  * Spreadsheets saved as CSV, for the admin API's imports (staff, housekeepers, contracts):
  * reading the upload as UTF-8 text, the RFC 4180 reader, and the header-to-rows step that
- * numbers every row as the spreadsheet does (the header is row 1). And the one writer every
- * export uses (penalties, housekeeper performance), so none can forget formula neutralising.
+ * numbers every row as the spreadsheet does (the header is row 1). The writer every export uses
+ * lives in src/lib/csv.ts (the handlers use it too, and never import the API); re-exported here.
  */
-
-export type CsvValue = string | number | null | undefined;
-
-/**
- * A cell as spreadsheets read it. Text that starts with = + - @ (or a tab / carriage return,
- * which Excel skips before looking for one) would run as a formula when HR opens the file, and
- * some of it is free text typed in chat: it gets a leading single quote, which Excel and WPS show
- * as text. Numbers are the export's own and stay numbers. Quoted (RFC 4180) when it holds a
- * quote, comma or line break.
- */
-export function csvCell(value: CsvValue): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** A whole export: UTF-8 with a BOM (so Excel reads the Chinese right), CRLF after every line. */
-export function csvDocument(header: readonly string[], rows: readonly (readonly CsvValue[])[]): string {
-  return '\ufeff' + [header, ...rows].map((cells) => cells.map(csvCell).join(',')).join('\r\n') + '\r\n';
-}
+export { csvCell, csvDocument, type CsvValue } from '../lib/csv';
 
 export class CsvError extends Error {}
 

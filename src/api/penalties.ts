@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { In } from 'typeorm';
 import { Housekeeper, Penalty, Ticket } from '../entities';
 import type { Database } from '../entities/database';
-import { csvDocument } from './csv';
+import { csvDocument } from '../lib/csv';
 import { iso, monthParam, optionalString } from './http';
 
 /** 员工处罚单 for payroll (R-CP-3): JSON, or CSV for HR and finance (`format=csv`). */

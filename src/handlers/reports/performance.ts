@@ -4,7 +4,7 @@ import { Penalty } from '../../entities/penalty';
 import { Store } from '../../entities/store';
 import { Survey } from '../../entities/survey';
 import { Ticket } from '../../entities/ticket';
-import { csvDocument } from '../../api/csv';
+import { csvDocument } from '../../lib/csv';
 import { monthRange } from '../calendar';
 
 /**
