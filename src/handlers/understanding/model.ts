@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { normalize } from './normalise';
 import { blankData } from './slots';
@@ -35,6 +36,7 @@ export function modelTokens(text: string): string[] {
 // ───────────────────────────── the fastText model file ─────────────────────────────
 
 const FASTTEXT_MAGIC = 793712314;
+const LITTLE_ENDIAN = os.endianness() === 'LE';
 const FASTTEXT_VERSION = 12;
 const EOS = '</s>';
 const LOSS_SOFTMAX = 3;
@@ -59,8 +61,15 @@ class Reader {
   matrix(): { rows: number; cols: number; data: Float32Array } {
     const rows = this.i64();
     const cols = this.i64();
-    const data = new Float32Array(rows * cols);
-    for (let i = 0; i < data.length; i++) data[i] = this.view.getFloat32(this.offset + 4 * i, true);
+    const start = this.bytes.byteOffset + this.offset;
+    let data: Float32Array;
+    if (LITTLE_ENDIAN) {
+      // one copy into an aligned buffer: the file is little-endian like the machine
+      data = new Float32Array(this.bytes.buffer.slice(start, start + 4 * rows * cols));
+    } else {
+      data = new Float32Array(rows * cols);
+      for (let i = 0; i < data.length; i++) data[i] = this.view.getFloat32(this.offset + 4 * i, true);
+    }
     this.offset += 4 * data.length;
     return { rows, cols, data };
   }
@@ -177,13 +186,18 @@ export interface IntentModel {
   harm: FastTextClassifier<Harm>;
 }
 
-/** models/intents/ in the project, found from here in src/ (ts-node) and in dist/src (build). */
+/**
+ * models/intents/ in the project, found from here in src/ (ts-node) and in dist/src (build), or
+ * under the working directory (a transpiled copy elsewhere, as the bench runs).
+ */
 export function modelDir(): string {
-  let dir = __dirname;
-  for (let i = 0; i < 6; i++) {
-    const candidate = path.join(dir, 'models', 'intents');
-    if (fs.existsSync(path.join(candidate, 'manifest.json'))) return candidate;
-    dir = path.dirname(dir);
+  for (const from of [__dirname, process.cwd()]) {
+    let dir = from;
+    for (let i = 0; i < 6; i++) {
+      const candidate = path.join(dir, 'models', 'intents');
+      if (fs.existsSync(path.join(candidate, 'manifest.json'))) return candidate;
+      dir = path.dirname(dir);
+    }
   }
   throw new Error('models/intents/manifest.json not found: run npm run train:intents');
 }
@@ -195,10 +209,20 @@ export function readIntentModel(dir: string = modelDir()): IntentModel {
   };
 }
 
-let loaded: IntentModel | undefined;
+let loaded: IntentModel | null | undefined;
 
-/** The committed model, read once per process (a few milliseconds) and kept. */
-export function intentModel(): IntentModel {
-  loaded ??= readIntentModel();
+/**
+ * The committed model, read once per process (a few milliseconds, at the first message) and kept.
+ * Without its files the bot still answers with the rules alone, and says so once in the log.
+ */
+export function intentModel(): IntentModel | null {
+  if (loaded === undefined) {
+    try {
+      loaded = readIntentModel();
+    } catch (e) {
+      loaded = null;
+      process.emitWarning(`intent model not loaded, understanding with the rules alone: ${(e as Error).message}`);
+    }
+  }
   return loaded;
 }

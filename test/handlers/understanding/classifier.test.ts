@@ -56,7 +56,7 @@ describe('the model reader', () => {
   });
 
   it('gives probabilities over the labels it was trained with', () => {
-    const p = intentModel().intent.predict(modelTokens('我想找个月嫂'));
+    const p = intentModel()!.intent.predict(modelTokens('我想找个月嫂'));
     expect(p.reduce((s, x) => s + x.p, 0)).toBeCloseTo(1, 5);
     expect(p[0].label).toBe('inquiry');
   });
