@@ -2,7 +2,7 @@ import { approvalButton, approverAnswer, managersGroup, StepOwners } from './app
 import { linkCaseCommand } from './cases';
 import { MERGE_COMMAND, mergeCommand } from './customers';
 import { complaintSteps, logProgress, penaltySteps, raisePenalty, serviceRequestSteps, severityCommand } from './cases';
-import { renewalSteps, visitSteps } from './contracts';
+import { callButton, renewalSteps, VISITED_COMMAND, visitedCommand, visitSteps } from './contracts';
 import { END_COMMAND, endCommand, HANDOFF_BUTTON, handoffButton, LIST_COMMAND, listCommand, liveChatText, ONCALL_COMMAND, oncallCommand, PASS_COMMAND, passCommand, SWITCH_COMMAND, switchCommand } from './handoff';
 import { handleCustomerEvent } from './intake';
 import { handleLeadButton } from './leads';
@@ -30,6 +30,7 @@ const steps = new StepOwners()
 const staffDesk = new StaffDesk()
   .button('lead:', handleLeadButton) //               lead:<id>:<action> on a lead card
   .button('ap:', approvalButton(steps)) //            ap:<approvalId>:<choice> on an approval card
+  .button('call:', callButton) //                     call:<taskId>:reached|no_answer|later on a call task card
   .button(HANDOFF_BUTTON, handoffButton) //           ho:<handoffId>:take|pass|dismiss on a 转人工 card
   .command(PASS_COMMAND, passCommand) //              转给 TS… 姓名
   .command(END_COMMAND, endCommand) //                结束 [A]: the live conversation back to the bot
@@ -42,6 +43,7 @@ const staffDesk = new StaffDesk()
   .command(/^\s*处罚/, raisePenalty) //                处罚 TS… 阿姨编号 金额 原因
   .command(/^\s*关联\s/, linkCaseCommand) //          关联 TS… 合同号/阿姨编号: the case's store and housekeeper
   .command(MERGE_COMMAND, mergeCommand) //            合并 A B [强制]: two records of one person (CS manager)
+  .command(VISITED_COMMAND, visitedCommand) //        已回访 TS…/HT… 5分 …: the outcome of a call task
   .answer(approverAnswer(steps)) //                   TS… 您的意见: a step that waits for words
   .answer(liveChatText); //                           last: the plain text of someone holding a live conversation goes to the customer
 

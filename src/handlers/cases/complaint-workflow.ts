@@ -170,7 +170,8 @@ export async function escalateToSerious(ctx: FlowContext, ticket: Ticket): Promi
 
 /** Progress told to the customer resets the 24-hour feedback clock (R-CP-2). */
 export async function tellCustomerProgress(ctx: FlowContext, ticket: Ticket, text: string): Promise<void> {
-  await notifyCustomer(ctx, ticket, text);
+  // not told (no reachable WeChat: a call task is open): the clock runs on until the call is recorded
+  if (!(await notifyCustomer(ctx, ticket, text))) return;
   const next = ctx.clock.now() + ctx.config.commitments.complaintFeedbackHours * HOUR_MS;
   await ctx.db.update(Ticket, { id: ticket.id }, { feedbackDueAt: next });
   ticket.feedbackDueAt = next;

@@ -6,6 +6,7 @@ import { CLOSED_TICKET_STATUSES, Ticket, type Severity, type TicketKind } from '
 import type { Deadlines } from './commitments';
 import { addTimeline, nextNumber } from '../records';
 import { contractForCase } from '../customers';
+import { customerReachable, openCallTask } from '../contracts';
 
 /** Tickets: complaints, service requests and hand-offs share numbering, deadlines and timeline. */
 
@@ -63,9 +64,18 @@ export async function latestOpenTicket(db: EntityManager, customerId: number): P
   return latest ?? null;
 }
 
-/** Tells the ticket's customer something on the channel they use, and writes it to the timeline. */
-export async function notifyCustomer(ctx: FlowContext, ticket: Ticket, text: string): Promise<void> {
+/**
+ * Tells the ticket's customer something on the channel they use, and writes it to the timeline.
+ * A customer with no reachable WeChat gets a call task instead (R-ID-3), and false comes back:
+ * they were not told yet, so nothing may count as told.
+ */
+export async function notifyCustomer(ctx: FlowContext, ticket: Ticket, text: string): Promise<boolean> {
   const customer = await ctx.db.findOneBy(Customer, { id: ticket.customerId });
-  if (customer?.platform && customer.externalId) ctx.send({ type: 'text', to: { platform: customer.platform as Platform, id: customer.externalId }, text });
-  await addTimeline(ctx.db, { ticketId: ticket.id, type: 'customer_notified', actor: 'system', note: text, at: ctx.clock.now() });
+  if (customer && customer.platform && customer.externalId && customerReachable(ctx, customer)) {
+    ctx.send({ type: 'text', to: { platform: customer.platform as Platform, id: customer.externalId }, text });
+    await addTimeline(ctx.db, { ticketId: ticket.id, type: 'customer_notified', actor: 'system', note: text, at: ctx.clock.now() });
+    return true;
+  }
+  if (customer) await openCallTask(ctx, { purpose: 'feedback', customer, ticket, cause: `feedback:${ticket.id}:${ctx.clock.now()}`, message: text });
+  return false;
 }

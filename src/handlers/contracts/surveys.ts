@@ -7,6 +7,7 @@ import { Visit } from '../../entities/visit';
 import { parseSurveyAnswer } from '../understanding';
 import type { FlowContext, HandlerContext } from '../ports';
 import { addTimeline } from '../records';
+import { customerReachable, openCallTask } from './calls';
 import { DAY_MS } from '../calendar';
 import { say } from '../../../config/say';
 
@@ -30,17 +31,23 @@ interface Answer {
  * 48 hours of their last message; outside it the OA transport falls back to the configured
  * template message that invites them back into the chat.
  */
-export type SurveyOutcome = 'sent' | 'unreachable' | 'busy' | 'already_sent';
+export type SurveyOutcome = 'sent' | 'called' | 'unreachable' | 'busy' | 'already_sent';
 
 export async function sendSurvey(ctx: FlowContext, customer: Customer, source: 'ticket' | 'visit', sourceId: number, questions: string[], intro: string, housekeeperId: number | null): Promise<SurveyOutcome> {
-  if (!customer.platform || !customer.externalId || !customer.subscribed) return 'unreachable';
+  if (!customerReachable(ctx, customer)) {
+    // no reachable WeChat: a person calls with the same questions, and the answer counts the same (R-ID-3)
+    const ticket = source === 'ticket' ? await ctx.db.findOneBy(Ticket, { id: sourceId }) : null;
+    const task = await openCallTask(ctx, { purpose: source === 'visit' ? 'visit' : 'survey', customer, ticket: ticket ?? undefined, visitId: source === 'visit' ? sourceId : undefined, cause: `${source === 'visit' ? 'visit' : 'survey:ticket'}:${sourceId}` });
+    return task ? 'called' : 'already_sent';
+  }
   if (await ctx.db.existsBy(Survey, { source, sourceId })) return 'already_sent';
   // one survey at a time: a second one would steal the answers meant for the first
   if (await openSurveyOf(ctx.db, customer.id, ctx.clock.now())) return 'busy';
   const survey = await ctx.db.save(
     ctx.db.create(Survey, { customerId: customer.id, source, sourceId, housekeeperId, status: 'open', questions: JSON.stringify(questions), current: 0, answers: [], score: null, sentAt: ctx.clock.now(), answeredAt: null }),
   );
-  ctx.send({ type: 'text', to: { platform: customer.platform as 'wechat', id: customer.externalId }, text: `${intro}\n${questions[0]}` });
+  // customerReachable checked the openid is there
+  ctx.send({ type: 'text', to: { platform: customer.platform as 'wechat', id: customer.externalId! }, text: `${intro}\n${questions[0]}` });
   ctx.log.info({ surveyId: survey.id, source, sourceId }, 'survey sent');
   return 'sent';
 }
