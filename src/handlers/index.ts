@@ -4,6 +4,7 @@ import { MERGE_COMMAND, mergeCommand } from './customers';
 import { complaintSteps, logProgress, penaltySteps, raisePenalty, serviceRequestSteps, severityCommand } from './cases';
 import { callButton, renewalSteps, VISITED_COMMAND, visitedCommand, visitSteps } from './contracts';
 import { END_COMMAND, endCommand, HANDOFF_BUTTON, handoffButton, LIST_COMMAND, listCommand, liveChatText, ONCALL_COMMAND, oncallCommand, PASS_COMMAND, passCommand, SWITCH_COMMAND, switchCommand } from './handoff';
+import { END_COMMAND, endCommand, HANDOFF_BUTTON, handoffButton, LIST_COMMAND, listCommand, liveChatText, ONCALL_COMMAND, oncallCommand, PASS_COMMAND, passCommand, SWITCH_COMMAND, switchCommand } from './handoff';
 import { handleCustomerEvent } from './intake';
 import { handleLeadButton } from './leads';
 import type { Handler } from './ports';
@@ -30,6 +31,12 @@ const steps = new StepOwners()
 const staffDesk = new StaffDesk()
   .button('lead:', handleLeadButton) //               lead:<id>:<action> on a lead card
   .button('ap:', approvalButton(steps)) //            ap:<approvalId>:<choice> on an approval card
+  .button(HANDOFF_BUTTON, handoffButton) //           ho:<handoffId>:take|pass|dismiss on a 转人工 card
+  .command(PASS_COMMAND, passCommand) //              转给 TS… 姓名
+  .command(END_COMMAND, endCommand) //                结束 [A]: the live conversation back to the bot
+  .command(SWITCH_COMMAND, switchCommand) //          切换 A
+  .command(LIST_COMMAND, listCommand) //              列表: who I am talking to, who waits
+  .command(ONCALL_COMMAND, oncallCommand) //          值班 [姓名 日期 日期]
   .button('call:', callButton) //                     call:<taskId>:reached|no_answer|later on a call task card
   .button(HANDOFF_BUTTON, handoffButton) //           ho:<handoffId>:take|pass|dismiss on a 转人工 card
   .command(PASS_COMMAND, passCommand) //              转给 TS… 姓名
@@ -44,8 +51,8 @@ const staffDesk = new StaffDesk()
   .command(/^\s*关联\s/, linkCaseCommand) //          关联 TS… 合同号/阿姨编号: the case's store and housekeeper
   .command(MERGE_COMMAND, mergeCommand) //            合并 A B [强制]: two records of one person (CS manager)
   .command(VISITED_COMMAND, visitedCommand) //        已回访 TS…/HT… 5分 …: the outcome of a call task
-  .answer(approverAnswer(steps)) //                   TS… 您的意见: a step that waits for words
-  .answer(liveChatText); //                           last: the plain text of someone holding a live conversation goes to the customer
+  .answer(liveChatText) //                            someone holding a live conversation: their plain text goes to the customer (not TS… answers)
+  .answer(approverAnswer(steps)); //                  TS… 您的意见: a step that waits for words
 
 const managersRoom = managersGroup(steps);
 

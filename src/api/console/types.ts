@@ -48,7 +48,6 @@ export interface CaseRow {
 export interface CaseStepJson {
   id: number;
   step: string;
-  title: string;
   role: string;
   roleName: string;
   status: string;

@@ -120,6 +120,8 @@ async function listOf(ctx: HandlerContext, live: Handoff[]): Promise<string> {
 
 /** The holder's plain text (or `@A text`) goes to the customer; false when they hold no conversation. */
 export async function liveChatText(ctx: HandlerContext, staff: Staff, text: string): Promise<boolean> {
+  // an answer to a step (TS… 意见) stays an answer, even while holding a conversation
+  if (/^\s*[A-Za-z]{2}\d{8,}/.test(text)) return false;
   const addressed = /^\s*@([A-Za-z0-9]{1,3})\s+([\s\S]+)$/.exec(text);
   const { handoff, live } = await target(ctx, staff, addressed?.[1]);
   if (live.length === 0) return false;
