@@ -69,7 +69,10 @@ describe('the npm scripts', () => {
   it('npm install builds with tsconfig.build.json, and npm test still type-checks everything before jest', () => {
     expect(scripts.prepare).toBe('npm run build');
     expect(scripts.build).toContain('tsc -p tsconfig.build.json');
-    expect(scripts.test).toBe('tsc --noEmit -p . && jest');
+    expect(scripts.test).toBe('tsc --noEmit -p . && tsc --noEmit -p console && jest');
+    // the staff console's pages (issue 21) are built by the same npm install, into dist/console
+    expect(scripts.build).toMatch(/&& npm run build:console$/);
+    expect(scripts['build:console']).toContain('vite build --config console/vite.config.mts');
   });
 });
 

@@ -48,6 +48,7 @@ export interface CaseRow {
 export interface CaseStepJson {
   id: number;
   step: string;
+  title: string;
   role: string;
   roleName: string;
   status: string;

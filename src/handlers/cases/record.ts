@@ -15,6 +15,8 @@ import { addTimeline } from '../records';
 export interface CaseStep {
   id: number;
   step: string;
+  /** The step as people read it: the title of its card (安抚客户并致歉…). */
+  title: string;
   role: string;
   roleName: string;
   status: string;
@@ -46,6 +48,7 @@ export interface CaseRecord {
 export type CaseLookup = { found: CaseRecord } | { refused: 'not_found' | 'forbidden' };
 
 interface CardShape {
+  title?: unknown;
   buttons?: { key?: unknown; text?: unknown }[];
   fields?: unknown;
 }
@@ -57,6 +60,7 @@ function stepOf(approval: Approval, viewer: StaffRow, storeId: number | null): C
   return {
     id: approval.id,
     step: approval.step,
+    title: typeof card.title === 'string' ? card.title : approval.step,
     role: approval.role,
     roleName: roleName(approval.role),
     status: approval.status,
@@ -68,7 +72,8 @@ function stepOf(approval: Approval, viewer: StaffRow, storeId: number | null): C
     createdAt: approval.createdAt,
     needsText: approval.needsText,
     mine: decides,
-    choices: decides ? buttons.map((b) => ({ key: b.key.split(':').pop() ?? b.key, text: b.text })) : [],
+    // 回复意见 is the chat's way to be asked; the console writes the words directly
+    choices: decides ? buttons.map((b) => ({ key: b.key.split(':').pop() ?? b.key, text: b.text })).filter((b) => b.key !== 'reply') : [],
   };
 }
 

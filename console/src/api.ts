@@ -1,0 +1,42 @@
+// The typed client: every shape comes from the server's own types (src/api/console/types.ts).
+import type { ActionResult, AuditRow, CaseDetail, CaseRow, CustomerDetail, CustomerRow, HousekeeperRow, LeadRow, LoginOptions, Me, MonthlyReportJson, QueueItem } from '../../src/api/console/types';
+
+export type { ActionResult, AuditRow, CaseDetail, CaseRow, CustomerDetail, CustomerRow, HousekeeperRow, LeadRow, LoginOptions, Me, MonthlyReportJson, QueueItem };
+
+export class ApiRefused extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+let csrf = '';
+export const setCsrf = (token: string) => (csrf = token);
+
+async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(path, { ...init, credentials: 'same-origin', headers: { ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.method && init.method !== 'GET' ? { 'x-csrf-token': csrf } : {}) } });
+  const body = (await response.json().catch(() => ({}))) as T & { error?: string };
+  if (!response.ok) throw new ApiRefused(response.status, body.error ?? `请求失败（${response.status}）`);
+  return body;
+}
+
+const post = <T>(path: string, body: unknown) => call<T>(path, { method: 'POST', body: JSON.stringify(body) });
+
+export const api = {
+  options: () => call<LoginOptions>('/console/auth/options'),
+  devStaff: () => call<{ staff: { userId: string; name: string; roles: string[] }[] }>('/console/auth/dev'),
+  devLogin: (userId: string) => post<{ ok: boolean }>('/console/auth/dev', { userId }),
+  me: () => call<Me>('/console/api/me'),
+  logout: () => post<{ ok: boolean }>('/console/api/logout', {}),
+  queue: () => call<{ items: QueueItem[] }>('/console/api/queue'),
+  cases: (query = '') => call<{ cases: CaseRow[] }>(`/console/api/cases${query}`),
+  case: (number: string) => call<CaseDetail>(`/console/api/cases/${number}`),
+  decide: (number: string, stepId: number, action: { choice: string } | { text: string }) => post<ActionResult>(`/console/api/cases/${number}/steps/${stepId}`, action),
+  progress: (number: string, text: string) => post<ActionResult>(`/console/api/cases/${number}/progress`, { text }),
+  note: (number: string, text: string) => post<ActionResult>(`/console/api/cases/${number}/notes`, { text }),
+  leads: (status = '') => call<{ leads: LeadRow[] }>(`/console/api/leads${status ? `?status=${status}` : ''}`),
+  customers: (q = '') => call<{ customers: CustomerRow[] }>(`/console/api/customers${q ? `?q=${encodeURIComponent(q)}` : ''}`),
+  customer: (id: number) => call<CustomerDetail>(`/console/api/customers/${id}`),
+  housekeepers: () => call<{ housekeepers: HousekeeperRow[] }>('/console/api/housekeepers'),
+  report: (month: string) => call<MonthlyReportJson>(`/console/api/reports/monthly?month=${month}`),
+  audit: () => call<{ entries: AuditRow[] }>('/console/api/audit'),
+};

@@ -1,0 +1,116 @@
+import { useEffect, useState } from 'react';
+import { Button, Card, DatePicker, Input, List, message, Space, Table, Tag, Typography } from 'antd';
+import { api, type AuditRow, type CustomerDetail, type CustomerRow, type HousekeeperRow, type LeadRow, type MonthlyReportJson, type QueueItem } from './api';
+import { waited, when } from './nav';
+
+function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []): T | null {
+  const [value, setValue] = useState<T | null>(null);
+  useEffect(() => void load().then(setValue, (e) => message.error(e.message)), deps);
+  return value;
+}
+
+export function QueuePage({ go }: { go: (to: string) => void }) {
+  const items = useLoad(() => api.queue().then((r) => r.items));
+  return (
+    <Card title="我的待办">
+      <List loading={!items} dataSource={items ?? []} locale={{ emptyText: '暂无待办' }} renderItem={(i: QueueItem) => (
+        <List.Item actions={[<a key="go" href={`/console${i.link}`} onClick={(e) => (e.preventDefault(), go(i.link))}>详情</a>]}>
+          <List.Item.Meta title={`${i.number ?? ''} ${i.title}`} description={`已等待 ${waited(i.waitedMinutes)} · ${when(i.since)}`} />
+        </List.Item>
+      )} />
+    </Card>
+  );
+}
+
+const leadColumns = [
+  { title: '编号', dataIndex: 'number' },
+  { title: '状态', dataIndex: 'status' },
+  { title: '服务', dataIndex: 'serviceType' },
+  { title: '区域', dataIndex: 'district' },
+  { title: '顾问', dataIndex: 'consultantName' },
+  { title: '受理', dataIndex: 'createdAt', render: when },
+  { title: '表格', dataIndex: 'pdf', render: (url: string) => <a href={url} target="_blank">客户信息受理表</a> },
+];
+
+export function LeadsPage() {
+  const leads = useLoad(() => api.leads().then((r) => r.leads));
+  return <Card title="线索"><Table<LeadRow> rowKey="id" size="small" loading={!leads} dataSource={leads ?? []} scroll={{ x: true }} columns={leadColumns} /></Card>;
+}
+
+export function CustomersPage({ go }: { go: (to: string) => void }) {
+  const [q, setQ] = useState('');
+  const [rows, setRows] = useState<CustomerRow[]>([]);
+  const [detail, setDetail] = useState<CustomerDetail | null>(null);
+  const search = (value: string) => api.customers(value).then((r) => setRows(r.customers), (e) => message.error(e.message));
+  useEffect(() => void search(''), []);
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Card title="客户">
+        <Input.Search placeholder="手机号、合同编号或阿姨编号" value={q} onChange={(e) => setQ(e.target.value)} onSearch={search} enterButton="查找" />
+        <Table<CustomerRow> rowKey="id" size="small" dataSource={rows} style={{ marginTop: 12 }} scroll={{ x: true }} onRow={(r) => ({ onClick: () => api.customer(r.id).then(setDetail, (e) => message.error(e.message)) })} columns={[
+          { title: '姓名', dataIndex: 'name' },
+          { title: '电话', dataIndex: 'phone' },
+          { title: '区域', dataIndex: 'district' },
+          { title: '', dataIndex: 'isMajor', render: (m: boolean) => (m ? <Tag color="gold">重要客户</Tag> : null) },
+        ]} />
+      </Card>
+      {detail && (
+        <Card title={`${detail.name ?? ''} ${detail.phone ?? ''}`}>
+          <Typography.Paragraph>{detail.address}</Typography.Paragraph>
+          <List header="工单" dataSource={detail.cases} renderItem={(c) => <List.Item><a onClick={() => go(`/cases/${c.number}`)}>{c.number}</a> {c.kindName} {c.status}</List.Item>} />
+          <List header="合同" dataSource={detail.contracts} renderItem={(c) => <List.Item>{c.number} {c.startDate} 至 {c.endDate} {c.status}</List.Item>} />
+          <Table<LeadRow> rowKey="id" size="small" dataSource={detail.leads} columns={leadColumns} pagination={false} scroll={{ x: true }} />
+        </Card>
+      )}
+    </Space>
+  );
+}
+
+export function ArchivesPage() {
+  const rows = useLoad(() => api.housekeepers().then((r) => r.housekeepers));
+  const movement: Record<string, string> = { new: '新到', on_duty: '上岗', returned: '返回', resigned: '辞职' };
+  return (
+    <Card title="阿姨档案与流动登记">
+      <Table<HousekeeperRow> rowKey="id" size="small" loading={!rows} dataSource={rows ?? []} scroll={{ x: true }} columns={[
+        { title: '编号', dataIndex: 'code' },
+        { title: '姓名', dataIndex: 'name' },
+        { title: '状态', dataIndex: 'status', render: (s: string) => movement[s] ?? s },
+        { title: '技能', dataIndex: 'skills' },
+        { title: '流动', dataIndex: 'movements', render: (m: HousekeeperRow['movements']) => m.map((x) => `${movement[x.kind] ?? x.kind} ${when(x.at).slice(0, 10)}`).join('，') },
+      ]} />
+    </Card>
+  );
+}
+
+const lastMonth = () => {
+  const d = new Date();
+  d.setDate(1);
+  d.setMonth(d.getMonth() - 1);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+};
+
+export function ReportsPage() {
+  const [month, setMonth] = useState(lastMonth());
+  const report = useLoad<MonthlyReportJson>(() => api.report(month), [month]);
+  return (
+    <Card title="报表" extra={<DatePicker picker="month" allowClear={false} onChange={(d) => d && setMonth(d.format('YYYY-MM'))} />}>
+      <Space wrap style={{ marginBottom: 12 }}>{report?.forms.map((f) => <Button key={f.url} href={f.url} target="_blank">{f.title}</Button>)}</Space>
+      <pre style={{ whiteSpace: 'pre-wrap', fontFamily: 'inherit' }}>{report?.markdown.replace(/<[^>]+>/g, '')}</pre>
+    </Card>
+  );
+}
+
+export function AuditPage() {
+  const rows = useLoad(() => api.audit().then((r) => r.entries));
+  return (
+    <Card title="审计">
+      <Table<AuditRow> rowKey="id" size="small" loading={!rows} dataSource={rows ?? []} scroll={{ x: true }} columns={[
+        { title: '时间', dataIndex: 'at', render: when },
+        { title: '谁', dataIndex: 'actorName', render: (n: string | null, r) => n ?? r.actor },
+        { title: '做了什么', dataIndex: 'action', render: (a: string) => (a.endsWith('.view') ? <Tag color="blue">查看个人信息</Tag> : a) },
+        { title: '对象', dataIndex: 'subject', render: (s: string, r) => `${s} #${r.subjectId ?? ''}` },
+        { title: '经由', dataIndex: 'changes', render: (c: { via?: string } | null) => c?.via ?? '' },
+      ]} />
+    </Card>
+  );
+}
