@@ -248,10 +248,14 @@ describeEachDatabase('monthly report', ({ db, skipped }) => {
     expect(markdown).toContain('咨询 7 条，成交 3 单，未成交 1 条，跟进中 3 条，转化率 <font color="info">42.9%</font>');
     expect(markdown).toContain('投诉 3 起（普通 2，<font color="warning">严重 1</font>），已结案 1 起');
     expect(markdown).toContain('已批准扣款 ¥200.00；先行赔付 1 笔 ¥500.00');
-    expect(markdown).toContain('应回访 4 次，已完成 2 次，跳过 1 次，未完成 1 次');
+    expect(markdown).toContain('应回访 4 次，已完成 2 次，逾期未回访 1 次，待完成 1 次');
     expect(markdown).toContain('收回 4 份，平均 2.75 分');
     expect(markdown).toContain('新到 2 人 · 上岗 2 人 · 返回 1 人 · 辞职 1 人');
     expect(markdown).toContain('本月到期合同 4 份：已续签 1，不续签 1，未记录结果 2，续签率 25%');
+    // a month with no contract due says so, instead of a renewal rate of 0%
+    const noneDue = monthlyReportMarkdown({ ...report, renewals: { ...report.renewals, ending: 0, renewed: 0, notRenewing: 0, noOutcome: 0, renewalRate: 0 } });
+    expect(noneDue).toContain('本月无到期合同');
+    expect(noneDue).not.toContain('续签率');
     expect(markdown).toContain('各门店对比与趋势图见下方图片');
     expect(monthlyReportMarkdown(report, false)).not.toContain('图见下方');
     expect(Buffer.byteLength(markdown)).toBeLessThan(4096);

@@ -9,6 +9,7 @@ import { findOr404, readJsonObject, refuse, requireFields, unknownFields } from 
 import type { Archives, Session } from './archive';
 import { Lookups } from './lookups';
 import { dayStart, dayValue, isClear, textValue } from './values';
+import { say } from '../../../config/say';
 
 /**
  * A housekeeper's movement log (新到 / 上岗 / 返回 / 辞职): the status is the kind of the latest
@@ -17,7 +18,13 @@ import { dayStart, dayValue, isClear, textValue } from './values';
 
 export const MOVEMENT_KINDS = ['new', 'on_duty', 'returned', 'resigned'] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
-export const MOVEMENT_LABELS: Record<MovementKind, string> = { new: '新到', on_duty: '上岗', returned: '返回', resigned: '辞职' };
+/** The catalogue's names (common.movement.*), the same words the monthly report uses; also accepted as input. */
+export const MOVEMENT_LABELS: Record<MovementKind, string> = {
+  new: say('common.movement.new'),
+  on_duty: say('common.movement.on_duty'),
+  returned: say('common.movement.returned'),
+  resigned: say('common.movement.resigned'),
+};
 
 /** Appends to the movement log; the status is the kind of the latest movement by date. */
 export async function addMovement(session: Session, housekeeper: Housekeeper, kind: MovementKind, date: string, note: string | null): Promise<HousekeeperStatus> {

@@ -1,6 +1,7 @@
 import type { EChartsOption } from 'echarts';
 import { Resvg } from '@resvg/resvg-js';
 import type { MonthlyReport, ReportImage } from './monthly';
+import { say } from '../../../config/say';
 
 /**
  * Charts for the monthly report, drawn on the server: echarts renders SVG (no canvas, no native
@@ -70,7 +71,7 @@ export async function renderChart(option: EChartsOption, width = WIDTH, height =
 
 function monthTitle(month: string): string {
   const [year, mon] = month.split('-').map(Number);
-  return `${year}年${mon}月`;
+  return say('common.date.yearMonth', { year, month: mon });
 }
 
 const title = (text: string) => ({ text, left: 'center', top: 12, textStyle: { fontSize: 18, fontWeight: 'normal' as const, fontFamily: CHART_FONT_FAMILY } });
@@ -82,16 +83,17 @@ export function storeBarsOption(report: MonthlyReport): EChartsOption {
   const lines = report.byStore.slice(0, MAX_STORE_BARS);
   const rest = report.byStore.slice(MAX_STORE_BARS);
   if (rest.length) {
-    lines.push(rest.reduce((sum, s) => ({ store: '其他门店', inquiries: sum.inquiries + s.inquiries, signed: sum.signed + s.signed, complaints: sum.complaints + s.complaints }), { store: '其他门店', inquiries: 0, signed: 0, complaints: 0 }));
+    const others = say('reports.chart.otherStores');
+    lines.push(rest.reduce((sum, s) => ({ store: others, inquiries: sum.inquiries + s.inquiries, signed: sum.signed + s.signed, complaints: sum.complaints + s.complaints }), { store: others, inquiries: 0, signed: 0, complaints: 0 }));
   }
   const bar = (name: string, data: number[]) => ({ name, type: 'bar' as const, data, barMaxWidth: 36, label: { show: true, position: 'top' as const } });
   return {
-    title: title(`${monthTitle(report.month)} 各门店咨询、成交与投诉`),
+    title: title(say('reports.chart.storesTitle', { month: monthTitle(report.month) })),
     legend,
     grid,
     xAxis: { type: 'category', data: lines.map((s) => s.store), axisLabel: { interval: 0, fontFamily: CHART_FONT_FAMILY } },
     yAxis: { type: 'value', minInterval: 1 },
-    series: [bar('咨询', lines.map((s) => s.inquiries)), bar('成交', lines.map((s) => s.signed)), bar('投诉', lines.map((s) => s.complaints))],
+    series: [bar(say('reports.chart.inquiries'), lines.map((s) => s.inquiries)), bar(say('reports.chart.signed'), lines.map((s) => s.signed)), bar(say('reports.chart.complaints'), lines.map((s) => s.complaints))],
   };
 }
 
@@ -99,12 +101,12 @@ export function storeBarsOption(report: MonthlyReport): EChartsOption {
 export function trendOption(report: MonthlyReport): EChartsOption {
   const line = (name: string, data: number[]) => ({ name, type: 'line' as const, data, symbolSize: 7, label: { show: true, position: 'top' as const } });
   return {
-    title: title(`近${report.trend.length}个月咨询与投诉趋势（截至${monthTitle(report.month)}）`),
+    title: title(say('reports.chart.trendTitle', { count: report.trend.length, month: monthTitle(report.month) })),
     legend,
     grid,
-    xAxis: { type: 'category', data: report.trend.map((m) => `${Number(m.month.slice(5))}月`), axisLabel: { fontFamily: CHART_FONT_FAMILY } },
+    xAxis: { type: 'category', data: report.trend.map((m) => say('common.date.month', { month: Number(m.month.slice(5)) })), axisLabel: { fontFamily: CHART_FONT_FAMILY } },
     yAxis: { type: 'value', minInterval: 1 },
-    series: [line('咨询', report.trend.map((m) => m.inquiries)), line('投诉', report.trend.map((m) => m.complaints))],
+    series: [line(say('reports.chart.inquiries'), report.trend.map((m) => m.inquiries)), line(say('reports.chart.complaints'), report.trend.map((m) => m.complaints))],
   };
 }
 

@@ -7,6 +7,7 @@ import { Ticket } from '../../entities/ticket';
 import { TicketEvent } from '../../entities/ticket-event';
 import { monthRange } from '../calendar';
 import { median } from './leads';
+import { say } from '../../../config/say';
 
 /**
  * Monthly complaint analysis (R-CP-5, 月度客户投诉汇总记录表): complaints of the month by severity,
@@ -62,7 +63,7 @@ export async function complaintReport(db: EntityManager, month: string, timeZone
     total: complaints.length,
     bySeverity: count(complaints, (t) => t.severity ?? 'ordinary'),
     byCategory: count(complaints, (t) => t.category ?? 'other'),
-    byStore: count(complaints, (t) => (t.storeId ? stores.get(t.storeId) ?? `#${t.storeId}` : '未指定门店')),
+    byStore: count(complaints, (t) => (t.storeId ? stores.get(t.storeId) ?? `#${t.storeId}` : say('reports.noStore'))),
     byHousekeeper: count(complaints.filter((t) => t.housekeeperId), (t) => housekeepers.get(t.housekeeperId!) ?? `#${t.housekeeperId}`),
     closed: closed.length,
     medianHoursToFirstContact: ((m) => (m === null ? null : hours(m)))(median(complaints.filter((t) => contactAt.has(t.id)).map((t) => contactAt.get(t.id)! - t.createdAt))),

@@ -6,6 +6,7 @@ import { CLOSED_TICKET_STATUSES, Ticket } from '../../entities/ticket';
 import { Visit } from '../../entities/visit';
 import type { FlowContext } from '../ports';
 import { chineseDateTime, isoDay } from '../calendar';
+import { say } from '../../../config/say';
 
 /**
  * Shift hand-over digest (seed 二.7-1 工作交接): at each shift change every customer-service member
@@ -29,12 +30,16 @@ export async function sendDigest(ctx: FlowContext, staffId: number): Promise<voi
   const waitingLeads = await ctx.db.count(Lead, { where: { status: In(['new', 'assigned']), acceptedAt: IsNull() } });
   const due = (t: Ticket) => [t.replyDueAt, t.feedbackDueAt, t.onSiteDueAt].filter((x): x is number => x !== null).sort((a, b) => a - b)[0];
   const lines = [
-    `【交接班】${staff.name}，当前待办：`,
-    `· 未结投诉 ${complaints.length} 件${complaints.length ? '：' : ''}`,
-    ...complaints.slice(0, 10).map((t) => `  ${t.number}（${t.severity === 'serious' ? '严重' : '普通'}）${due(t) ? `下个时限 ${chineseDateTime(due(t)!, tz)}` : ''}`),
-    `· 待您处理的审批/任务 ${mine.length} 件`,
-    `· 今日到期的回访 ${visits} 个`,
-    `· 尚未接单的线索 ${waitingLeads} 条`,
+    say('reports.digest.head', { name: staff.name }),
+    say(complaints.length ? 'reports.digest.complaintsListed' : 'reports.digest.complaints', { count: complaints.length }),
+    ...complaints.slice(0, 10).map((t) => {
+      const severity = say(t.severity === 'serious' ? 'common.severity.serious' : 'common.severity.ordinary');
+      const next = due(t);
+      return next ? say('reports.digest.complaintDue', { caseNo: t.number, severity, due: chineseDateTime(next, tz) }) : say('reports.digest.complaint', { caseNo: t.number, severity });
+    }),
+    say('reports.digest.mine', { count: mine.length }),
+    say('reports.digest.visits', { count: visits }),
+    say('reports.digest.leads', { count: waitingLeads }),
   ];
   ctx.send({ type: 'text', to: { platform: 'wecom', id: staff.wecomUserId }, text: lines.join('\n') });
 }

@@ -3,6 +3,7 @@ import { Lead } from '../../entities/lead';
 import { Staff } from '../../entities/staff';
 import { Store } from '../../entities/store';
 import { monthRange } from '../calendar';
+import { say } from '../../../config/say';
 
 /**
  * Monthly inquiry analysis (R-LD-3, 每月月末…业务信息咨询的分析报告): inquiries by channel, store and
@@ -62,8 +63,8 @@ export async function leadReport(db: EntityManager, month: string, timeZone: str
     month,
     totals: group(leads),
     byChannel: groupBy(leads, (l) => l.channel),
-    byStore: groupBy(leads, (l) => (l.storeId ? stores.get(l.storeId) ?? `#${l.storeId}` : '未分配门店')),
-    byConsultant: groupBy(leads, (l) => (l.consultantId ? staff.get(l.consultantId) ?? `#${l.consultantId}` : '未分配顾问')),
+    byStore: groupBy(leads, (l) => (l.storeId ? stores.get(l.storeId) ?? `#${l.storeId}` : say('reports.noStoreForLead'))),
+    byConsultant: groupBy(leads, (l) => (l.consultantId ? staff.get(l.consultantId) ?? `#${l.consultantId}` : say('reports.noConsultant'))),
     medianMinutesToAccept: toAccept === null ? null : minutes(toAccept),
     medianMinutesToContact: toContact === null ? null : minutes(toContact),
   };

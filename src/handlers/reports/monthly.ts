@@ -12,6 +12,8 @@ import type { FlowContext } from '../ports';
 import { monthKey, monthRange } from '../calendar';
 import { complaintReport, type ComplaintReport } from './complaints';
 import { leadReport, type LeadReport } from './leads';
+import { say, sayName } from '../../../config/say';
+import { SEED_COMMITMENTS, type Commitments } from '../../../config/commitments';
 
 /**
  * The monthly report to the GM (R-RP-1, R-LD-3, R-CP-5): inquiries and conversion, complaints
@@ -189,9 +191,21 @@ export async function monthlyReport(db: EntityManager, month: string, timeZone: 
 
 // ── the WeCom message ────────────────────────────────────────────────────────────────────────
 
-const CATEGORY_NAMES: Record<string, string> = { attitude: '服务态度', theft: '偷盗', property_damage: '财物损坏', injury: '人身伤害', lateness: '迟到', quality: '服务质量', other: '其他' };
-const COMMITMENT_NAMES: Record<string, string> = { reply: '24小时回复', on_site: '上门时限', feedback: '24小时进度反馈', step: '内部处理时限', other: '其他' };
-export const MOVEMENT_NAMES: Record<MovementKind, string> = { new: '新到', on_duty: '上岗', returned: '返回', resigned: '辞职' };
+export const MOVEMENT_NAMES: Record<MovementKind, string> = {
+  new: say('common.movement.new'),
+  on_duty: say('common.movement.on_duty'),
+  returned: say('common.movement.returned'),
+  resigned: say('common.movement.resigned'),
+};
+
+/** The commitments the report names; the hours come from the configuration, as the promises do. */
+type ReportCommitments = Pick<Commitments, 'replyHours' | 'complaintFeedbackHours'>;
+
+function commitmentName(kind: string, c: ReportCommitments): string {
+  if (kind === 'reply') return say('reports.monthly.commitment.reply', { hours: c.replyHours });
+  if (kind === 'feedback') return say('reports.monthly.commitment.feedback', { hours: c.complaintFeedbackHours });
+  return sayName(`reports.monthly.commitment.${kind}`, 'reports.monthly.commitment.other');
+}
 
 /** WeCom refuses markdown over 4096 bytes. */
 const MARKDOWN_MAX_BYTES = 4096;
@@ -200,56 +214,68 @@ const LIST_MAX = 5;
 
 const percent = (rate: number) => `${round(rate * 100, 1)}%`;
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
-const minutes = (value: number | null) => (value === null ? '—' : `${value} 分钟`);
+const minutes = (value: number | null) => (value === null ? '—' : say('reports.monthly.minutes', { count: value }));
 
 function list(entries: [string, number][], unit = ''): string {
   const sorted = entries.filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  const shown = sorted.slice(0, LIST_MAX).map(([name, n]) => `${name} ${n}${unit}`);
-  if (sorted.length > LIST_MAX) shown.push(`等${sorted.length}项`);
-  return shown.join(' · ') || '无';
+  const shown = sorted.slice(0, LIST_MAX).map(([name, n]) => say('reports.list.item', { name, count: n, unit }));
+  if (sorted.length > LIST_MAX) shown.push(say('reports.list.more', { count: sorted.length }));
+  return shown.join(' · ') || say('reports.list.none');
 }
 
 function chineseMonth(month: string): string {
   const [year, mon] = month.split('-').map(Number);
-  return `${year}年${mon}月`;
+  return say('common.date.yearMonth', { year, month: mon });
 }
 
 /** The report as WeCom markdown (the subset WeCom renders: headings, bold, quotes, font colours). */
-export function monthlyReportMarkdown(report: MonthlyReport, withCharts = true): string {
+export function monthlyReportMarkdown(report: MonthlyReport, withCharts = true, commitments: ReportCommitments = SEED_COMMITMENTS): string {
   const { leads, complaints, visits, satisfaction, housekeepers, renewals } = report;
   const t = leads.totals;
   const severity = complaints.bySeverity;
+  const low = LOW_SCORE;
+  const storesLeads = report.byStore.filter((s) => s.inquiries > 0).slice(0, LIST_MAX).map((s) => `${s.store} ${s.inquiries}/${s.signed}`).join(' · ') || say('reports.list.none');
   const lines = [
-    `## ${chineseMonth(report.month)}经营月报`,
-    `> 统计区间：${report.month}-01 至 ${lastDayOf(report.month)}`,
+    say('reports.monthly.title', { month: chineseMonth(report.month) }),
+    say('reports.monthly.range', { from: `${report.month}-01`, to: lastDayOf(report.month) }),
     '',
-    '**咨询与成交**',
-    `咨询 ${t.inquiries} 条，成交 ${t.signed} 单，未成交 ${t.lost} 条，跟进中 ${t.open} 条，转化率 <font color="info">${percent(t.conversionRate)}</font>`,
-    `渠道：${list(Object.entries(leads.byChannel).map(([c, g]) => [channelName(c), g.inquiries]), ' 条')}`,
-    `门店：${report.byStore.filter((s) => s.inquiries > 0).slice(0, LIST_MAX).map((s) => `${s.store} ${s.inquiries}/${s.signed}`).join(' · ') || '无'}（咨询/成交）`,
-    `接单用时中位数 ${minutes(leads.medianMinutesToAccept)}，联系客户用时中位数 ${minutes(leads.medianMinutesToContact)}`,
+    say('reports.monthly.leadsHeading'),
+    say('reports.monthly.leadsTotals', { inquiries: t.inquiries, signed: t.signed, lost: t.lost, open: t.open, rate: percent(t.conversionRate) }),
+    say('reports.monthly.channels', { list: list(Object.entries(leads.byChannel).map(([c, g]) => [channelName(c), g.inquiries]), say('reports.unit.items')) }),
+    say('reports.monthly.storesLeads', { list: storesLeads }),
+    say('reports.monthly.speed', { accept: minutes(leads.medianMinutesToAccept), contact: minutes(leads.medianMinutesToContact) }),
     '',
-    '**投诉**',
-    `投诉 ${complaints.total} 起（普通 ${severity.ordinary ?? 0}，<font color="warning">严重 ${severity.serious ?? 0}</font>），已结案 ${complaints.closed} 起`,
-    `原因：${list(Object.entries(complaints.byCategory).map(([c, n]) => [CATEGORY_NAMES[c] ?? c, n]), ' 起')}`,
-    `门店：${list(report.byStore.map((s) => [s.store, s.complaints]), ' 起')}`,
-    `超时未履约 ${complaints.slaBreaches.total} 次；处罚单 ${complaints.penalties.count} 张，已批准扣款 ${yuan(complaints.penalties.approvedFen)}；先行赔付 ${complaints.compensation.count} 笔 ${yuan(complaints.compensation.amountFen)}`,
-    ...(complaints.slaBreaches.total ? [`超时项目：${list(Object.entries(complaints.slaBreaches.byCommitment).map(([c, n]) => [COMMITMENT_NAMES[c] ?? c, n]), ' 次')}`] : []),
+    say('reports.monthly.complaintsHeading'),
+    say('reports.monthly.complaintsTotals', { total: complaints.total, ordinary: severity.ordinary ?? 0, serious: severity.serious ?? 0, closed: complaints.closed }),
+    say('reports.monthly.causes', { list: list(Object.entries(complaints.byCategory).map(([c, n]) => [sayName(`common.category.${c}`, 'common.category.other'), n]), say('reports.unit.cases')) }),
+    say('reports.monthly.storesComplaints', { list: list(report.byStore.map((s) => [s.store, s.complaints]), say('reports.unit.cases')) }),
+    say('reports.monthly.breachesAndMoney', {
+      breaches: complaints.slaBreaches.total,
+      penalties: complaints.penalties.count,
+      approved: yuan(complaints.penalties.approvedFen),
+      compensations: complaints.compensation.count,
+      compensated: yuan(complaints.compensation.amountFen),
+    }),
+    ...(complaints.slaBreaches.total
+      ? [say('reports.monthly.breachKinds', { list: list(Object.entries(complaints.slaBreaches.byCommitment).map(([c, n]) => [commitmentName(c, commitments), n]), say('reports.unit.times')) })]
+      : []),
     '',
-    '**回访与满意度**',
-    `应回访 ${visits.due} 次，已完成 ${visits.done} 次，跳过 ${visits.skipped} 次，未完成 ${visits.open} 次`,
-    `满意度调查发出 ${satisfaction.sent} 份，收回 ${satisfaction.answered} 份，平均 ${satisfaction.meanScore === null ? '—' : `${satisfaction.meanScore} 分`}，` +
-      (satisfaction.lowScores ? `<font color="warning">低分（≤${LOW_SCORE}分）${satisfaction.lowScores} 份</font>` : `低分（≤${LOW_SCORE}分）0 份`),
+    say('reports.monthly.visitsHeading'),
+    say('reports.monthly.visits', { due: visits.due, done: visits.done, skipped: visits.skipped, open: visits.open }),
+    say('reports.monthly.surveys', { sent: satisfaction.sent, answered: satisfaction.answered, mean: satisfaction.meanScore === null ? '—' : say('reports.monthly.points', { score: satisfaction.meanScore }) }) +
+      (satisfaction.lowScores ? say('reports.monthly.lowScores', { low, count: satisfaction.lowScores }) : say('reports.monthly.noLowScores', { low })),
     '',
-    '**阿姨动态**',
-    MOVEMENT_KINDS.map((kind) => `${MOVEMENT_NAMES[kind]} ${housekeepers[kind]} 人`).join(' · '),
+    say('reports.monthly.housekeepersHeading'),
+    MOVEMENT_KINDS.map((kind) => say('reports.monthly.movement', { name: MOVEMENT_NAMES[kind], count: housekeepers[kind] })).join(' · '),
     '',
-    '**续签**',
-    `本月到期合同 ${renewals.ending} 份：已续签 ${renewals.renewed}，不续签 ${renewals.notRenewing}，未记录结果 ${renewals.noOutcome}，续签率 ${percent(renewals.renewalRate)}`,
+    say('reports.monthly.renewalsHeading'),
+    renewals.ending === 0
+      ? say('reports.monthly.noRenewalsDue')
+      : say('reports.monthly.renewals', { ending: renewals.ending, renewed: renewals.renewed, notRenewing: renewals.notRenewing, noOutcome: renewals.noOutcome, rate: percent(renewals.renewalRate) }),
     '',
-    `**近${report.trend.length}个月**（咨询/投诉）`,
-    report.trend.map((m) => `${Number(m.month.slice(5))}月 ${m.inquiries}/${m.complaints}`).join(' · '),
-    ...(withCharts ? ['', '<font color="comment">各门店对比与趋势图见下方图片</font>'] : []),
+    say('reports.monthly.trendHeading', { count: report.trend.length }),
+    report.trend.map((m) => say('reports.monthly.trendPoint', { month: Number(m.month.slice(5)), inquiries: m.inquiries, complaints: m.complaints })).join(' · '),
+    ...(withCharts ? ['', say('reports.monthly.chartsBelow')] : []),
   ];
   let markdown = lines.join('\n');
   if (Buffer.byteLength(markdown) <= MARKDOWN_MAX_BYTES) return markdown;
@@ -282,6 +308,6 @@ export async function sendMonthlyReport(ctx: FlowContext, staffId: number, repor
     return;
   }
   const to = { platform: 'wecom' as const, id: gm.wecomUserId };
-  ctx.send({ type: 'markdown', to, markdown: monthlyReportMarkdown(report, images.length > 0) });
+  ctx.send({ type: 'markdown', to, markdown: monthlyReportMarkdown(report, images.length > 0, ctx.config.commitments) });
   for (const image of images) ctx.send({ type: 'image', to, png: image.png.toString('base64'), filename: image.filename });
 }

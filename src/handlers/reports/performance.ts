@@ -6,6 +6,7 @@ import { Survey } from '../../entities/survey';
 import { Ticket } from '../../entities/ticket';
 import { csvDocument } from '../../lib/csv';
 import { monthRange } from '../calendar';
+import { say, sayName } from '../../../config/say';
 
 /**
  * 阿姨绩效 (R-AR-2): per housekeeper for a month, the complaints against her (by severity), the
@@ -69,9 +70,7 @@ export async function performanceReport(db: EntityManager, month: string, timeZo
   return { month, housekeepers: rows };
 }
 
-const STATUS_NAMES: Record<string, string> = { new: '新到', on_duty: '在岗', returned: '返回', resigned: '辞职' };
-
-export const PERFORMANCE_CSV_HEADER = ['月份', '阿姨编号', '姓名', '门店', '状态', '投诉总数', '普通投诉', '严重投诉', '已批准处罚单', '扣款金额(元)', '待审处罚单', '评价次数', '满意度均分'];
+export const PERFORMANCE_CSV_HEADER = say('reports.performance.header').split(',');
 
 /** For HR and finance, through the one CSV writer (BOM, CRLF, formulas neutralised). */
 export function performanceCsv(report: PerformanceReport): string {
@@ -80,7 +79,7 @@ export function performanceCsv(report: PerformanceReport): string {
     h.code,
     h.name,
     h.store,
-    STATUS_NAMES[h.status] ?? h.status,
+    sayName(`common.housekeeperStatus.${h.status}`, 'common.housekeeperStatus.other'),
     h.complaints.total,
     h.complaints.ordinary,
     h.complaints.serious,
