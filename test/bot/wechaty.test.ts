@@ -1,4 +1,4 @@
-import { Approval, Customer, Evidence, Housekeeper, InboundMessage, Penalty, Staff, Store, Ticket } from '../../src/entities';
+import { Approval, Contract, Customer, Evidence, Housekeeper, InboundMessage, Penalty, Staff, Store, Ticket } from '../../src/entities';
 import { wechatyInstalled } from '../../src/bot/wechaty/channel';
 import { cardText } from '../../src/bot/wechaty/transport';
 import { parseGroupCommand } from '../../src/handlers/approvals';
@@ -152,7 +152,7 @@ if (!wechatyInstalled('wechaty-puppet-mock')) {
         await person('mgr', '赵店长', 'store_manager', people.zhao.id, store.id);
         const other = await m.save(m.create(Store, { code: 'HD01', name: '海淀门店', districts: '海淀区', isDefault: false }));
         await person('mgr2', '钱店长', 'store_manager', people.qian.id, other.id);
-        await m.save(m.create(Housekeeper, { code: 'A0123', name: '李阿姨', phone: '13600001234', idNumber: '110101198001011234', emergencyContacts: [], skills: '保洁', storeId: store.id, status: 'on_duty', createdAt: THURSDAY_10_AM }));
+        const li = await m.save(m.create(Housekeeper, { code: 'A0123', name: '李阿姨', phone: '13600001234', idNumber: '110101198001011234', emergencyContacts: [], skills: '保洁', storeId: store.id, status: 'on_duty', createdAt: THURSDAY_10_AM }));
         await person('cs01', '刘专员', 'cs_specialist', people.liu.id);
         await person('csm', '张经理', 'cs_manager', people.zhang.id);
         await person('gm01', '周总', 'gm', null); // linked through the admin API below
@@ -161,6 +161,8 @@ if (!wechatyInstalled('wechaty-puppet-mock')) {
           m.create(Customer, { platform: 'wechat', externalId: 'o_oa_chen', unionId: null, name: '陈女士', phone: '13800001111', phoneHash: phoneHash('13800001111'), address: null, district: '朝阳区', channel: 'wechat', isMajor: true, storeId: null, subscribed: true, lastInboundAt: null, createdAt: THURSDAY_10_AM }),
         );
         oaCustomerId = oa.id;
+        // their contract: what only they know confirms a phone typed on personal WeChat (issue 15)
+        await m.save(m.create(Contract, { number: 'HT20260001', customerId: oa.id, housekeeperId: li.id, storeId: store.id, consultantId: null, serviceType: '保洁', startDate: '2026-01-01', arrivalDate: null, endDate: '2026-12-31', amountFen: 600000, status: 'active', previousId: null, renewalPromptAt: null, renewalReminderAt: null, renewalOutcome: null, createdAt: THURSDAY_10_AM }));
       });
     });
     afterAll(async () => bot?.stop());
@@ -185,7 +187,14 @@ if (!wechatyInstalled('wechaty-puppet-mock')) {
       expect(ticket).toMatchObject({ kind: 'complaint', severity: 'ordinary', status: 'accepted', channel: 'wechaty' });
       expect(said(people.chen).join('\n')).toContain(ticket.number);
       expect(last).not.toBe('');
-      // the personal-WeChat customer is linked to the OA customer with the same phone, and is major like them
+      // a phone alone links nothing (issue 15): the contact is asked what only the customer knows
+      const asked = await db().reader.findOneByOrFail(Customer, { platform: 'wechaty', externalId: people.chen.id });
+      expect(asked).toMatchObject({ unionId: null, isMajor: false });
+      await eventually(() => said(people.chen).some((t) => t.includes('合同编号的后4位')));
+      await says(people.chen, '9999');
+      expect((await db().reader.findOneByOrFail(Customer, { id: asked.id })).unionId).toBeNull();
+      await says(people.chen, '李');
+      // confirmed: the personal-WeChat customer is linked to the OA customer, and is major like them
       const customer = await db().reader.findOneByOrFail(Customer, { platform: 'wechaty', externalId: people.chen.id });
       expect(customer.unionId).toBe(`link:${oaCustomerId}`);
       expect(linkedCustomerId(customer)).toBe(oaCustomerId);
@@ -261,7 +270,7 @@ if (!wechatyInstalled('wechaty-puppet-mock')) {
       // the next urgent step is posted in turn
       await eventually(() => said(room).find((t) => t.includes('请联系涉事阿姨或其家属') && t.includes(serious.number)));
       // the customer was told through the puppet
-      await eventually(() => said(people.wang).find((t) => t.includes('总经理亲自督办')));
+      await eventually(() => said(people.wang).find((t) => t.includes('公司已高度重视')));
     });
 
     it('a non-manager’s 同意 is refused in the group and changes nothing; chat is ignored', async () => {
