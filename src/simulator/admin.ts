@@ -68,6 +68,14 @@ export class AdminView {
     return (await response.json()) as T;
   }
 
+  /** The bot's QR code for a customer (GET /api/customers/:id/qrcode): the picture, or with `json` its URL. */
+  async qrCode(customerId: number): Promise<{ contentType: string; bytes: Buffer }> {
+    const path = `/api/customers/${customerId}/qrcode`;
+    const response = await fetch(this.botUrl + path, { headers: { authorization: `Bearer ${this.adminToken}` } });
+    if (!response.ok) throw new AdminApiError(path, response.status);
+    return { contentType: response.headers.get('content-type') ?? 'application/octet-stream', bytes: Buffer.from(await response.arrayBuffer()) };
+  }
+
   /** Active staff, ordered by role (consultants first, then managers, CS, GM, HR, finance). */
   async staff(): Promise<StaffEntry[]> {
     const [{ staff }, { stores }] = await Promise.all([

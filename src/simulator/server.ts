@@ -110,6 +110,15 @@ export class SimulatorServer {
       if (req.method === 'GET' && url.pathname === '/sim/records') {
         return this.json(res, { ...(await link.admin.records()), apiCalls: link.session.apiCalls.slice(-12) });
       }
+      // the QR code handed out at signing, as the contract sheet shows it: /sim/qrcode?customer=3
+      if (req.method === 'GET' && url.pathname === '/sim/qrcode') {
+        const customer = Number(url.searchParams.get('customer'));
+        if (!Number.isInteger(customer) || customer <= 0) throw new HttpError(400, 'customer must be a customer id');
+        const image = await link.admin.qrCode(customer);
+        res.writeHead(200, { 'content-type': image.contentType, 'cache-control': 'no-store' });
+        res.end(image.bytes);
+        return;
+      }
       if (req.method === 'GET' && url.pathname === '/sim/api-calls') return this.json(res, { calls: link.session.apiCalls.slice(-30) });
       if (req.method === 'POST') {
         const body = await readJson(req);
@@ -132,6 +141,17 @@ export class SimulatorServer {
             const event = text('event', 32);
             if (!['subscribe', 'unsubscribe', 'CLICK'].includes(event)) throw new HttpError(400, 'event must be subscribe, unsubscribe or CLICK');
             await link.session.customerEvent(id('openid'), event, typeof body.key === 'string' ? body.key : undefined);
+            return this.json(res, { ok: true });
+          }
+          case '/sim/customer/scan': {
+            // "scanning" the customer's code: what WeChat sends for that code's scene, as a new follower or an existing one
+            const customer = Number(body.customer);
+            if (!Number.isInteger(customer) || customer <= 0) throw new HttpError(400, 'customer must be a customer id');
+            const code = await link.admin.get<{ url: string }>(`/api/customers/${customer}/qrcode?format=json`);
+            const scene = this.platform.sceneOfUrl(code.url);
+            if (!scene) throw new HttpError(409, 'that QR code was not made on this simulator');
+            const following = body.following === true;
+            await link.session.customerEvent(id('openid'), following ? 'SCAN' : 'subscribe', following ? scene : `qrscene_${scene}`);
             return this.json(res, { ok: true });
           }
           case '/sim/staff/say':
