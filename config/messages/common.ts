@@ -71,4 +71,8 @@ export const commonMessages = {
   'common.housekeeperStatus.returned': '返回',
   'common.housekeeperStatus.resigned': '辞职',
   'common.housekeeperStatus.other': '其他',
+  // the OA template used outside the 48-hour customer-service window (src/bot/wechat/transport.ts)
+  'common.template.first': '您有一条新的服务消息',
+  'common.template.remark': '回复公众号即可继续沟通',
+  'common.rateLimited': '您的消息发得太快了。前面的内容我们已经收到，正在处理，请稍等一分钟再继续发送，谢谢您的理解。',
 } as const;

@@ -7,6 +7,7 @@ import type { InboundEvent } from './inbound-event';
 import type { InboundStore } from './inbound-store';
 import { enqueue, type Outbox } from './outbox';
 import type { ResponseCodes } from './wecom/response-codes';
+import { say } from '../../config/say';
 
 /**
  * From a stored inbound event to its handler and back, once (R-IN-1):
@@ -28,7 +29,7 @@ const DUPLICATE_POLL_MS = 50;
 const RETRY_AFTER_FAILURE_MS = 10_000;
 const MINUTE_MS = 60_000;
 /** What a sender past RATE_LIMIT_PER_MINUTE hears, once a minute. */
-export const RATE_LIMITED_TEXT = '您的消息发得太快了。前面的内容我们已经收到，正在处理，请稍等一分钟再继续发送，谢谢您的理解。';
+export const RATE_LIMITED_TEXT = say('common.rateLimited');
 
 interface Run {
   /** The request was already answered empty: replies must go through the outbox. */

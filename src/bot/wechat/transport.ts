@@ -4,6 +4,7 @@ import type { DeliveryResult, Transport } from '../outbox';
 import type { WechatClient } from './client';
 import type { EvidenceStore } from '../evidence-store';
 import { fetchEvidence } from '../media';
+import { say } from '../../../config/say';
 
 /** Outside the 48-hour customer-service window (PROTOCOL.md §6). */
 const OUTSIDE_WINDOW = 45015;
@@ -30,9 +31,9 @@ export class WechatTransport implements Transport {
     } catch (error) {
       if (!(error instanceof PlatformApiError) || error.errcode !== OUTSIDE_WINDOW || !this.fallbackTemplateId) throw error;
       const sent = await this.client.sendTemplate(message.to.id, this.fallbackTemplateId, {
-        first: { value: '您有一条新的服务消息' },
+        first: { value: say('common.template.first') },
         keyword1: { value: text.length > 20 ? `${text.slice(0, 19)}…` : text },
-        remark: { value: '回复公众号即可继续沟通' },
+        remark: { value: say('common.template.remark') },
       });
       return { detail: `via template ${sent.msgid ?? ''}`.trim() };
     }

@@ -3,6 +3,7 @@ import type { EvidenceStore } from '../evidence-store';
 import { MAX_EVIDENCE_BYTES } from '../evidence-store';
 import type { DeliveryResult, Transport } from '../outbox';
 import { WechatyUndeliverable, type WechatyChannel } from './channel';
+import { say } from '../../../config/say';
 
 /**
  * Delivers neutral messages through Wechaty: text to a contact or a group (`say`); markdown as
@@ -30,7 +31,7 @@ export class WechatyTransport implements Transport {
         return { detail: ids.filter(Boolean).join(',') || undefined };
       }
       case 'card_update': {
-        const text = `【已处理】${message.card.title}\n${message.decidedText}`;
+        const text = say('approvals.group.decidedCard', { title: message.card.title, decided: message.decidedText });
         for (const recipient of message.to) await this.channel.say(recipient.id, text);
         return {};
       }
@@ -76,16 +77,17 @@ const isCommand = (key: string) => !/^[a-z_]+:/.test(key);
 export function cardText(card: Card): string {
   const lines: string[] = [];
   if (card.source) lines.push(`【${card.source}】`);
-  lines.push(card.emphasis?.title === '紧急' ? `🔴 ${card.title}` : card.title);
+  const urgent = card.emphasis?.title === say('approvals.urgent');
+  lines.push(urgent ? `🔴 ${card.title}` : card.title);
   if (card.description) lines.push(card.description);
   for (const field of card.fields) lines.push(`${field.label}：${field.value}`);
-  if (card.emphasis && card.emphasis.title !== '紧急' && card.emphasis.description) lines.push(`${card.emphasis.title}：${card.emphasis.description}`);
+  if (card.emphasis && !urgent && card.emphasis.description) lines.push(`${card.emphasis.title}：${card.emphasis.description}`);
   const commands = card.buttons.filter((b) => isCommand(b.key));
   const elsewhere = card.buttons.filter((b) => !isCommand(b.key));
   if (commands.length > 0) {
-    lines.push('在群里回复：');
+    lines.push(say('approvals.group.replyIn'));
     for (const button of commands) lines.push(`· ${button.key}（${button.text}）`);
   }
-  if (elsewhere.length > 0) lines.push(`可选：${elsewhere.map((b) => b.text).join(' / ')}（请在企业微信中操作）`);
+  if (elsewhere.length > 0) lines.push(say('approvals.group.elsewhere', { choices: elsewhere.map((b) => b.text).join(' / ') }));
   return lines.join('\n');
 }

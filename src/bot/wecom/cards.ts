@@ -1,4 +1,5 @@
 import type { Card } from '../../handlers/ports';
+import { say } from '../../../config/say';
 
 /**
  * Renders the neutral Card as a WeCom button_interaction template_card (PROTOCOL.md §6).
@@ -10,7 +11,7 @@ const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0
 export function renderTemplateCard(card: Card, decidedText?: string): Record<string, unknown> {
   const rendered: Record<string, unknown> = {
     card_type: 'button_interaction',
-    source: { desc: clip(card.source ?? '售后服务助手', 13) },
+    source: { desc: clip(card.source ?? say('approvals.card.defaultSource'), 13) },
     main_title: { title: clip(card.title, 36), desc: card.description ? clip(card.description, 44) : undefined },
     horizontal_content_list: card.fields.slice(0, 6).map((field) => ({ keyname: clip(field.label, 5), value: clip(field.value || '—', 30) })),
     task_id: card.taskId,
@@ -23,6 +24,6 @@ export function renderTemplateCard(card: Card, decidedText?: string): Record<str
     card.buttons.length > 0
       ? card.buttons.slice(0, 6).map((button) => ({ text: clip(button.text, 10), style: button.style ?? 1, key: button.key }))
       : // a finished card keeps one grey button that says what happened (WeCom needs at least one)
-        [{ text: clip(decidedText ?? '已处理', 10), style: 4, key: `decided:${card.taskId}` }];
+        [{ text: clip(decidedText ?? say('approvals.card.decidedDefault'), 10), style: 4, key: `decided:${card.taskId}` }];
   return rendered;
 }

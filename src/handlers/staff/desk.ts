@@ -1,5 +1,6 @@
 import { Staff } from '../../entities/staff';
 import type { HandlerContext, StaffAnswer, StaffButton, StaffCommand } from '../ports';
+import { say } from '../../../config/say';
 
 /**
  * What staff send the bot in WeCom, routed the way a grammY composer routes: card buttons by the
@@ -8,8 +9,7 @@ import type { HandlerContext, StaffAnswer, StaffButton, StaffCommand } from '../
  * the table of contents (src/handlers/index.ts) registers them here, in the order they are tried.
  */
 
-export const STAFF_HELP =
-  '您好！可以这样使用：\n· 登记来电/到店咨询：登记 张女士 13800138000 朝阳区 需要月嫂 来源电话\n· 卡片上的按钮：接单、签字、同意/驳回……\n· 回复待办：TS202611260001 您的意见\n· 记录进展：进展 TS202611260001 内容\n· 调整等级：改为严重 TS…／改为普通 TS… 原因\n· 处罚单：处罚 TS… 阿姨编号 金额 原因';
+export const STAFF_HELP = say('staff.help');
 
 interface Command {
   pattern: RegExp;
@@ -54,7 +54,7 @@ export class StaffDesk {
       const button = this.buttons.find((b) => event.key.startsWith(b.prefix));
       if (button) return button.press(ctx, staff, event.key, event.taskId);
       ctx.log.warn({ key: event.key.slice(0, 64) }, 'card button with an unknown key');
-      ctx.reply('这个按钮已失效。');
+      ctx.reply(say('staff.staleButton'));
       return;
     }
     if (event.type !== 'text') {
@@ -70,6 +70,6 @@ export class StaffDesk {
     const command = this.commands.find((c) => c.pattern.test(event.text));
     if (command) return command.run(ctx, staff, event.text);
     for (const answer of this.answers) if (await answer(ctx, staff, event.text)) return;
-    ctx.reply(`您当前没有需要回复的待办事项。\n${STAFF_HELP}`);
+    ctx.reply(say('staff.nothingPending', { help: STAFF_HELP }));
   };
 }

@@ -10,6 +10,7 @@ import { submitLead } from '../leads';
 import type { HandlerContext } from '../ports';
 import { customerByPhone, maskPhone, newCustomer, updateCustomer } from '../customers';
 import { openServiceRequest, serviceRequestAccepted } from '../cases';
+import { say } from '../../../config/say';
 
 /**
  * Staff log what arrived by phone, QQ, e-mail or in person (R-IN-2, 《客户来电登记表》):
@@ -43,7 +44,7 @@ export function mayLog(staff: Staff | null): boolean {
 export async function logCommand(ctx: HandlerContext, staff: Staff | null, text: string): Promise<void> {
   if (!staff || !staff.active || !mayLog(staff)) {
     ctx.log.warn({ user: ctx.event.from }, 'logging refused: not customer-service staff');
-    ctx.reply('只有客服或门店人员可以登记，请联系管理员在员工名单中为您开通。');
+    ctx.reply(say('staff.log.notAllowed'));
     return;
   }
   return logOnBehalf(ctx, staff, text);
@@ -54,33 +55,33 @@ export async function logOnBehalf(ctx: HandlerContext, staff: Staff, text: strin
   const { channel, rest } = parseChannel(text.replace(LOG_COMMAND, ''));
   const u = understand(rest, now, ctx.config.timezone);
   if (!u.slots.phone && !u.slots.name) {
-    ctx.reply('登记需要客户的姓名或电话。格式：登记 张女士 13800138000 朝阳区 需要月嫂 来源电话');
+    ctx.reply(say('staff.log.usage'));
     return;
   }
   const customer = await findOrCreateOffline(ctx, u.slots.phone, channel, now);
   await updateCustomer(ctx.db, customer, u.slots);
-  const who = `${customer.name ?? '客户'} ${maskPhone(customer.phone)}`;
+  const who = say('staff.log.who', { name: customer.name ?? say('staff.log.someCustomer'), phone: maskPhone(customer.phone) });
   if (u.intent === 'complaint') {
     const ticket = await openComplaint(ctx, customer, { severity: u.severity ?? 'ordinary', category: u.category, summary: rest, channel, loggedBy: staff.wecomUserId }, staff.wecomUserId);
     await audit(ctx.db, { actor: staff.wecomUserId, action: 'ticket.logged', subject: 'ticket', subjectId: ticket.id, changes: { channel, kind: 'complaint' } }, now);
-    ctx.reply(`已登记投诉 ${ticket.number}（${ticket.severity === 'serious' ? '严重' : '普通'}）：${who}，来源${channelName(channel)}。\n告知客户：${complaintAccepted(ctx, ticket)}`);
+    ctx.reply(say('staff.log.complaint', { caseNo: ticket.number, severity: say(ticket.severity === 'serious' ? 'common.severity.serious' : 'common.severity.ordinary'), who, channel: channelName(channel), toCustomer: complaintAccepted(ctx, ticket) }));
     return;
   }
   if (u.intent === 'service_request') {
     const ticket = await openServiceRequest(ctx, customer, { requestKind: u.requestKind, summary: rest, channel, loggedBy: staff.wecomUserId }, staff.wecomUserId);
     await audit(ctx.db, { actor: staff.wecomUserId, action: 'ticket.logged', subject: 'ticket', subjectId: ticket.id, changes: { channel, kind: 'service_request' } }, now);
-    ctx.reply(`已登记售后 ${ticket.number}：${who}，来源${channelName(channel)}。\n告知客户：${await serviceRequestAccepted(ctx, ticket)}`);
+    ctx.reply(say('staff.log.request', { caseNo: ticket.number, who, channel: channelName(channel), toCustomer: await serviceRequestAccepted(ctx, ticket) }));
     return;
   }
   const lead = await createLead(ctx.db, customer, { need: rest, serviceType: u.slots.serviceType, district: u.slots.district, startDate: u.slots.startDate, channel, loggedBy: staff.wecomUserId }, now, ctx.config.timezone, staff.wecomUserId);
   await setLeadStatus(ctx.db, lead, 'new', now, staff.wecomUserId);
   await audit(ctx.db, { actor: staff.wecomUserId, action: 'lead.logged', subject: 'lead', subjectId: lead.id, changes: { channel } }, now);
   const consultant = await submitLead(ctx, lead, customer, {});
-  const missing = [!lead.serviceType && '服务类型', !lead.district && '区域', !customer.phone && '电话'].filter(Boolean);
+  const missing = [!lead.serviceType && say('staff.log.missing.service'), !lead.district && say('staff.log.missing.district'), !customer.phone && say('staff.log.missing.phone')].filter(Boolean);
   ctx.reply(
-    `已登记咨询 ${lead.number}：${who}，${lead.serviceType ?? '服务待定'}，${lead.district ?? '区域待定'}，来源${channelName(channel)}。` +
-      (consultant ? `已分配给顾问 ${consultant.name}。` : '暂未分配顾问（门店或顾问未配置）。') +
-      (missing.length ? `\n缺少：${missing.join('、')}，请补充后告诉顾问。` : ''),
+    say('staff.log.lead', { leadNo: lead.number, who, service: lead.serviceType ?? say('staff.log.serviceUnknown'), district: lead.district ?? say('staff.log.districtUnknown'), channel: channelName(channel) }) +
+      (consultant ? say('staff.log.assigned', { name: consultant.name }) : say('staff.log.notAssigned')) +
+      (missing.length ? say('staff.log.missing', { fields: missing.join('、') }) : ''),
   );
 }
 
