@@ -2,6 +2,8 @@ import { In, type EntityManager } from 'typeorm';
 import { Approval, Lead, Ticket } from '../../entities';
 import { hasRole, type Role, type Staff } from '../../entities/staff';
 import { mayDecide, roleName } from '../approvals';
+import { openCallTasksFor } from '../contracts';
+import { say } from '../../../config/say';
 
 /**
  * 待办: what waits for this member of staff, oldest first with how long it has waited — the steps
@@ -10,7 +12,7 @@ import { mayDecide, roleName } from '../approvals';
  */
 
 export interface PendingItem {
-  kind: 'step' | 'lead' | 'handoff';
+  kind: 'step' | 'lead' | 'handoff' | 'call';
   /** The approval, lead or ticket id. */
   id: number;
   /** TS… / XS… */
@@ -54,6 +56,12 @@ export async function pendingFor(db: EntityManager, staff: Staff, now: number): 
     for (const ticket of handoffs) {
       items.push({ kind: 'handoff', id: ticket.id, number: ticket.number, title: ticket.category === 'renewal' ? '客户咨询续约，待人工回复' : '客户要求人工服务', since: ticket.createdAt, waitedMinutes: 0, link: `/cases/${ticket.number}` });
     }
+  }
+  // calls to customers without a reachable WeChat (issue 15): 约下次 ones wait from when they are due again
+  for (const call of await openCallTasksFor(db, staff)) {
+    if (call.nextAt !== null && call.nextAt > now) continue;
+    const ticket = call.ticketId ? await db.findOneBy(Ticket, { id: call.ticketId }) : null;
+    items.push({ kind: 'call', id: call.id, number: ticket?.number ?? null, title: say(`contracts.call.title.${call.purpose}`), since: call.nextAt ?? call.createdAt, waitedMinutes: 0, link: ticket ? `/cases/${ticket.number}` : '/' });
   }
   for (const item of items) item.waitedMinutes = Math.max(0, Math.floor((now - item.since) / 60_000));
   return items.sort((a, b) => a.since - b.since || a.id - b.id);
