@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Button, Card, Descriptions, Input, List, message, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
 import { api, type CaseDetail, type CaseRow } from './api';
 import { when } from './nav';
+import { actorName, eventName, statusName } from './labels';
 
 export function CasesPage({ go }: { go: (to: string) => void }) {
   const [kind, setKind] = useState('');
@@ -13,7 +14,7 @@ export function CasesPage({ go }: { go: (to: string) => void }) {
         { title: '编号', dataIndex: 'number', render: (n: string) => <a href={`/console/cases/${n}`} onClick={(e) => (e.preventDefault(), go(`/cases/${n}`))}>{n}</a> },
         { title: '类型', dataIndex: 'kindName' },
         { title: '程度', dataIndex: 'severity', render: (s: string | null) => (s === 'serious' ? <Tag color="red">严重</Tag> : s ? '普通' : '') },
-        { title: '状态', dataIndex: 'status' },
+        { title: '状态', dataIndex: 'status', render: statusName },
         { title: '受理', dataIndex: 'createdAt', render: when },
       ]} />
     </Card>
@@ -42,7 +43,7 @@ export function CasePage({ number }: { number: string; go: (to: string) => void 
     <Space direction="vertical" style={{ width: '100%' }}>
       <Card title={`${detail.kindName} ${detail.number}`} extra={detail.forms.map((f) => <Button key={f.url} size="small" href={f.url} target="_blank">{f.title}</Button>)}>
         <Descriptions size="small" column={{ xs: 1, sm: 2 }} items={[
-          { label: '状态', children: detail.status },
+          { label: '状态', children: statusName(detail.status) },
           { label: '门店', children: detail.storeName ?? '' },
           { label: '客户', children: `${detail.customer.name ?? ''} ${detail.customer.phone ?? ''}` },
           { label: '地址', children: detail.customer.address ?? detail.customer.district ?? '' },
@@ -66,10 +67,10 @@ export function CasePage({ number }: { number: string; go: (to: string) => void 
         )} />
       </Card>
       <Card title="时间线">
-        <Timeline items={detail.timeline.map((e) => ({ children: <span>{when(e.at)} · {e.actorName ?? e.actor} · {e.type === 'internal_note' ? <Tag>内部备注</Tag> : e.type}{e.note ? `：${e.note}` : ''}</span> }))} />
+        <Timeline items={detail.timeline.map((e) => ({ children: <span>{when(e.at)} · {e.actorName ?? actorName(e.actor)} · {e.type === 'internal_note' ? <Tag>内部备注</Tag> : eventName(e.type)}{e.note ? `：${e.note}` : ''}</span> }))} />
       </Card>
       {detail.evidence.length > 0 && <Card title="证据">{detail.evidence.map((e) => <Button key={e.id} href={e.url} size="small">{e.mediaType} · {when(e.receivedAt)}</Button>)}</Card>}
-      {detail.penalties.length > 0 && <Card title="处罚单">{detail.penalties.map((p) => <Button key={p.id} href={p.pdf} target="_blank" size="small">员工处罚单 {p.id} · {p.amountYuan} 元 · {p.status}</Button>)}</Card>}
+      {detail.penalties.length > 0 && <Card title="处罚单">{detail.penalties.map((p) => <Button key={p.id} href={p.pdf} target="_blank" size="small">员工处罚单 {p.id} · {p.amountYuan} 元 · {statusName(p.status)}</Button>)}</Card>}
       <Card title="告知客户（进展）">
         <Space.Compact style={{ width: '100%' }}>
           <Input placeholder="对客户说的话" value={words.progress ?? ''} onChange={(e) => setWords({ ...words, progress: e.target.value })} />

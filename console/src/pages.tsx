@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Button, Card, DatePicker, Input, List, message, Space, Table, Tag, Typography } from 'antd';
 import { api, type AuditRow, type CustomerDetail, type CustomerRow, type HousekeeperRow, type LeadRow, type MonthlyReportJson, type QueueItem } from './api';
 import { waited, when } from './nav';
+import { statusName } from './labels';
 
 function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []): T | null {
   const [value, setValue] = useState<T | null>(null);
@@ -24,7 +25,7 @@ export function QueuePage({ go }: { go: (to: string) => void }) {
 
 const leadColumns = [
   { title: '编号', dataIndex: 'number' },
-  { title: '状态', dataIndex: 'status' },
+  { title: '状态', dataIndex: 'status', render: statusName },
   { title: '服务', dataIndex: 'serviceType' },
   { title: '区域', dataIndex: 'district' },
   { title: '顾问', dataIndex: 'consultantName' },
@@ -57,7 +58,7 @@ export function CustomersPage({ go }: { go: (to: string) => void }) {
       {detail && (
         <Card title={`${detail.name ?? ''} ${detail.phone ?? ''}`}>
           <Typography.Paragraph>{detail.address}</Typography.Paragraph>
-          <List header="工单" dataSource={detail.cases} renderItem={(c) => <List.Item><a onClick={() => go(`/cases/${c.number}`)}>{c.number}</a> {c.kindName} {c.status}</List.Item>} />
+          <List header="工单" dataSource={detail.cases} renderItem={(c) => <List.Item><a onClick={() => go(`/cases/${c.number}`)}>{c.number}</a> {c.kindName} {statusName(c.status)}</List.Item>} />
           <List header="合同" dataSource={detail.contracts} renderItem={(c) => <List.Item>{c.number} {c.startDate} 至 {c.endDate} {c.status}</List.Item>} />
           <Table<LeadRow> rowKey="id" size="small" dataSource={detail.leads} columns={leadColumns} pagination={false} scroll={{ x: true }} />
         </Card>

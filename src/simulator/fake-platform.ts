@@ -63,6 +63,8 @@ export class FakePlatform extends EventEmitter<FakePlatformEvents> {
    * (getuserinfo then answers an openid). Unset: the login is refused (no code, as a refused scan).
    */
   loginAs: string | undefined;
+  /** For a person at the simulator: with loginAs unset, the login page lists these to choose from. */
+  loginChoices: { userId: string; label: string }[] = [];
   /** Login codes issued and not yet exchanged (single use, like WeCom's). */
   private readonly loginCodes = new Map<string, string>();
 
@@ -250,7 +252,7 @@ export class FakePlatform extends EventEmitter<FakePlatformEvents> {
   private serveLogin(url: URL, res: ServerResponse): RecordedCall {
     const call: RecordedCall = { path: url.pathname, query: Object.fromEntries(url.searchParams), body: undefined, at: Date.now() };
     this.calls.push(call);
-    call.ok = serveLogin(url, res, this.loginAs, this.loginCodes);
+    call.ok = serveLogin(url, res, this.loginAs, this.loginCodes, this.loginChoices);
     return call;
   }
 

@@ -10,7 +10,7 @@ import { createLogger } from '../logger';
 import { startBot } from '../startup';
 import { AdminView } from './admin';
 import { platformEnv } from './callbacks';
-import { isEmpty, seedDemo } from './demo-data';
+import { DEMO_STAFF, isEmpty, seedDemo } from './demo-data';
 import { FakePlatform } from './fake-platform';
 import { SimulatorServer } from './server';
 import { SimulatorSession } from './session';
@@ -85,6 +85,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const web = options.web ?? true;
   const adminToken = options.adminToken ?? 'simulator-admin-token-not-for-production';
   const platform = new FakePlatform();
+  // the console's WeCom login (http://…/console/) lets a person choose a demo member of staff
+  platform.loginChoices = DEMO_STAFF.map((s) => ({ userId: s.wecomUserId, label: `${s.name}（${s.title}）` }));
   let server: SimulatorServer | undefined;
   let apiBase: string;
   if (web) {

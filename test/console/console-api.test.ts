@@ -109,6 +109,7 @@ describe('console login (R-WB-1)', () => {
     forged.searchParams.set('state', 'not-the-one-this-browser-got');
     expect((await client.raw(forged.toString())).status).toBe(400);
     sim.platform.loginAs = undefined;
+    sim.platform.loginChoices = []; // the simulator's chooser page for people stands aside: a refused scan
     const refusedScan = await client.follow('/console/auth/start');
     expect(refusedScan.response.status).toBe(400);
     expect(logs.join('')).not.toContain('13900001111');

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
@@ -54,8 +54,11 @@ describeWithBrowser('the staff console (Chromium)', () => {
 
   beforeAll(async () => {
     if (!haveChromium) throw new Error(`CI=true but ${CHROMIUM} is missing: .ci/run installs it with apt-get (chromium)`);
-    // the pages are built by npm install (prepare → build); a working tree that has not built them yet builds them here
-    if (!existsSync(join(ROOT, 'dist', 'console', 'index.html'))) execFileSync('npm', ['run', 'build:console'], { cwd: ROOT, stdio: 'ignore' });
+    // the pages are built by npm install (prepare → build); a working tree whose build is missing or
+    // older than a source of console/ builds them here, so the test never runs yesterday's pages
+    const built = join(ROOT, 'dist', 'console', 'index.html');
+    const newest = Math.max(...readdirSync(join(ROOT, 'console', 'src')).map((f) => statSync(join(ROOT, 'console', 'src', f)).mtimeMs), statSync(join(ROOT, 'src', 'api', 'console', 'types.ts')).mtimeMs);
+    if (!existsSync(built) || statSync(built).mtimeMs < newest) execFileSync('npm', ['run', 'build:console'], { cwd: ROOT, stdio: 'ignore' });
     dir = mkdtempSync(join(tmpdir(), 'console-browser-'));
     sim = await startSimulator({ port: 0, botPort: 0, dbFile: join(dir, 'sim.sqlite'), dataKey: TEST_DATA_KEY, jobs: false, web: false, logStream: new Writable({ write: (_c, _e, done) => done() }) });
     await sim.session.customerSays('o_demo_1', '阿姨今天迟到了两个小时，我要投诉');
@@ -78,7 +81,7 @@ describeWithBrowser('the staff console (Chromium)', () => {
   it('a consultant on a phone (390 px): her queue and her customer’s case, no audit page, no other store’s case', async () => {
     const page = await pageOf('sales_li', { width: 390, height: 844 });
     await page.getByText('我的待办').first().waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await page.goto(`${sim.botUrl}/console/cases`);
     await page.getByRole('link', { name: ours }).waitFor();
     expect(await page.getByRole('link', { name: theirs }).count()).toBe(0);

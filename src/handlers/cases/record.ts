@@ -47,6 +47,9 @@ export interface CaseRecord {
 
 export type CaseLookup = { found: CaseRecord } | { refused: 'not_found' | 'forbidden' };
 
+/** The 回复 button a card has on a step that waits for words (approvals' REPLY_KEY). */
+const REPLY_KEY = 'reply';
+
 interface CardShape {
   title?: unknown;
   buttons?: { key?: unknown; text?: unknown }[];
@@ -64,7 +67,8 @@ function stepOf(approval: Approval, viewer: StaffRow, storeId: number | null): C
     role: approval.role,
     roleName: roleName(approval.role),
     status: approval.status,
-    decision: approval.decision,
+    // the button's own words (同意, 已电话告知…); a step answered in words says so
+    decision: approval.decision === null ? null : (buttons.find((b) => b.key.endsWith(`:${approval.decision}`))?.text ?? (approval.decision === 'text' ? '已答复' : approval.decision)),
     text: approval.text,
     decidedBy: approval.decidedBy,
     decidedAt: approval.decidedAt,
