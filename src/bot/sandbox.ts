@@ -20,9 +20,10 @@ export class SandboxTransport implements Transport {
       this.log.info({ platform: this.platform, evidenceId: message.evidenceId }, 'sandbox: media not fetched (platform not configured)');
       return { detail: 'sandbox' };
     }
-    if (message.type === 'image') {
-      // the picture itself stays out of the log: its size says enough
-      this.log.info({ platform: this.platform, type: 'image', to: [message.to.id], filename: message.filename, bytes: Buffer.byteLength(message.png, 'base64') }, 'sandbox: image not sent (platform not configured)');
+    if (message.type === 'image' || message.type === 'file') {
+      // the picture or document itself stays out of the log: its size says enough
+      const bytes = Buffer.byteLength(message.type === 'image' ? message.png : message.data, 'base64');
+      this.log.info({ platform: this.platform, type: message.type, to: [message.to.id], filename: message.filename, bytes }, `sandbox: ${message.type} not sent (platform not configured)`);
       return { detail: 'sandbox' };
     }
     const to = 'to' in message ? (Array.isArray(message.to) ? message.to.map((r) => r.id) : [message.to.id]) : [];

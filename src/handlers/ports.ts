@@ -85,7 +85,15 @@ export type OutboundMessage =
    * A picture (a report chart): WeCom uploads it as temporary media, then sends it. Kept small:
    * the outbox stores it, base64 inside an encrypted TEXT payload (64 KB on MySQL).
    */
-  | { type: 'image'; to: Recipient; png: string /* base64 */; filename: string };
+  | { type: 'image'; to: Recipient; png: string /* base64 */; filename: string }
+  /**
+   * A document (a form as PDF): WeCom uploads it as a temporary file, then sends it. Like images it
+   * travels base64 inside the outbox's encrypted payload, so it is kept under MAX_FILE_BYTES.
+   */
+  | { type: 'file'; to: Recipient; data: string /* base64 */; filename: string };
+
+/** The largest file the outbox carries (base64 and encryption grow it ~1.8×; MySQL TEXT holds 64 KB). */
+export const MAX_FILE_BYTES = 32 * 1024;
 
 /**
  * The OA's parametric QR codes (PROTOCOL.md §10): src/bot/wechat calls qrcode/create and

@@ -1,5 +1,5 @@
 import { previousMonth } from '../handlers/calendar';
-import { monthlyCharts, monthlyReport, reportRecipients, sendMonthlyReport, type ReportImage } from '../handlers/reports';
+import { monthlyCharts, monthlyReport, reportRecipients, sendMonthlyComplaintsForm, sendMonthlyReport, type ReportImage } from '../handlers/reports';
 import { perMonth } from './periods';
 import type { JobWork } from './runner';
 
@@ -16,7 +16,8 @@ export function reportMonthOf(period: string, now: number, timeZone: string): st
 }
 
 /**
- * The previous month's report to every GM (R-RP-1): a markdown summary and the charts. The
+ * The previous month's report to every GM (R-RP-1): a markdown summary, the charts and the
+ * month's 月度客户投诉汇总记录表 as a PDF file (issue 21). The
  * numbers and the message are in handlers/reports; one item per GM and month, so a re-run
  * (manual or caught up) sends nothing twice.
  */
@@ -39,7 +40,10 @@ export const monthlyReportJob: JobWork = {
       ctx.log.error({ err: error, month }, 'monthly report: charts could not be drawn, sending the summary alone');
     }
     for (const gm of gms) {
-      await ctx.item(`gm:${gm.id}:month:${month}`, (flow) => sendMonthlyReport(flow, gm.id, report, images));
+      await ctx.item(`gm:${gm.id}:month:${month}`, async (flow) => {
+        await sendMonthlyReport(flow, gm.id, report, images);
+        await sendMonthlyComplaintsForm(flow, gm.id, month);
+      });
     }
   },
 };

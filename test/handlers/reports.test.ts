@@ -282,7 +282,7 @@ describeEachDatabase('monthly report', ({ db, skipped }) => {
     ]);
   });
 
-  it('the job sends the GM the summary and the charts once, and the API returns the same numbers', async () => {
+  it('the job sends the GM the summary, the charts and the 月度客户投诉汇总记录表 PDF once, and the API returns the same numbers', async () => {
     if (skipped()) return;
     const clock = new TestClock(DECEMBER_1_9AM);
     const bot = await startBot(db(), { clock });
@@ -291,8 +291,13 @@ describeEachDatabase('monthly report', ({ db, skipped }) => {
       expect(first).toMatchObject({ status: 'done', items: 1, errors: 0 });
       const uploads = (await eventually(() => {
         const done = bot.platform.delivered('/cgi-bin/media/upload') as any[];
-        return done.length === 2 && done;
+        return done.length === 3 && done;
       })) as any[];
+      // the month's complaints form goes as a PDF file (issue 21): uploaded as a file, not an image
+      const form = uploads.find((u) => u.media.contentType === 'application/pdf');
+      expect(form.media).toMatchObject({ field: 'media', filename: '月度客户投诉汇总记录表-2026-11.pdf' });
+      expect(form.media.size).toBeGreaterThan(2_000);
+      uploads.splice(uploads.indexOf(form), 1);
       for (const upload of uploads) {
         expect(upload.media).toMatchObject({ field: 'media', contentType: 'image/png' });
         expect(upload.media.size).toBeGreaterThan(2_000);
@@ -301,13 +306,14 @@ describeEachDatabase('monthly report', ({ db, skipped }) => {
       expect(uploads.map((u) => u.media.filename).sort()).toEqual(['stores-2026-11.png', 'trend-2026-11.png']);
       const toGm = (await eventually(() => {
         const sent = (bot.platform.delivered('/cgi-bin/message/send') as any[]).filter((b) => b.touser === 'gm01');
-        return sent.length === 3 && sent;
+        return sent.length === 4 && sent;
       })) as any[];
       expect(toGm[0].msgtype).toBe('markdown');
       expect(toGm[0].markdown.content).toContain('## 2026年11月经营月报');
       expect(toGm[0].markdown.content).toContain('咨询 7 条，成交 3 单');
-      expect(toGm.slice(1).map((b) => b.msgtype)).toEqual(['image', 'image']);
-      expect(toGm.slice(1).map((b) => b.image.media_id).sort()).toEqual(['media_1', 'media_2']);
+      expect(toGm.slice(1).map((b) => b.msgtype)).toEqual(['image', 'image', 'file']);
+      expect(toGm.slice(1, 3).map((b) => b.image.media_id).sort()).toEqual(['media_1', 'media_2']);
+      expect(toGm[3].file.media_id).toBe('media_3');
       // the inactive GM gets nothing
       expect((bot.platform.delivered('/cgi-bin/message/send') as any[]).filter((b) => b.touser === 'gm_old')).toEqual([]);
 
@@ -316,13 +322,14 @@ describeEachDatabase('monthly report', ({ db, skipped }) => {
       const second = await bot.bot.jobs.runNow('monthly-report');
       expect(second).toMatchObject({ status: 'done', items: 1, errors: 0 });
       await outboxDrained(db());
-      expect(bot.platform.callsTo('/cgi-bin/media/upload')).toHaveLength(2);
-      expect((bot.platform.delivered('/cgi-bin/message/send') as any[]).filter((b) => b.touser === 'gm01')).toHaveLength(3);
+      expect(bot.platform.callsTo('/cgi-bin/media/upload')).toHaveLength(3);
+      expect((bot.platform.delivered('/cgi-bin/message/send') as any[]).filter((b) => b.touser === 'gm01')).toHaveLength(4);
       const rows = await db().reader.find(OutboxMessage, { where: { recipient: 'gm01' } });
       expect(rows.map((r) => [r.dedupKey, r.kind, r.status]).sort()).toEqual([
         [`job:monthly-report:gm:${seeded.gm.id}:month:2026-11:0`, 'markdown', 'delivered'],
         [`job:monthly-report:gm:${seeded.gm.id}:month:2026-11:1`, 'image', 'delivered'],
         [`job:monthly-report:gm:${seeded.gm.id}:month:2026-11:2`, 'image', 'delivered'],
+        [`job:monthly-report:gm:${seeded.gm.id}:month:2026-11:3`, 'file', 'delivered'],
       ]);
 
       const api = await adminGet(bot, '/api/reports/monthly?month=2026-11');

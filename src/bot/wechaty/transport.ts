@@ -39,6 +39,8 @@ export class WechatyTransport implements Transport {
         return this.fetch(message.mediaId, message.evidenceId);
       case 'image':
         throw new WechatyUndeliverable('the Wechaty channel sends text only (no report images)');
+      case 'file':
+        throw new WechatyUndeliverable('the Wechaty channel sends text only (forms are sent in WeCom)');
       case 'evidence':
         throw new WechatyUndeliverable('the Wechaty channel sends text only (evidence files are shown in WeCom)');
     }

@@ -59,7 +59,7 @@ export class WecomClient {
    * so not through the JSON call path; same error split: platform errcode vs network failure,
    * and one token refresh on a token error.
    */
-  async uploadImage(png: Buffer, filename: string, type: 'image' | 'voice' | 'video' = 'image', contentType = 'image/png'): Promise<string> {
+  async uploadImage(png: Buffer, filename: string, type: 'image' | 'voice' | 'video' | 'file' = 'image', contentType = 'image/png'): Promise<string> {
     const attempt = async (token: string) => {
       const url = new URL(`${this.config.apiBase}/cgi-bin/media/upload`);
       url.searchParams.set('access_token', token);

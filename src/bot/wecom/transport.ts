@@ -29,6 +29,12 @@ export class WecomTransport implements Transport {
         const sent = await this.client.send(message.to.id, { msgtype: 'image', image: { media_id: mediaId } });
         return { detail: sent.msgid };
       }
+      case 'file': {
+        // a form as PDF (the monthly 月度客户投诉汇总记录表): uploaded as a temporary file on every attempt
+        const mediaId = await this.client.uploadImage(Buffer.from(message.data, 'base64'), message.filename, 'file', 'application/pdf');
+        const sent = await this.client.send(message.to.id, { msgtype: 'file', file: { media_id: mediaId } });
+        return { detail: sent.msgid };
+      }
       case 'card': {
         const users = message.to.map((r) => r.id).join('|');
         const sent = await this.client.send(users, { msgtype: 'template_card', template_card: renderTemplateCard(message.card) });

@@ -7,7 +7,8 @@ import { caseRecord, type CaseRecord } from '../cases';
 import { chineseDateTime, monthRange } from '../calendar';
 import { channelName } from '../leads';
 import { leadReport } from './leads';
-import type { FormDoc } from './pdf';
+import { renderPdf, type FormDoc } from './pdf';
+import { MAX_FILE_BYTES, type FlowContext } from '../ports';
 
 /**
  * The seed's named records, filled from what the system holds (issue 21, item 4):
@@ -273,4 +274,26 @@ export async function leadIntakeForm(c: FormContext, leadId: number): Promise<Fo
       footer: footer(c),
     },
   };
+}
+
+/**
+ * The month's 月度客户投诉汇总记录表 as a PDF file in the GM's WeCom, after the monthly report
+ * (R-RP-1, issue 21 item 4). The GM sees every case, so the form is the whole company's; it is
+ * recorded as the GM's view of that personal data. A month too large for the outbox goes as a line
+ * saying where to print it instead.
+ */
+export async function sendMonthlyComplaintsForm(ctx: FlowContext, staffId: number, month: string): Promise<void> {
+  const gm = await ctx.db.findOneBy(Staff, { id: staffId, active: true });
+  if (!gm || !hasRole(gm, 'gm')) return;
+  const result = await monthlyComplaintsForm({ db: ctx.db, viewer: gm, now: ctx.clock.now(), company: ctx.config.companyName, timeZone: ctx.config.timezone }, month);
+  if ('refused' in result) return;
+  const pdf = await renderPdf(result.form);
+  const to = { platform: 'wecom' as const, id: gm.wecomUserId };
+  const filename = `月度客户投诉汇总记录表-${month}.pdf`;
+  if (pdf.length > MAX_FILE_BYTES) {
+    ctx.log.warn({ month, bytes: pdf.length }, 'monthly report: complaints form too large for the outbox, sent as a note');
+    ctx.send({ type: 'text', to, text: `${month} 的月度客户投诉汇总记录表较大，请在工作台「报表」页打印或下载。` });
+    return;
+  }
+  ctx.send({ type: 'file', to, data: pdf.toString('base64'), filename });
 }
