@@ -46,7 +46,7 @@ describeEachDatabase('sign-off rejected', ({ db, skipped }) => {
     await eventually(async () => (await latest(ticket, 'decision')).status === 'pending');
     await staffSays(bot, 'csm', decision);
     expect((await reload(ticket)).status).toBe('decided');
-    await eventually(() => customerTexts('o_reject').find((t) => t.includes('处理结果') && t.includes(decision)));
+    await eventually(() => customerTexts('o_reject').find((t) => t.includes('处理方案') && t.includes(decision)));
     await click('mgr', await pending(ticket, 'communicated'), 'done');
     expect((await reload(ticket)).status).toBe('communicated');
   }
