@@ -143,6 +143,8 @@ export interface Config {
     idleMinutes: number;
     /** A session is over this long after login, used or not. */
     maxHours: number;
+    /** Where staff open the console (CONSOLE_PUBLIC_URL, e.g. https://bot.example.com/console): cards link 详情 to its case page. */
+    publicUrl?: string;
   };
 }
 
@@ -321,6 +323,7 @@ function parseConsole(env: Env, wechat: WechatConfig, wecom: WecomConfig, wechat
     devLogin,
     idleMinutes: parseWith(env, 'CONSOLE_IDLE_MINUTES', positiveInt.max(24 * 60, 'must be at most 1440'), 30),
     maxHours: parseWith(env, 'CONSOLE_SESSION_HOURS', positiveInt.max(24 * 7, 'must be at most 168'), 12),
+    publicUrl: parseWith(env, 'CONSOLE_PUBLIC_URL', z.string().url('must be a URL such as https://bot.example.com/console').regex(/^https?:\/\//, 'must start with http:// or https://'), '').replace(/\/+$/, '') || undefined,
   };
 }
 

@@ -31,7 +31,11 @@ export const approvalsMessages = {
   'approvals.answer.nothingPending': '{reference} 没有等待您回复的事项。',
   'approvals.answer.which': '您有{count}件事项等待回复，请在回复前写上编号，例如：{example} 您的意见\n待回复：{references}',
   'approvals.answer.empty': '请写上具体内容。',
-  'approvals.answer.recorded': '已记录（{reference}）。',
+  'approvals.answer.recorded': '已记录（{reference}）「{title}」：{words}',
+  'approvals.answer.ask': '请回复您对 {reference}「{title}」的意见（{hint}），直接发送内容即可，{minutes}分钟内有效。',
+  'approvals.answer.askDefault': '写明具体内容',
+  'approvals.answer.needsReference': '没有记录这条消息。您有{count}件事项等待回复，请在回复前写上编号，例如：{example} 您的意见（或只发编号，我再问您）\n待回复：{references}',
+  'approvals.button.reply': '回复意见',
   // the managers' WeChat group
   'approvals.group.nothingPending': '{reference} 目前没有等待审批的事项。',
   'approvals.group.otherStore': '{name}，{reference} 属于其他门店，只有该门店的{role}可以处理，您没有权限。',

@@ -19,4 +19,13 @@ export const staffMessages = {
   'staff.log.missing.service': '服务类型',
   'staff.log.missing.district': '区域',
   'staff.log.missing.phone': '电话',
+  // 待办 (src/handlers/staff/todo.ts)
+  'staff.todo.none': '目前没有等待您处理的事项。',
+  'staff.todo.head': '您有{count}件待办（最早的在前）：',
+  'staff.todo.line': '{n}. {number}{title}（已等{waited}）',
+  'staff.todo.more': '……另有{count}件，请在工作台查看。',
+  'staff.todo.hint': '回复：编号 您的意见；查看详情：查 编号',
+  'staff.todo.days': '{days}天{hours}小时',
+  'staff.todo.hours': '{hours}小时{minutes}分',
+  'staff.todo.minutes': '{minutes}分钟',
 } as const;

@@ -30,6 +30,17 @@ export class Approval {
   @Column({ type: 'integer', nullable: true })
   visitId: number | null;
 
+  /** …and the 签单客户快速对应联动表 steps to the signed lead. */
+  @Column({ type: 'integer', nullable: true, default: null })
+  leadId: number | null;
+
+  /** The bot asked this person for the step's words (their next plain reply answers it). */
+  @TextColumn(64, { nullable: true })
+  askedOf: string | null;
+
+  @InstantColumn({ nullable: true })
+  askedAt: number | null;
+
   /**
    * The store the step belongs to (the case's, the penalty's, the contract's), recorded when the
    * step opens: a store role may decide it only in that store. Null: no store known, the card

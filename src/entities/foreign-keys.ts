@@ -73,6 +73,8 @@ export const FOREIGN_KEYS: [EntityClass, string, () => EntityClass][] = [
   [CallTask, 'ticketId', () => Ticket],
   [CallTask, 'visitId', () => Visit],
   [CallTask, 'contractId', () => Contract],
+  // staff work with the case in front of them (issue 16, migration 1765324800000)
+  [Approval, 'leadId', () => Lead],
 ];
 
 /** The constraint's name in both databases: fk_<table>_<column>. */

@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { EncryptedTextColumn, InstantColumn, TextColumn } from './columns';
 
-export type PenaltyStatus = 'raised' | 'acknowledged' | 'approved' | 'rejected';
+export type PenaltyStatus = 'raised' | 'discussed' | 'acknowledged' | 'approved' | 'rejected';
 
 /** 员工处罚单 (R-CP-3): deducted in the month's pay once acknowledged and approved by the GM. */
 @Entity('penalty')
@@ -44,4 +44,16 @@ export class Penalty {
 
   @InstantColumn({ nullable: true })
   decidedAt: number | null;
+
+  /** The CS manager who went through the slip with the housekeeper. */
+  @TextColumn(64, { nullable: true })
+  discussedBy: string | null;
+
+  /** The store manager who saw her sign (the photo of the signed paper is the case's evidence). */
+  @TextColumn(64, { nullable: true })
+  witnessedBy: string | null;
+
+  /** When the month-end copy went to 人资 with the 月绩效扣款明细表. */
+  @InstantColumn({ nullable: true })
+  hrSentAt: number | null;
 }

@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { InstantColumn, TextColumn } from './columns';
 
-export const ROLES = ['consultant', 'store_manager', 'cs_specialist', 'cs_manager', 'gm', 'hr', 'finance'] as const;
+export const ROLES = ['consultant', 'store_manager', 'cs_specialist', 'cs_manager', 'gm', 'admin', 'hr', 'finance'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** A member of staff, known by their WeCom UserID (and, for the managers' group, their WeChat id). */

@@ -69,6 +69,10 @@ export class Ticket {
   @InstantColumn({ nullable: true })
   feedbackDueAt: number | null;
 
+  /** The feedback rhythm the CS manager set (a police case runs slower than every 24 h); null: the commitment's. */
+  @Column({ type: 'integer', nullable: true, default: null })
+  feedbackEveryHours: number | null;
+
   /** Commitment: on site (12 h in warranty / 48 h out). */
   @InstantColumn({ nullable: true })
   onSiteDueAt: number | null;

@@ -1,14 +1,14 @@
-import { approvalButton, approverAnswer, managersGroup, StepOwners } from './approvals';
+import { approvalButton, approverAnswer, managersGroup, StepOwners, unaddressedAnswer } from './approvals';
 import { linkCaseCommand } from './cases';
 import { MERGE_COMMAND, mergeCommand } from './customers';
-import { complaintSteps, logProgress, penaltySteps, raisePenalty, serviceRequestSteps, severityCommand } from './cases';
+import { complaintSteps, logProgress, LOOKUP_COMMAND, lookupCommand, noteCommand, penaltyPhoto, penaltySteps, raisePenalty, rhythmCommand, serviceRequestSteps, severityCommand } from './cases';
 import { callButton, renewalSteps, VISITED_COMMAND, visitedCommand, visitSteps } from './contracts';
 import { END_COMMAND, endCommand, HANDOFF_BUTTON, handoffButton, LIST_COMMAND, listCommand, liveChatText, ONCALL_COMMAND, oncallCommand, PASS_COMMAND, passCommand, SWITCH_COMMAND, switchCommand } from './handoff';
 import { END_COMMAND, endCommand, HANDOFF_BUTTON, handoffButton, LIST_COMMAND, listCommand, liveChatText, ONCALL_COMMAND, oncallCommand, PASS_COMMAND, passCommand, SWITCH_COMMAND, switchCommand } from './handoff';
 import { handleCustomerEvent } from './intake';
-import { handleLeadButton } from './leads';
+import { handleLeadButton, signedLeadSteps } from './leads';
 import type { Handler } from './ports';
-import { LOG_COMMAND, logCommand, StaffDesk } from './staff';
+import { LOG_COMMAND, logCommand, StaffDesk, TODO_COMMAND, todoCommand } from './staff';
 
 /**
  * The table of contents of the bot: what it does with an inbound event, and which room does it.
@@ -25,13 +25,17 @@ const steps = new StepOwners()
   .add(serviceRequestSteps) //    售后: confirm → dispatch → resolve
   .add(penaltySteps) //           处罚单: the approvals of a penalty
   .add(renewalSteps) //           续约: the consultant's decision
-  .add(visitSteps); //            上户交接, 阿姨回访
+  .add(visitSteps) //             上户交接, 阿姨回访
+  .add(signedLeadSteps); //       签单客户快速对应联动表: match a housekeeper, register the contract, hand-over visit
 
 /** What staff send in WeCom, tried in this order; anything else gets help. */
 const staffDesk = new StaffDesk()
   .button('lead:', handleLeadButton) //               lead:<id>:<action> on a lead card
   .button('ap:', approvalButton(steps)) //            ap:<approvalId>:<choice> on an approval card
   .button(HANDOFF_BUTTON, handoffButton) //           ho:<handoffId>:take|pass|dismiss on a 转人工 card
+  // 待办 and 查 come before everything that reads plain text: they work while a live conversation is held
+  .command(TODO_COMMAND, todoCommand) //               待办: what waits for me, oldest first
+  .command(LOOKUP_COMMAND, lookupCommand) //          查 TS…/手机/姓名/HT…/阿姨编号, scoped and audited
   .command(PASS_COMMAND, passCommand) //              转给 TS… 姓名
   .command(END_COMMAND, endCommand) //                结束 [A]: the live conversation back to the bot
   .command(SWITCH_COMMAND, switchCommand) //          切换 A
@@ -45,14 +49,18 @@ const staffDesk = new StaffDesk()
   .command(LIST_COMMAND, listCommand) //              列表: who I am talking to, who waits
   .command(ONCALL_COMMAND, oncallCommand) //          值班 [姓名 日期 日期]
   .openCommand(LOG_COMMAND, logCommand) //            登记 …  (checks who may log; before the staff check)
-  .command(/^\s*进展/, logProgress) //                 进展 TS… 内容
+  .command(/^\s*进展/, logProgress) //                 进展 TS… 内容 (told to the customer)
+  .command(/^\s*备注\s*TS/i, noteCommand) //             备注 TS… 内容 (internal, never to the customer)
+  .command(/^\s*反馈周期/, rhythmCommand) //             反馈周期 TS… 72小时 (CS manager)
   .command(/^\s*改为(严重|普通)/, severityCommand) //    改为严重 TS… / 改为普通 TS… 原因
   .command(/^\s*处罚/, raisePenalty) //                处罚 TS… 阿姨编号 金额 原因
   .command(/^\s*关联\s/, linkCaseCommand) //          关联 TS… 合同号/阿姨编号: the case's store and housekeeper
   .command(MERGE_COMMAND, mergeCommand) //            合并 A B [强制]: two records of one person (CS manager)
   .command(VISITED_COMMAND, visitedCommand) //        已回访 TS…/HT… 5分 …: the outcome of a call task
   .answer(liveChatText) //                            someone holding a live conversation: their plain text goes to the customer (not TS… answers)
-  .answer(approverAnswer(steps)); //                  TS… 您的意见: a step that waits for words
+  .answer(approverAnswer(steps)) //                   TS… 您的意见, or the reply right after the bot asked for it
+  .answer(unaddressedAnswer) //                      last: words with no case number while steps wait: explained, never recorded
+  .picture(penaltyPhoto); //                          the photo of a signed penalty slip the witness was asked for
 
 const managersRoom = managersGroup(steps);
 

@@ -69,6 +69,8 @@ export interface Card {
   emphasis?: { title: string; description?: string };
   fields: { label: string; value: string }[];
   buttons: CardButton[];
+  /** 详情: a link to the whole record (the console's case page), for what the card only summarises. */
+  link?: { title: string; url: string };
 }
 
 export type OutboundMessage =

@@ -19,6 +19,8 @@ export function renderTemplateCard(card: Card, decidedText?: string): Record<str
   if (card.emphasis) {
     rendered.quote_area = { type: 0, title: clip(card.emphasis.title, 20), quote_text: card.emphasis.description ?? '' };
   }
+  // 详情: the console's case page, for what the card only summarises
+  if (card.link) rendered.jump_list = [{ type: 1, title: clip(card.link.title, 13), url: card.link.url }];
   if (decidedText) rendered.sub_title_text = clip(decidedText, 80);
   rendered.button_list =
     card.buttons.length > 0

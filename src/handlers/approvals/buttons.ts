@@ -4,7 +4,8 @@ import { CLOSED_TICKET_STATUSES, Ticket } from '../../entities/ticket';
 import { chineseDateTime } from '../calendar';
 import type { HandlerContext, StaffButton } from '../ports';
 import { ofAnotherStore, refuse, type StepOwners } from './owners';
-import { recordDecision, roleName, updateCards } from './steps';
+import { recordDecision, REPLY_KEY, roleName, updateCards } from './steps';
+import { askForWords, referenceOf } from './answers';
 import { say, type MessageKey } from '../../../config/say';
 
 /** The `ap:` buttons on approval cards in WeCom, decided through the step's registered owner. */
@@ -39,6 +40,8 @@ async function handleApprovalButton(owners: StepOwners, ctx: HandlerContext, sta
     }
     return refuse(ctx, 'wrong_role', say('approvals.button.wrongRole', { role: roleName(approval.role) }), { ...facts, approvalId: approval.id, role: approval.role });
   }
+  // 回复意见 on a card that waits for words: the bot asks, and the next plain reply answers
+  if (match[2] === REPLY_KEY && approval.needsText) return void ctx.reply(await askForWords(ctx, approval, staff!, await referenceOf(ctx.db, approval)));
   const choice = owner.choices(approval, ticket).find((c) => c.key === match[2]);
   if (!choice) return refuse(ctx, 'bad_choice', say('approvals.button.stale'), { ...facts, approvalId: approval.id });
   if (choice.keepsOpen && owner.noted) {

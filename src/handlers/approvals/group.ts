@@ -98,6 +98,8 @@ async function decideFromGroup(owners: StepOwners, ctx: HandlerContext, staff: S
   }
   const { approval, owner, action } = chosen;
   const stepTicket = chosen.ticket;
+  const invalid = action.kind === 'text' ? owner.validate?.(approval, action.text) : null;
+  if (invalid) return void ctx.reply(invalid);
   const decision = action.kind === 'text' ? 'text' : action.kind === 'choice' ? action.choice.key : '';
   const words = action.kind === 'text' ? action.text : action.kind === 'choice' ? action.text : null;
   if (!(await recordDecision(ctx, approval, staff, decision, words))) {

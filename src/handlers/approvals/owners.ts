@@ -17,6 +17,8 @@ export interface StepOwner {
   mayDecide(ctx: FlowContext, staff: Staff | null, approval: Approval, ticket: Ticket | null): Promise<boolean>;
   /** A final decision; may return a reply for the person who made it. */
   decided(ctx: FlowContext, approval: Approval, staff: Staff, ticket: Ticket | null, choice: string, text: string | null): Promise<string | void>;
+  /** Words that cannot be this step's answer (an amount that is not a number): the refusal to reply. */
+  validate?(approval: Approval, text: string): string | null;
   /** A button that records something and keeps the step open. */
   noted?(ctx: FlowContext, approval: Approval, staff: Staff, ticket: Ticket | null, choice: string): Promise<string>;
 }

@@ -29,6 +29,9 @@ export interface ApprovalRequest {
   penaltyId?: number;
   contractId?: number;
   visitId?: number;
+  leadId?: number;
+  /** 详情: where the whole record is read (the console's case page) when the card can only summarise it. */
+  link?: Card['link'];
   /** Send to these people instead of every holder of the role (e.g. the contract's own consultant). */
   recipients?: Staff[];
   storeId?: number | null;
@@ -60,6 +63,9 @@ export async function holdersOf(db: EntityManager, role: Role, storeId?: number 
   return active.filter((s) => hasRole(s, role) && (!STORE_ROLES.includes(role) || storeId === undefined || storeId === null || s.storeId === storeId));
 }
 
+/** The button on a card that waits for words: the bot asks for them (approvals/answers.ts). */
+export const REPLY_KEY = 'reply';
+
 function cardOf(approval: Approval, request: ApprovalRequest): Card {
   const hint = request.needsText ? say('approvals.replyHint', { hint: request.textHint ?? say('approvals.defaultHint', { reference: request.ticket?.number ?? '' }).trim() }) : undefined;
   const kind = cardKindName(request.kind);
@@ -70,7 +76,11 @@ function cardOf(approval: Approval, request: ApprovalRequest): Card {
     description: request.description,
     emphasis: request.urgent ? { title: say('approvals.urgent'), description: say('approvals.urgentNote') } : hint ? { title: say('approvals.needsReply'), description: hint } : undefined,
     fields: request.fields,
-    buttons: request.choices.map((choice) => ({ key: `ap:${approval.id}:${choice.key}`, text: choice.text, style: choice.style })),
+    buttons: [
+      ...request.choices.map((choice) => ({ key: `ap:${approval.id}:${choice.key}`, text: choice.text, style: choice.style })),
+      ...(request.needsText ? [{ key: `ap:${approval.id}:${REPLY_KEY}`, text: say('approvals.button.reply'), style: 1 as const }] : []),
+    ],
+    link: request.link,
   };
 }
 
@@ -86,6 +96,9 @@ export async function requestApproval(ctx: FlowContext, request: ApprovalRequest
       penaltyId: request.penaltyId ?? null,
       contractId: request.contractId ?? null,
       visitId: request.visitId ?? null,
+      leadId: request.leadId ?? null,
+      askedOf: null,
+      askedAt: null,
       storeId,
       step: request.step,
       role: request.role,

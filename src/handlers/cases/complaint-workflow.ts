@@ -1,9 +1,9 @@
 import { Approval } from '../../entities/approval';
 import { Customer } from '../../entities/customer';
-import { Housekeeper } from '../../entities/housekeeper';
-import type { Staff } from '../../entities/staff';
+import { hasRole, Staff as StaffRow, type Staff } from '../../entities/staff';
 import { Ticket } from '../../entities/ticket';
-import { type ChoiceSpec, openApprovalsOf, recordDecision, requestApproval, updateCards } from '../approvals';
+import { type ChoiceSpec, holdersOf, openApprovalsOf, recordDecision, requestApproval, updateCards } from '../approvals';
+import { stepContent } from './cards';
 import { complaintDeadlines } from './commitments';
 import type { FlowContext } from '../ports';
 import { audit } from '../records';
@@ -19,13 +19,16 @@ import { say, sayName, type PlainKey } from '../../../config/say';
  *
  * Ordinary: accepted → (specialist apologises, promises a time) contacted → (CS manager's
  * instruction) instructed → (store investigates, names the responsible person) investigated →
- * (CS manager's final decision) decided → (store tells the customer) communicated → (CS manager
- * signs) signed_cs → (GM signs) archived.
+ * (CS manager's final decision) decided → (the store delivers it by phone or visit and records
+ * how; the customer is told it is coming, never the words) communicated → (CS manager signs the
+ * 门店问题处理详情表) signed_cs → (GM signs) archived.
  *
- * Serious: accepted, with urgent cards to the CS manager and the GM at once → (GM's instruction)
- * reported → (housekeeper or her relatives contacted) hk_contacted → visit / police report /
- * progress log as long as it takes, and for a major customer the GM may pay compensation first →
- * internal accountability joins the ordinary path at "contacted".
+ * Serious (seed order): accepted, the GM paged at once to know → (CS manager convenes 行政 and
+ * 人资) → (first report to the GM) reported → (GM's instruction, given after the report)
+ * instructed_gm → (housekeeper or her relatives contacted) hk_contacted → visit / police report
+ * (its feedback rhythm set by the CS manager) / progress log as long as it takes, and for a major
+ * customer the GM may pay compensation first → internal accountability joins the ordinary path
+ * at "contacted". The person who took the call reassures the customer meanwhile.
  */
 
 interface StepDef {
@@ -47,10 +50,23 @@ export const COMPLAINT_STEPS: Record<string, StepDef> = {
   instruction: { role: 'cs_manager', title: 'cases.step.instruction', needsText: true, choices: [], hint: 'cases.step.instruction.hint' },
   investigation: { role: 'store_manager', title: 'cases.step.investigation', needsText: true, choices: [], hint: 'cases.step.investigation.hint' },
   decision: { role: 'cs_manager', title: 'cases.step.decision', needsText: true, choices: [], hint: 'cases.step.decision.hint' },
-  communicated: { role: 'store_manager', title: 'cases.step.communicated', needsText: false, choices: [{ key: 'done', text: say('cases.button.toldCustomer'), style: 1 }] },
+  // the store tells the customer by phone or in person (a small gift optional) and records how
+  communicated: {
+    role: 'store_manager',
+    title: 'cases.step.communicated',
+    needsText: false,
+    choices: [
+      { key: 'phone', text: say('cases.deliver.phone'), style: 1 },
+      { key: 'visit', text: say('cases.deliver.visit'), style: 1 },
+      { key: 'visit_gift', text: say('cases.deliver.visit_gift'), style: 2 },
+    ],
+  },
   sign_cs: { role: 'cs_manager', title: 'cases.step.sign_cs', needsText: false, choices: SIGN },
   sign_gm: { role: 'gm', title: 'cases.step.sign_gm', needsText: false, choices: SIGN },
-  serious_ack: { role: 'cs_manager', title: 'cases.step.serious_ack', needsText: false, choices: [{ key: 'done', text: say('cases.button.calmedAndReported'), style: 1 }], urgent: true },
+  // serious (seed 7—5): the CS manager convenes 行政 and 人资, then reports to the GM, whose instruction follows
+  serious_ack: { role: 'cs_manager', title: 'cases.step.serious_ack', needsText: false, choices: [{ key: 'done', text: say('cases.button.convened'), style: 1 }], urgent: true },
+  serious_report: { role: 'cs_manager', title: 'cases.step.serious_report', needsText: true, choices: [], hint: 'cases.step.serious_report.hint', urgent: true },
+  reassure: { role: 'cs_specialist', title: 'cases.step.reassure', needsText: false, choices: [{ key: 'done', text: say('cases.button.reassured'), style: 1 }], urgent: true },
   gm_instruction: { role: 'gm', title: 'cases.step.gm_instruction', needsText: true, choices: [], hint: 'cases.step.gm_instruction.hint', urgent: true },
   housekeeper_contact: { role: 'cs_manager', title: 'cases.step.housekeeper_contact', needsText: false, choices: [{ key: 'done', text: say('cases.button.housekeeperContacted'), style: 1 }], urgent: true },
   serious_handling: {
@@ -92,7 +108,8 @@ const STATUS_AFTER: Record<string, string> = {
   communicated: 'communicated',
   sign_cs: 'signed_cs',
   sign_gm: 'archived',
-  gm_instruction: 'reported',
+  serious_report: 'reported',
+  gm_instruction: 'instructed_gm',
   housekeeper_contact: 'hk_contacted',
 };
 
@@ -103,43 +120,31 @@ const NEXT_STEP: Record<string, string | undefined> = {
   decision: 'communicated',
   communicated: 'sign_cs',
   sign_cs: 'sign_gm',
+  serious_ack: 'serious_report',
+  serious_report: 'gm_instruction',
   gm_instruction: 'housekeeper_contact',
   housekeeper_contact: 'serious_handling',
 };
 
 export const isComplaintStep = (step: string) => step in COMPLAINT_STEPS;
 
-async function fieldsFor(ctx: FlowContext, ticket: Ticket, step: string): Promise<{ label: string; value: string }[]> {
-  const customer = await ctx.db.findOneBy(Customer, { id: ticket.customerId });
-  const fields = [
-    { label: say('common.field.number'), value: ticket.number },
-    { label: say('common.field.category'), value: severityCategory(ticket) },
-    { label: say('common.field.customer'), value: customerLabel(customer) },
-  ];
-  if (step === 'housekeeper_contact' && ticket.housekeeperId) {
-    const housekeeper = await ctx.db.findOneBy(Housekeeper, { id: ticket.housekeeperId });
-    if (housekeeper) {
-      fields.push({ label: say('common.field.housekeeper'), value: `${housekeeper.name} ${housekeeper.phone ?? ''}` });
-      for (const contact of (housekeeper.emergencyContacts ?? []).slice(0, 2)) fields.push({ label: contact.relation ?? say('common.field.relative'), value: `${contact.name} ${contact.phone}` });
-    }
-  }
-  return fields;
-}
-
 export async function openStep(ctx: FlowContext, ticket: Ticket, step: string): Promise<Approval> {
   const def = COMPLAINT_STEPS[step];
+  const content = await stepContent(ctx, ticket, step);
   return requestApproval(ctx, {
     ticket,
     step,
     kind: 'complaint',
     role: def.role,
     title: say(def.title),
-    description: ticket.summary.slice(0, 40),
-    fields: await fieldsFor(ctx, ticket, step),
+    description: content.description,
+    fields: content.fields,
+    link: content.link,
     choices: def.choices,
     needsText: def.needsText,
     textHint: def.hint ? `${ticket.number} ${say(def.hint)}` : undefined,
     urgent: def.urgent,
+    recipients: step === 'reassure' ? await whoTookTheCall(ctx, ticket) : undefined,
   });
 }
 
@@ -149,22 +154,44 @@ async function setStatus(ctx: FlowContext, ticket: Ticket, status: string, extra
   await ctx.db.update(Ticket, { id: ticket.id }, changes);
 }
 
+/** The person who took the call reassures the customer; a case that came by chat goes to the specialists. */
+async function whoTookTheCall(ctx: FlowContext, ticket: Ticket): Promise<Staff[] | undefined> {
+  const logger = ticket.loggedBy ? await ctx.db.findOneBy(StaffRow, { wecomUserId: ticket.loggedBy, active: true }) : null;
+  return logger ? [logger] : undefined;
+}
+
+/** A serious case: the CS manager convenes, the call-taker reassures, and the GM is paged at once — to know, not yet to decide. */
+async function startSerious(ctx: FlowContext, ticket: Ticket): Promise<void> {
+  await openStep(ctx, ticket, 'serious_ack');
+  await openStep(ctx, ticket, 'reassure');
+  const text = say('cases.serious.gmAware', { caseNo: ticket.number, category: severityCategory(ticket), summary: ticket.summary.slice(0, 80) });
+  for (const gm of await holdersOf(ctx.db, 'gm')) ctx.send({ type: 'text', to: { platform: 'wecom', id: gm.wecomUserId }, text });
+  await addTimeline(ctx.db, { ticketId: ticket.id, type: 'gm_paged', actor: 'system', at: ctx.clock.now() });
+}
+
 /** A complaint was just opened: its first step(s). */
 export async function startComplaintWorkflow(ctx: FlowContext, ticket: Ticket): Promise<void> {
-  if (ticket.severity === 'serious') {
-    await openStep(ctx, ticket, 'serious_ack');
-    await openStep(ctx, ticket, 'gm_instruction');
-  } else {
-    await openStep(ctx, ticket, 'apology');
-  }
+  if (ticket.severity === 'serious') await startSerious(ctx, ticket);
+  else await openStep(ctx, ticket, 'apology');
 }
+
+const SERIOUS_STEPS = ['serious_ack', 'serious_report', 'reassure', 'gm_instruction', 'housekeeper_contact', 'serious_handling', 'compensation'];
 
 /** An ordinary complaint became serious: the urgent steps start now, whatever else is under way. */
 export async function escalateToSerious(ctx: FlowContext, ticket: Ticket): Promise<void> {
   const open = await openApprovalsOf(ctx.db, ticket.id);
-  if (open.some((a) => a.step === 'gm_instruction')) return;
-  await openStep(ctx, ticket, 'serious_ack');
-  await openStep(ctx, ticket, 'gm_instruction');
+  if (open.some((a) => SERIOUS_STEPS.includes(a.step))) return;
+  await startSerious(ctx, ticket);
+}
+
+/** The CS manager convenes 行政 and 人资: each gets the case; the manager is asked for the report next. */
+async function convene(ctx: FlowContext, ticket: Ticket): Promise<string> {
+  const customer = await ctx.db.findOneBy(Customer, { id: ticket.customerId });
+  const people = [...(await holdersOf(ctx.db, 'admin')), ...(await holdersOf(ctx.db, 'hr'))].filter((p, i, all) => all.findIndex((q) => q.id === p.id) === i);
+  const text = say('cases.serious.convene', { caseNo: ticket.number, category: severityCategory(ticket), customer: customerLabel(customer), summary: ticket.summary.slice(0, 200) });
+  for (const person of people) ctx.send({ type: 'text', to: { platform: 'wecom', id: person.wecomUserId }, text });
+  await addTimeline(ctx.db, { ticketId: ticket.id, type: 'convened', actor: 'system', data: { admin: people.filter((p) => hasRole(p, 'admin')).length, hr: people.filter((p) => hasRole(p, 'hr')).length }, at: ctx.clock.now() });
+  return people.length ? say('cases.serious.convened', { caseNo: ticket.number, names: people.map((p) => p.name).join('、') }) : say('cases.serious.nobodyToConvene', { caseNo: ticket.number });
 }
 
 
@@ -172,13 +199,13 @@ export async function escalateToSerious(ctx: FlowContext, ticket: Ticket): Promi
 export async function tellCustomerProgress(ctx: FlowContext, ticket: Ticket, text: string): Promise<void> {
   // not told (no reachable WeChat: a call task is open): the clock runs on until the call is recorded
   if (!(await notifyCustomer(ctx, ticket, text))) return;
-  const next = ctx.clock.now() + ctx.config.commitments.complaintFeedbackHours * HOUR_MS;
+  const next = ctx.clock.now() + (ticket.feedbackEveryHours ?? ctx.config.commitments.complaintFeedbackHours) * HOUR_MS;
   await ctx.db.update(Ticket, { id: ticket.id }, { feedbackDueAt: next });
   ticket.feedbackDueAt = next;
 }
 
 /** What happens after a step's decision: status, the customer told where it matters, the next step. */
-export async function complaintStepDecided(ctx: FlowContext, approval: Approval, ticket: Ticket, choice: string, text: string | null): Promise<void> {
+export async function complaintStepDecided(ctx: FlowContext, approval: Approval, ticket: Ticket, choice: string, text: string | null): Promise<string | void> {
   const step = approval.step;
   const now = ctx.clock.now();
   if (step === 'sign_cs' || step === 'sign_gm') {
@@ -195,8 +222,26 @@ export async function complaintStepDecided(ctx: FlowContext, approval: Approval,
       return;
     }
   }
+  // the store delivers the decision in person or by phone: the customer is told it is coming, not the words
   if (step === 'decision' && text) {
-    await tellCustomerProgress(ctx, ticket, say('cases.complaint.decision', { caseNo: ticket.number, plan: clause(text), replyHours: ctx.config.commitments.replyHours }));
+    await tellCustomerProgress(ctx, ticket, say('cases.complaint.decided', { caseNo: ticket.number, replyHours: ctx.config.commitments.replyHours }));
+  }
+  if (step === 'communicated') {
+    const how = sayName(`cases.deliver.${choice}`, 'cases.deliver.done');
+    await addTimeline(ctx.db, { ticketId: ticket.id, type: 'decision_delivered', actor: approval.decidedBy ?? 'store', note: how, data: { how: choice }, at: now });
+    await tellCustomerProgress(ctx, ticket, say('cases.complaint.delivered', { caseNo: ticket.number }));
+    await setStatus(ctx, ticket, 'communicated');
+    await openStep(ctx, ticket, 'sign_cs');
+    return say('cases.deliver.recorded', { caseNo: ticket.number, how });
+  }
+  if (step === 'reassure') {
+    await addTimeline(ctx.db, { ticketId: ticket.id, type: 'reassured', actor: approval.decidedBy ?? 'cs', at: now });
+    return;
+  }
+  if (step === 'serious_ack') {
+    const reply = await convene(ctx, ticket);
+    await openStep(ctx, ticket, 'serious_report');
+    return reply;
   }
   if (step === 'serious_handling' && choice === 'accountability') {
     await setStatus(ctx, ticket, 'contacted');
@@ -231,7 +276,7 @@ export async function complaintStepNoted(ctx: FlowContext, approval: Approval, t
   const now = ctx.clock.now();
   if (choice === 'police') {
     await addTimeline(ctx.db, { ticketId: ticket.id, type: 'police_report', actor: staff.wecomUserId, data: { documents: POLICE_DOCUMENTS }, at: now });
-    return say('cases.police.recorded', { caseNo: ticket.number, documents: POLICE_DOCUMENTS.map((d) => `· ${d}`).join('\n') });
+    return `${say('cases.police.recorded', { caseNo: ticket.number, documents: POLICE_DOCUMENTS.map((d) => `· ${d}`).join('\n') })}\n${say('cases.police.rhythmHint', { caseNo: ticket.number })}`;
   }
   await addTimeline(ctx.db, { ticketId: ticket.id, type: 'customer_visit', actor: staff.wecomUserId, at: now });
   return say('cases.visit.recorded', { caseNo: ticket.number });
@@ -255,11 +300,11 @@ export async function changeSeverity(ctx: FlowContext, ticket: Ticket, to: 'ordi
     return say('cases.severity.upgraded', { caseNo: ticket.number });
   }
   for (const pending of await openApprovalsOf(ctx.db, ticket.id)) {
-    if (!['serious_ack', 'gm_instruction', 'housekeeper_contact', 'serious_handling', 'compensation'].includes(pending.step)) continue;
+    if (!SERIOUS_STEPS.includes(pending.step)) continue;
     if (await recordDecision(ctx, pending, staff, 'withdrawn', reason ?? null)) updateCards(ctx, pending, staff, say('cases.severity.withdrawn'));
   }
   // back on the ordinary path from its start, unless internal accountability is already under way
-  if (['accepted', 'reported', 'hk_contacted'].includes(ticket.status)) {
+  if (['accepted', 'reported', 'instructed_gm', 'hk_contacted'].includes(ticket.status)) {
     await setStatus(ctx, ticket, 'accepted');
     if (!(await openApprovalsOf(ctx.db, ticket.id)).some((a) => a.step === 'apology')) await openStep(ctx, ticket, 'apology');
   }

@@ -35,7 +35,8 @@ export async function sendProgressFeedback(ctx: FlowContext, ticketId: number, d
   const ticket = await ctx.db.findOneBy(Ticket, { id: ticketId });
   if (!ticket || CLOSED_TICKET_STATUSES.includes(ticket.status) || ticket.feedbackDueAt !== due) return;
   const latest = await ctx.db.findOne(TicketEvent, { where: { ticketId, type: 'progress' }, order: { at: 'DESC', id: 'DESC' } });
-  const hours = ctx.config.commitments.complaintFeedbackHours;
+  // a police case may run at the slower rhythm the CS manager set; the words are the last said to the customer (进展), never a 备注
+  const hours = ticket.feedbackEveryHours ?? ctx.config.commitments.complaintFeedbackHours;
   const progress = clause(latest?.note ?? ticketStatusText(ticket));
   const next = chineseDateTime(ctx.clock.now() + hours * HOUR_MS, ctx.config.timezone);
   await tellCustomerProgress(ctx, ticket, say('cases.complaint.feedback', { caseNo: ticket.number, progress, next }));

@@ -1,6 +1,7 @@
 import { byRole, type StepOwnership } from '../approvals';
-import { COMPLAINT_STEPS, complaintStepDecided, complaintStepNoted, isComplaintStep } from './complaint-workflow';
-import { isPenaltyStep, PENALTY_STEPS, penaltyStepDecided } from './penalties';
+import { COMPLAINT_STEPS, complaintStepDecided, complaintStepNoted, isComplaintStep, parseAmountFen } from './complaint-workflow';
+import { say } from '../../../config/say';
+import { isPenaltyStep, PENALTY_STEPS, penaltyStepDecided, penaltyStepNoted } from './penalties';
 import { isRequestStep, REQUEST_STEPS, requestStepDecided } from './service-request-workflow';
 
 /** The approval steps the cases own, registered in the table of contents (src/handlers/index.ts). */
@@ -10,6 +11,8 @@ export const complaintSteps: StepOwnership = {
   owner: {
     choices: (a) => COMPLAINT_STEPS[a.step].choices,
     mayDecide: byRole,
+    // an amount must be a number: 「好的」 is never a compensation instruction
+    validate: (a, text) => (a.step === 'compensation' && parseAmountFen(text) === null ? say('cases.compensation.notAmount') : null),
     decided: (ctx, a, _s, t, choice, text) => complaintStepDecided(ctx, a, t!, choice, text),
     noted: (ctx, a, s, t, choice) => complaintStepNoted(ctx, a, t!, s, choice),
   },
@@ -22,5 +25,5 @@ export const serviceRequestSteps: StepOwnership = {
 
 export const penaltySteps: StepOwnership = {
   owns: isPenaltyStep,
-  owner: { choices: (a) => PENALTY_STEPS[a.step].choices, mayDecide: byRole, decided: (ctx, a, _s, _t, choice) => penaltyStepDecided(ctx, a, choice) },
+  owner: { choices: (a) => PENALTY_STEPS[a.step].choices, mayDecide: byRole, decided: (ctx, a, _s, _t, choice) => penaltyStepDecided(ctx, a, choice), noted: (ctx, a, s) => penaltyStepNoted(ctx, a, s) },
 };

@@ -1,3 +1,4 @@
+import { openSignedHandover } from './signed';
 import { Customer } from '../../entities';
 import { Lead, type LeadStatus } from '../../entities/lead';
 import { hasRole, type Staff } from '../../entities/staff';
@@ -89,6 +90,8 @@ async function applyAction(ctx: HandlerContext, lead: Lead, staff: Staff, action
     ctx.send({ type: 'text', to: { platform: customer.platform as 'wechat', id: customer.externalId }, text: say('leads.accepted.toCustomer', { leadNo: lead.number, name: staff.name }) });
   }
   if (action === 'handback') await handBack(ctx, lead, customer, staff);
+  // 签单客户快速对应联动表: matching, the contract's registration and the hand-over visit start now
+  if (action === 'signed') await openSignedHandover(ctx, lead);
 }
 
 /** Handed back: the next consultant of the store gets it; with nobody left the manager is told. */

@@ -8,4 +8,5 @@ export { channelName } from './cards';
 export { submitLead } from './dispatch';
 export { createLead, openLeadOf, setLeadStatus, updateLeadFacts } from './records';
 export { describeLead } from './status';
+export { signedLeadSteps } from './signed';
 export { acceptedNotContacted, overdueAssignedLeads, reassignOverdueLead, remindToContact } from './timeouts';

@@ -11,6 +11,9 @@ import { say } from '../../../config/say';
 
 export const STAFF_HELP = say('staff.help');
 
+/** Takes a photo a member of staff sent, if it is something a flow asked them for. */
+export type StaffPicture = (ctx: HandlerContext, staff: Staff, mediaId: string) => Promise<boolean>;
+
 interface Command {
   pattern: RegExp;
   run: StaffCommand<Staff | null>;
@@ -22,6 +25,13 @@ export class StaffDesk {
   private readonly openCommands: Command[] = [];
   private readonly commands: Command[] = [];
   private readonly answers: StaffAnswer[] = [];
+  private readonly pictures: StaffPicture[] = [];
+
+  /** A photo sent by active staff (the signed penalty slip they were asked for); tried in order. */
+  picture(take: StaffPicture): this {
+    this.pictures.push(take);
+    return this;
+  }
 
   /** A card button whose key starts with `prefix` (`lead:`, `ap:`). */
   button(prefix: string, press: StaffButton): this {
@@ -56,6 +66,9 @@ export class StaffDesk {
       ctx.log.warn({ key: event.key.slice(0, 64) }, 'card button with an unknown key');
       ctx.reply(say('staff.staleButton'));
       return;
+    }
+    if (event.type === 'image' && staff?.active) {
+      for (const take of this.pictures) if (await take(ctx, staff, event.mediaId)) return;
     }
     if (event.type !== 'text') {
       if (event.type === 'subscribe') ctx.reply(STAFF_HELP);

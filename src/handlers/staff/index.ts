@@ -5,3 +5,4 @@
 export { StaffDesk, STAFF_HELP } from './desk';
 export { LOG_COMMAND, logCommand } from './logging';
 export { pendingFor, type PendingItem } from './queue';
+export { TODO_COMMAND, todoCommand } from './todo';

@@ -39,7 +39,8 @@ export async function pendingFor(db: EntityManager, staff: Staff, now: number): 
       kind: 'step',
       id: step.id,
       number: ticket?.number ?? null,
-      title: `${roleName(step.role)} · ${step.step}`,
+      // the step as its card names it (请门店调查并回复调查报告), never its id
+      title: `${roleName(step.role)} · ${(step.card as { title?: string } | null)?.title ?? step.step}`,
       since: step.createdAt,
       waitedMinutes: 0,
       link: ticket ? `/cases/${ticket.number}` : '/',
