@@ -1,3 +1,38 @@
 /** Texts of the customer dialogue (src/handlers/intake): greetings, questions, replies. Keys start with `intake.`. */
 export const intakeMessages = {
+  // the questions the dialogue asks for what is missing
+  'intake.ask.serviceType': '请问您需要哪种服务？住家保姆、月嫂、育儿嫂、钟点工、老人陪护还是保洁？',
+  'intake.ask.district': '请问服务地址在哪个区？',
+  'intake.ask.phone': '请留一个手机号，方便我们联系您。',
+  'intake.ask.name': '怎么称呼您？（例如：王女士）',
+  'intake.ask.complaint_detail': '请您说说具体发生了什么，我马上为您登记。',
+  'intake.ask.safety_check': '为了尽快安排处理，请问这次有没有财物丢失、损坏或人员受伤？（回复“有”或“没有”）',
+  'intake.complaintOpening': '很抱歉给您带来困扰。{question}',
+  // surveys and follow-ups
+  'intake.lowScore': '非常抱歉让您不满意，我们已安排客服在{replyHours}小时内回访了解情况（编号 {caseNo}）。',
+  'intake.okAnythingElse': '好的。如需帮助，随时告诉我。',
+  'intake.phoneNoted': '已记下您的电话 {phone}。请问您需要什么服务或帮助？',
+  'intake.leadAddition': '已把您的补充需求加到预约 {leadNo} 中，顾问会一并跟进。',
+  'intake.lead.registering': '好的，我来帮您登记。',
+  'intake.lead.registeringService': '好的，您需要{service}服务，我来帮您登记。',
+  'intake.lead.consultantPromise': '您的专属顾问{name}会尽快与您联系（{replyHours}小时内）。',
+  'intake.lead.registered': '{preface}{who}已为您登记预约，编号 {leadNo}：{service}，{district}，联系电话 {phone}。{promise}如需修改，直接回复即可。',
+  'intake.lead.who': '{name}，',
+  'intake.lead.cancelledNote': '客户取消',
+  'intake.faqToo': '\n\n另外，关于您的问题：{answer}',
+  'intake.complaint.thanks': '好的，谢谢您的说明，我们会尽快处理。',
+  'intake.phoneIncomplete': '这个手机号好像不完整，请输入11位手机号，例如 13800138000。',
+  'intake.contactNoted': '好的，已记下您的电话 {phone}，我们会尽快联系您。',
+  'intake.detailNoted': '好的，已记下，已补充到您的工单中。',
+  'intake.lead.cancelled': '好的，已取消这次预约登记。需要时随时找我。',
+  'intake.case.continues': '好的，您的工单会继续处理，有进展会通知您。',
+  'intake.media.image': '图片',
+  'intake.media.voice': '语音',
+  'intake.media.video': '视频',
+  'intake.media.what': '收到您发的{kind}。请问需要什么帮助？可以直接用文字告诉我。',
+  'intake.media.kept': '收到您发的{kind}，已作为凭证附在工单 {caseNo} 中。',
+  'intake.location': '收到您的位置。请再告诉我具体地址（小区、楼号），方便安排服务。',
+  // 查进度
+  'intake.status.none': '您目前没有进行中的工单或预约。需要帮助的话，直接告诉我您的需要就好。',
+  'intake.status.list': '您的进度：\n{lines}',
 } as const;

@@ -25,12 +25,12 @@ import { canSeparate, chosenIntent, extractSlots, type Intent, parseYesNo, separ
  */
 
 const QUESTIONS: Record<Awaiting, string> = {
-  serviceType: '请问您需要哪种服务？住家保姆、月嫂、育儿嫂、钟点工、老人陪护还是保洁？',
-  district: '请问服务地址在哪个区？',
-  phone: '请留一个手机号，方便我们联系您。',
-  name: '怎么称呼您？（例如：王女士）',
-  complaint_detail: '请您说说具体发生了什么，我马上为您登记。',
-  safety_check: '为了尽快安排处理，请问这次有没有财物丢失、损坏或人员受伤？（回复“有”或“没有”）',
+  serviceType: say('intake.ask.serviceType'),
+  district: say('intake.ask.district'),
+  phone: say('intake.ask.phone'),
+  name: say('intake.ask.name'),
+  complaint_detail: say('intake.ask.complaint_detail'),
+  safety_check: say('intake.ask.safety_check'),
 };
 
 /** What a lead needs before it goes to a consultant, in the order we ask. */
@@ -43,7 +43,7 @@ const channelOf = (customer: Customer) => customer.platform ?? 'wechat';
 /** A low survey score becomes a case that someone follows up (R-FU-2). */
 async function followUpLowScore(ctx: HandlerContext, customer: Customer, summary: string): Promise<void> {
   const ticket = await openComplaint(ctx, customer, { severity: 'ordinary', category: 'quality', summary, channel: customer.platform ?? 'wechat' }, 'customer');
-  ctx.reply(`非常抱歉让您不满意。我们已登记为工单 ${ticket.number}，客服会在${ctx.config.commitments.replyHours}小时内联系您了解情况。`);
+  ctx.reply(say('intake.lowScore', { caseNo: ticket.number, replyHours: ctx.config.commitments.replyHours }));
 }
 
 /**
@@ -122,7 +122,7 @@ async function startTopic(ctx: HandlerContext, customer: Customer, text: string,
       ctx.reply(GREETING);
       return;
     case 'cancel':
-      ctx.reply('好的。如需帮助，随时告诉我。');
+      ctx.reply(say('intake.okAnythingElse'));
       return;
     default:
       // not understood twice in a row: a person takes over rather than a third 「没明白」 (R-HO-1)
@@ -130,7 +130,7 @@ async function startTopic(ctx: HandlerContext, customer: Customer, text: string,
         ctx.reply(`${say('handoff.customer.notUnderstood')}${await handOff(ctx, customer, { reason: 'not_understood', text })}`);
         return;
       }
-      ctx.reply(u.slots.phone ? `已记下您的电话 ${maskPhone(u.slots.phone)}。请问您需要什么服务或帮助？` : NOT_UNDERSTOOD);
+      ctx.reply(u.slots.phone ? say('intake.phoneNoted', { phone: maskPhone(u.slots.phone) }) : NOT_UNDERSTOOD);
   }
 }
 
@@ -163,14 +163,14 @@ async function startLead(ctx: HandlerContext, customer: Customer, text: string, 
     await updateLeadFacts(ctx.db, open, slots, now);
     await addTimeline(ctx.db, { leadId: open.id, type: 'customer_message', actor: 'customer', note: text, at: now });
     await submitLead(ctx, open, customer, { addition: text });
-    ctx.reply(`已把您的补充需求加到预约 ${open.number} 中，顾问会一并跟进。`);
+    ctx.reply(say('intake.leadAddition', { leadNo: open.number }));
     return;
   }
   const lead =
     open ?? (await createLead(ctx.db, customer, { need: text, serviceType: slots.serviceType, district: slots.district, startDate: slots.startDate, channel: channelOf(customer) }, now, ctx.config.timezone, 'customer'));
   if (open) await updateLeadFacts(ctx.db, open, slots, now);
   const dialogue: ActiveDialogue = { flow: 'lead', awaiting: null, leadId: lead.id, ticketId: null, slots: { ...slots }, asked: [] };
-  await advanceLead(ctx, customer, dialogue, lead, slots.serviceType ? `好的，您需要${slots.serviceType}服务，我来帮您登记。` : '好的，我来帮您登记。');
+  await advanceLead(ctx, customer, dialogue, lead, slots.serviceType ? say('intake.lead.registeringService', { service: slots.serviceType }) : say('intake.lead.registering'));
 }
 
 /** Asks for the next missing fact of a lead, or submits it when nothing required is missing. */
@@ -196,10 +196,10 @@ async function advanceLead(ctx: HandlerContext, customer: Customer, dialogue: Ac
   if (lead.status === 'draft') await setLeadStatus(ctx.db, lead, 'new', now, 'customer');
   await endDialogue(ctx.db, customer.id, now);
   const consultant = await submitLead(ctx, lead, customer, {});
-  const who = customer.name ? `${customer.name}，` : '';
-  const promise = consultant ? `您的专属顾问${consultant.name}会尽快与您联系（${ctx.config.commitments.replyHours}小时内）。` : leadPromise(ctx.config.commitments);
+  const who = customer.name ? say('intake.lead.who', { name: customer.name }) : '';
+  const promise = consultant ? say('intake.lead.consultantPromise', { name: consultant.name, replyHours: ctx.config.commitments.replyHours }) : leadPromise(ctx.config.commitments);
   ctx.reply(
-    `${preface}${who}已为您登记预约，编号 ${lead.number}：${lead.serviceType}，${lead.district}，联系电话 ${maskPhone(customer.phone)}。${promise}如需修改，直接回复即可。`,
+    say('intake.lead.registered', { preface, who, leadNo: lead.number, service: lead.serviceType ?? '', district: lead.district ?? '', phone: maskPhone(customer.phone), promise }),
   );
 }
 
@@ -208,13 +208,13 @@ async function startComplaint(ctx: HandlerContext, customer: Customer, text: str
   if (bare && (!u.category || u.category === 'other')) {
     // "我要投诉" alone: ask what happened before opening a case with nothing in it
     await saveDialogue(ctx.db, customer.id, { flow: 'complaint', awaiting: 'complaint_detail', leadId: null, ticketId: null, slots: {}, asked: ['complaint_detail'] }, ctx.clock.now(), ctx.config.commitments.conversationIdleMinutes);
-    ctx.reply(`很抱歉给您带来困扰。${QUESTIONS.complaint_detail}`);
+    ctx.reply(say('intake.complaintOpening', { question: QUESTIONS.complaint_detail }));
     return;
   }
   const open = await recentOpenComplaint(ctx, customer);
   if (open) return followUpForContact(ctx, customer, open.id, 'complaint', await joinComplaint(ctx, open, text, u.severity ?? 'ordinary'));
   const ticket = await openComplaint(ctx, customer, { severity: u.severity ?? 'ordinary', category: u.category, summary: text, channel: channelOf(customer) }, 'customer');
-  const extra = u.also.includes('faq') && u.faqTopic ? `\n\n另外，关于您的问题：${faqAnswer(u.faqTopic as FaqTopic, ctx.config.commitments)}` : '';
+  const extra = u.also.includes('faq') && u.faqTopic ? say('intake.faqToo', { answer: faqAnswer(u.faqTopic as FaqTopic, ctx.config.commitments) }) : '';
   const accepted = `${complaintAccepted(ctx, ticket)}${extra}`;
   if (ticket.severity === 'ordinary') {
     // The text classifier can miss a theft or an injury phrased in a new way: ask the customer.
@@ -232,10 +232,10 @@ async function answerSafetyCheck(ctx: HandlerContext, customer: Customer, dialog
   const answer = parseYesNo(text);
   const serious = u.severity === 'serious' || answer === true || (answer === undefined && /有|丢|坏|伤/.test(text) && !/没有|没/.test(text));
   if (serious) {
-    await upgradeToSerious(ctx, ticket, 'customer', '客户确认有财物损失或人员受伤');
-    return followUpForContact(ctx, customer, ticket.id, 'complaint', `明白了，已将您的投诉 ${ticket.number} 升级为严重事件。${complaintPromise(ctx.config.commitments, 'serious')}`);
+    await upgradeToSerious(ctx, ticket, 'customer', say('cases.complaint.reason.customerConfirmed'));
+    return followUpForContact(ctx, customer, ticket.id, 'complaint', say('cases.complaint.upgradedByCustomer', { caseNo: ticket.number, promise: complaintPromise(ctx.config.commitments, 'serious') }));
   }
-  await followUpForContact(ctx, customer, ticket.id, 'complaint', '好的，谢谢您的说明，我们会尽快处理。');
+  await followUpForContact(ctx, customer, ticket.id, 'complaint', say('intake.complaint.thanks'));
 }
 
 async function startServiceRequest(ctx: HandlerContext, customer: Customer, text: string, u: Understanding): Promise<void> {
@@ -263,20 +263,20 @@ async function continueDialogue(ctx: HandlerContext, customer: Customer, dialogu
   }
   if (dialogue.flow === 'complaint' && dialogue.awaiting === 'complaint_detail') {
     await endDialogue(ctx.db, customer.id, now);
-    const detailed = understand(`投诉：${text}`, now, ctx.config.timezone);
+    const detailed = understand(`投诉：${text}`, now, ctx.config.timezone); // input words: read as a complaint
     return startComplaint(ctx, customer, text, { ...detailed, severity: detailed.severity ?? 'ordinary', category: detailed.category ?? 'other' });
   }
   const slots = { ...extractSlots(text, now, ctx.config.timezone) };
   if (dialogue.awaiting === 'name' && !slots.name && /^[\u4e00-\u9fa5A-Za-z·]{1,6}$/.test(text.trim())) slots.name = text.trim();
   if (dialogue.awaiting === 'phone' && !slots.phone && /\d{5,}/.test(text)) {
-    ctx.reply('这个手机号好像不完整，请输入11位手机号，例如 13800138000。');
+    ctx.reply(say('intake.phoneIncomplete'));
     return;
   }
   await updateCustomer(ctx.db, customer, slots);
   dialogue.slots = { ...dialogue.slots, ...slots };
   if (dialogue.ticketId) {
     await addTimeline(ctx.db, { ticketId: dialogue.ticketId, type: 'customer_message', actor: 'customer', note: text, at: now });
-    if (u.severity === 'serious') await upgradeToSerious(ctx, await ctx.db.findOneByOrFail(Ticket, { id: dialogue.ticketId }), 'customer', '客户补充的描述显示有财物损失或人员受伤');
+    if (u.severity === 'serious') await upgradeToSerious(ctx, await ctx.db.findOneByOrFail(Ticket, { id: dialogue.ticketId }), 'customer', say('cases.complaint.reason.customerAdded'));
   }
   if (dialogue.flow === 'lead' && dialogue.leadId) {
     const lead = await ctx.db.findOneByOrFail(Lead, { id: dialogue.leadId });
@@ -285,26 +285,26 @@ async function continueDialogue(ctx: HandlerContext, customer: Customer, dialogu
     return advanceLead(ctx, customer, dialogue, lead);
   }
   await endDialogue(ctx.db, customer.id, now);
-  ctx.reply(slots.phone ? `好的，已记下您的电话 ${maskPhone(slots.phone)}，我们会尽快联系您。` : '好的，已记下，已补充到您的工单中。');
+  ctx.reply(slots.phone ? say('intake.contactNoted', { phone: maskPhone(slots.phone) }) : say('intake.detailNoted'));
 }
 
 async function cancelDialogue(ctx: HandlerContext, customer: Customer, dialogue: ActiveDialogue): Promise<void> {
   const now = ctx.clock.now();
   if (dialogue.flow === 'lead' && dialogue.leadId) {
     const lead = await ctx.db.findOneByOrFail(Lead, { id: dialogue.leadId });
-    if (lead.status === 'draft') await setLeadStatus(ctx.db, lead, 'cancelled', now, 'customer', '客户取消');
+    if (lead.status === 'draft') await setLeadStatus(ctx.db, lead, 'cancelled', now, 'customer', say('intake.lead.cancelledNote'));
   }
   await endDialogue(ctx.db, customer.id, now);
-  ctx.reply(dialogue.flow === 'lead' ? '好的，已取消这次预约登记。需要时随时找我。' : '好的，您的工单会继续处理，有进展会通知您。');
+  ctx.reply(dialogue.flow === 'lead' ? say('intake.lead.cancelled') : say('intake.case.continues'));
 }
 
 /** A photo, voice or video goes with the customer's newest open case (evidence), or is acknowledged. */
 export async function attachMedia(ctx: HandlerContext, customer: Customer, media: { kind: string; mediaId: string }): Promise<void> {
   const now = ctx.clock.now();
   const ticket = await latestOpenTicket(ctx.db, customer.id);
-  const label = media.kind === 'image' ? '图片' : media.kind === 'voice' ? '语音' : '视频';
+  const label = say(media.kind === 'image' ? 'intake.media.image' : media.kind === 'voice' ? 'intake.media.voice' : 'intake.media.video');
   if (!ticket) {
-    ctx.reply(`收到您发的${label}。请问需要什么帮助？可以直接用文字告诉我。`);
+    ctx.reply(say('intake.media.what', { kind: label }));
     return;
   }
   await addTimeline(ctx.db, { ticketId: ticket.id, type: 'media', actor: 'customer', data: { mediaType: media.kind, mediaId: media.mediaId }, at: now });
@@ -313,5 +313,5 @@ export async function attachMedia(ctx: HandlerContext, customer: Customer, media
     ctx.db.create(Evidence, { ticketId: ticket.id, platform: ctx.event.platform, mediaId: media.mediaId, mediaType: media.kind, contentType: null, size: 0, status: 'pending', receivedAt: now, fetchedAt: null }),
   );
   ctx.send({ type: 'fetch_media', to: { platform: ctx.event.platform, id: customer.externalId ?? ctx.event.from }, mediaId: media.mediaId, evidenceId: evidence.id });
-  ctx.reply(`收到您发的${label}，已作为凭证附在工单 ${ticket.number} 中。`);
+  ctx.reply(say('intake.media.kept', { kind: label, caseNo: ticket.number }));
 }

@@ -5,10 +5,11 @@ import type { HandlerContext } from '../ports';
 import { customerArrives } from '../handoff';
 import { answerPhoneLink, askPhoneLink, customerByExternalId, linkByScene } from '../customers';
 import { attachMedia, handleCustomerText } from './customer-dialogue';
+import { say } from '../../../config/say';
 
 /** Everything a customer sends on the OA (or personal WeChat): messages, menu clicks, follows. */
 
-/** OA custom-menu keys (自定义菜单) and what a customer means by pressing them. */
+/** OA custom-menu keys (自定义菜单) and what a customer means by pressing them: input words, read by the understanding, never shown. */
 export const MENU_TEXT: Record<string, string> = {
   MENU_BOOK: '我想预约家政服务',
   MENU_COMPLAIN: '我要投诉',
@@ -61,9 +62,9 @@ export async function handleCustomerEvent(ctx: HandlerContext): Promise<void> {
 
 async function handleLocation(ctx: HandlerContext, customer: Customer, label: string | undefined): Promise<void> {
   if (!label) {
-    ctx.reply('收到您的位置。请再告诉我具体地址（小区、楼号），方便安排服务。');
+    ctx.reply(say('intake.location'));
     return;
   }
   // the label is an address: treat it as if the customer had typed it
-  return handleCustomerText(ctx, customer, `地址：${label}`);
+  return handleCustomerText(ctx, customer, `地址：${label}`); // input words: read as an address
 }

@@ -104,7 +104,7 @@ describeEachDatabase('customer dialogue', ({ db, skipped }) => {
     const me = openid();
     await customerSays(bot, me, '对你们服务很不满意，阿姨做事很不靠谱');
     const reply = await customerSays(bot, me, '有，我放在抽屉里的两千块钱不见了');
-    expect(reply).toContain('严重');
+    expect(reply).toContain('紧急上报客服部经理');
     const [ticket] = await ticketsOf(me);
     expect(ticket.severity).toBe('serious');
     const events = await db().reader.find(TicketEvent, { where: { ticketId: ticket.id } });
@@ -117,7 +117,7 @@ describeEachDatabase('customer dialogue', ({ db, skipped }) => {
     const reply = await customerSays(bot, me, '家里的金项链不见了，阿姨走后才发现的，我们准备报警');
     const [ticket] = await ticketsOf(me);
     expect(ticket).toMatchObject({ kind: 'complaint', severity: 'serious', category: 'theft' });
-    expect(reply).toContain('严重');
+    expect(reply).toContain('紧急上报客服部经理');
     expect(reply).toContain('经理');
     expect(reply).toContain(ticket.number);
     expect(ticket.replyDueAt! - ticket.createdAt).toBeLessThanOrEqual(3600_000);
@@ -170,7 +170,7 @@ describeEachDatabase('customer dialogue', ({ db, skipped }) => {
     expect(tickets).toHaveLength(1);
     expect(tickets[0]).toMatchObject({ kind: 'complaint', severity: 'serious', category: 'property_damage' });
     expect(reply).toContain(tickets[0].number);
-    expect(reply).toContain('严重');
+    expect(reply).toContain('紧急上报客服部经理');
   });
 
   it('status query lists open cases in plain Chinese', async () => {
