@@ -1,6 +1,7 @@
 import { approvalsMessages } from './messages/approvals';
 import { casesMessages } from './messages/cases';
 import { commonMessages } from './messages/common';
+import { consoleMessages } from './messages/console';
 import { contractsMessages } from './messages/contracts';
 import { customersMessages } from './messages/customers';
 import { handoffMessages } from './messages/handoff';
@@ -33,6 +34,7 @@ export const MESSAGES = {
   ...customersMessages,
   ...handoffMessages,
   ...understandingMessages,
+  ...consoleMessages,
 } as const;
 
 /** Each room's part, for the test that no two parts share a key. */
@@ -48,4 +50,5 @@ export const MESSAGE_PARTS = {
   customers: customersMessages,
   handoff: handoffMessages,
   understanding: understandingMessages,
+  console: consoleMessages,
 } as const;

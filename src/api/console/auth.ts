@@ -9,6 +9,7 @@ import { ApiError } from '../http';
 import { readJsonObject } from '../upsert';
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie, type Sessions } from './session';
 import type { LoginOptions } from './types';
+import { say } from '../../../config/say';
 
 /**
  * Logging in to the console (R-WB-1, PROTOCOL.md §9). Inside the WeCom app the browser goes to
@@ -34,7 +35,7 @@ export function safeNext(raw: unknown): string {
 
 function page(title: string, text: string): string {
   const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escape(title)}</title></head><body style="font-family:sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem"><h2>${escape(title)}</h2><p>${escape(text)}</p><p><a href="/console/auth/start">重新登录</a></p></body></html>`;
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escape(title)}</title></head><body style="font-family:sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem"><h2>${escape(title)}</h2><p>${escape(text)}</p><p><a href="/console/auth/start">${escape(say('console.login.again'))}</a></p></body></html>`;
 }
 
 function refuse(ctx: Context, status: number, title: string, text: string): void {
@@ -57,7 +58,7 @@ export function authRoutes(deps: { config: Config; db: Database; sessions: Sessi
   router.get('/auth/start', (ctx) => {
     const next = safeNext(ctx.query.next);
     if (config.console.devLogin) return ctx.redirect(`/console/login?next=${encodeURIComponent(next)}`);
-    if (!exchange) return refuse(ctx, 503, '无法登录', '企业微信尚未配置（WECOM_CORPID、WECOM_AGENTID、WECOM_SECRET），工作台无法登录。');
+    if (!exchange) return refuse(ctx, 503, say('console.login.failed'), say('console.login.noWecom'));
     const asked = ctx.query.via;
     const via = asked === 'oauth' || asked === 'sso' ? asked : /wxwork/i.test(ctx.get('user-agent')) ? 'oauth' : 'sso';
     const state = randomBytes(24).toString('hex');
@@ -79,24 +80,24 @@ export function authRoutes(deps: { config: Config; db: Database; sessions: Sessi
 
   router.get('/auth/callback/:via', async (ctx) => {
     const via = ctx.params.via;
-    if (via !== 'oauth' && via !== 'sso') return refuse(ctx, 404, '无法登录', '登录地址不正确。');
-    if (!exchange) return refuse(ctx, 503, '无法登录', '企业微信尚未配置，工作台无法登录。');
+    if (via !== 'oauth' && via !== 'sso') return refuse(ctx, 404, say('console.login.failed'), say('console.login.badPath'));
+    if (!exchange) return refuse(ctx, 503, say('console.login.failed'), say('console.login.noWecomShort'));
     const code = typeof ctx.query.code === 'string' ? ctx.query.code : '';
     const state = typeof ctx.query.state === 'string' ? ctx.query.state : '';
     const expected = ctx.cookies.get(STATE_COOKIE);
     const next = safeNext(decodeURIComponent(ctx.cookies.get(NEXT_COOKIE) ?? ''));
-    if (!code) return refuse(ctx, 400, '未登录', '企业微信没有确认登录（扫码被取消或拒绝）。');
-    if (!/^[A-Za-z0-9_-]{1,512}$/.test(code)) return refuse(ctx, 400, '无法登录', '登录码格式不正确。');
+    if (!code) return refuse(ctx, 400, say('console.login.notLoggedIn'), say('console.login.scanRefused'));
+    if (!/^[A-Za-z0-9_-]{1,512}$/.test(code)) return refuse(ctx, 400, say('console.login.failed'), say('console.login.badCode'));
     if (!expected || state !== expected) {
       log.warn({ audit: 'console_login_refused', reason: 'state_mismatch', ip: ctx.ip }, 'console login refused: the callback was not started by this browser');
-      return refuse(ctx, 400, '无法登录', '登录已过期或不是从本页面发起的，请重新登录。');
+      return refuse(ctx, 400, say('console.login.failed'), say('console.login.stateMismatch'));
     }
     const claimed = await sessions.claimCode(code, via);
     if (!claimed) {
       // the same code again (a reload of the callback): a browser already logged in just goes on
       if (await sessions.find(ctx.cookies.get(SESSION_COOKIE))) return ctx.redirect(next);
       log.warn({ audit: 'console_login_refused', reason: 'code_reused', ip: ctx.ip }, 'console login refused: the login code was used before');
-      return refuse(ctx, 400, '无法登录', '这个登录链接已经用过了，请重新登录。');
+      return refuse(ctx, 400, say('console.login.failed'), say('console.login.codeUsed'));
     }
     let userId: string | undefined;
     try {
@@ -104,13 +105,13 @@ export function authRoutes(deps: { config: Config; db: Database; sessions: Sessi
     } catch (error) {
       log.warn({ audit: 'console_login_refused', reason: 'exchange_failed', err: (error as Error).message, ip: ctx.ip }, 'console login refused: WeCom did not accept the code');
       await sessions.end(claimed.id);
-      return refuse(ctx, 400, '无法登录', '企业微信没有确认这次登录（登录码无效或已过期），请重新登录。');
+      return refuse(ctx, 400, say('console.login.failed'), say('console.login.exchangeFailed'));
     }
     const staff = userId ? await db.reader.findOneBy(Staff, { wecomUserId: userId }) : null;
     if (!staff?.active) {
       log.warn({ audit: 'console_login_refused', reason: userId ? 'not_active_staff' : 'not_a_member', user: userId, ip: ctx.ip }, 'console login refused: not an active member of staff');
       await sessions.end(claimed.id);
-      return refuse(ctx, 403, '无权登录', '您的企业微信账号不是本系统在职的员工账号，无法登录工作台。如有疑问请联系管理员。');
+      return refuse(ctx, 403, say('console.login.forbidden'), say('console.login.notStaff'));
     }
     await sessions.complete(claimed.id, staff.id);
     ctx.cookies.set(STATE_COOKIE, '', { ...cookie(ctx), maxAge: 0 });
@@ -129,11 +130,11 @@ export function authRoutes(deps: { config: Config; db: Database; sessions: Sessi
   router.post('/auth/dev', async (ctx) => {
     if (!config.console.devLogin) throw new ApiError(404, 'not found');
     // JSON only: a form on another site cannot send it without the browser asking first (CORS)
-    if (!ctx.is('application/json')) throw new ApiError(415, '请求格式不正确');
+    if (!ctx.is('application/json')) throw new ApiError(415, say('console.login.badRequest'));
     const body = await readJsonObject(ctx);
     const userId = typeof body.userId === 'string' ? body.userId : '';
     const staff = userId ? await db.reader.findOneBy(Staff, { wecomUserId: userId, active: true }) : null;
-    if (!staff) throw new ApiError(404, '没有这位在职员工');
+    if (!staff) throw new ApiError(404, say('console.login.noSuchStaff'));
     setSessionCookie(ctx, await sessions.open(staff.id, 'dev'));
     log.warn({ audit: 'console_login', user: staff.wecomUserId, via: 'dev' }, 'console: DEVELOPMENT LOGIN used (CONSOLE_DEV_LOGIN=true, no platform configured)');
     ctx.body = { ok: true };

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import type { FindOptionsWhere } from 'typeorm';
 import { Approval, Ticket } from '../../entities';
 import type { Database } from '../../entities/database';
-import { sayName } from '../../../config/say';
+import { say, sayName } from '../../../config/say';
 import { scopeOf, seesRecords, ticketScope, within } from '../../handlers/access';
 import { addInternalNote, caseRecord, type CaseRecord } from '../../handlers/cases';
 import { ApiError, iso, optionalString, paging } from '../http';
@@ -40,8 +40,8 @@ function detailOf(record: CaseRecord): CaseDetail {
     evidence: record.evidence.map((e) => ({ id: e.id, mediaType: e.mediaType, status: e.status, receivedAt: iso(e.receivedAt)!, url: `/console/api/evidence/${e.id}` })),
     penalties: record.penalties.map((p) => ({ id: p.id, amountYuan: p.amountFen / 100, status: p.status, createdAt: iso(p.createdAt)!, pdf: `/console/forms/penalty/${p.id}.pdf` })),
     forms: [
-      { title: '投诉事故处理记录表', url: `/console/forms/complaint-record/${ticket.number}.pdf` },
-      { title: '门店问题处理详情表', url: `/console/forms/store-issue/${ticket.number}.pdf` },
+      { title: say('console.form.complaintRecord'), url: `/console/forms/complaint-record/${ticket.number}.pdf` },
+      { title: say('console.form.storeIssue'), url: `/console/forms/store-issue/${ticket.number}.pdf` },
     ],
   };
 }
@@ -50,7 +50,7 @@ const CASE_NUMBER = /^TS\d{12}$/;
 
 function caseNumber(ctx: Context): string {
   const number = String(ctx.params.number ?? '');
-  if (!CASE_NUMBER.test(number)) throw new ApiError(400, '工单编号格式不正确');
+  if (!CASE_NUMBER.test(number)) throw new ApiError(400, say('console.bad.caseNumber'));
   return number;
 }
 
@@ -58,14 +58,14 @@ function caseNumber(ctx: Context): string {
 export async function openCase(db: Database, ctx: Context, number: string, via: string, now: () => number): Promise<CaseRecord> {
   const { staff } = stateOf(ctx);
   const lookup = await db.write((m) => caseRecord(m, number, staff, now(), via));
-  if ('refused' in lookup) throw new ApiError(lookup.refused === 'not_found' ? 404 : 403, lookup.refused === 'not_found' ? '没有这个工单' : '这个工单不在您的权限范围内');
+  if ('refused' in lookup) throw new ApiError(lookup.refused === 'not_found' ? 404 : 403, lookup.refused === 'not_found' ? say('console.missing.case') : say('console.refused.case'));
   return lookup.found;
 }
 
 function words(body: Record<string, unknown>, name: string, max = 1000): string {
   const value = body[name];
-  if (typeof value !== 'string' || value.trim() === '') throw new ApiError(400, '请填写内容');
-  if ([...value].length > max) throw new ApiError(400, `内容不能超过 ${max} 个字`);
+  if (typeof value !== 'string' || value.trim() === '') throw new ApiError(400, say('console.bad.empty'));
+  if ([...value].length > max) throw new ApiError(400, say('console.bad.tooLong', { max }));
   return value.trim().replace(/\s+/g, ' ');
 }
 
@@ -74,7 +74,7 @@ export function caseRoutes(db: Database, perform: Perform, now: () => number): R
 
   router.get('/cases', async (ctx) => {
     const scope = scopeOf(stateOf(ctx).staff);
-    if (!seesRecords(scope)) throw new ApiError(403, '您的角色不能查看工单');
+    if (!seesRecords(scope)) throw new ApiError(403, say('console.refused.cases'));
     const filter: Record<string, unknown> = {};
     const kind = optionalString(ctx, 'kind', ['complaint', 'service_request', 'question']);
     if (kind) filter.kind = kind;
@@ -95,7 +95,7 @@ export function caseRoutes(db: Database, perform: Perform, now: () => number): R
   router.post('/cases/:number/steps/:id', async (ctx) => {
     const record = await openCase(db, ctx, caseNumber(ctx), 'console_action', now);
     const step = record.steps.find((s) => String(s.id) === ctx.params.id);
-    if (!step) throw new ApiError(404, '这个工单没有这一步');
+    if (!step) throw new ApiError(404, say('console.missing.step'));
     const body = await readJsonObject(ctx);
     const { staff } = stateOf(ctx);
     let answer: string | null;
@@ -122,7 +122,7 @@ export function caseRoutes(db: Database, perform: Perform, now: () => number): R
     const record = await openCase(db, ctx, caseNumber(ctx), 'console_action', now);
     const text = words(await readJsonObject(ctx), 'text');
     await db.write((m) => addInternalNote(m, record.ticket, stateOf(ctx).staff, text, now()));
-    const result: ActionResult = { answer: '备注已保存（仅内部可见）。' };
+    const result: ActionResult = { answer: say('console.noteSaved') };
     ctx.body = result;
   });
 

@@ -5,6 +5,7 @@ import type { Database } from '../../entities/database';
 import { complaintRecordForm, leadIntakeForm, monthlyComplaintsForm, monthlyInquiriesForm, movementRegisterForm, penaltyForm, renderPdf, storeIssueForm, type FormContext, type FormResult } from '../../handlers/reports';
 import { ApiError, idParam } from '../http';
 import { stateOf } from './session';
+import { say } from '../../../config/say';
 
 /**
  * The printed forms as PDF under /console/forms (session cookie, same scoping as the pages). They
@@ -22,26 +23,26 @@ export function formRoutes(config: Config, db: Database, now: () => number): Rou
     const { staff } = stateOf(ctx);
     // the audit entries of the look commit with the read
     const result = await db.write((m) => build({ db: m, viewer: staff, now: now(), company: config.companyName, timeZone: config.timezone }));
-    if ('refused' in result) throw new ApiError(result.refused === 'not_found' ? 404 : 403, result.refused === 'not_found' ? '没有这条记录' : '这份表格不在您的权限范围内');
+    if ('refused' in result) throw new ApiError(result.refused === 'not_found' ? 404 : 403, result.refused === 'not_found' ? say('console.missing.record') : say('console.refused.form'));
     ctx.type = 'application/pdf';
     ctx.set('Content-Disposition', `${ctx.query.download === '1' ? 'attachment' : 'inline'}; filename="${encodeURIComponent(name)}.pdf"`);
     ctx.body = await renderPdf(result.form);
   };
   const caseNo = (ctx: Context) => {
-    if (!CASE.test(ctx.params.number ?? '')) throw new ApiError(400, '工单编号格式不正确');
+    if (!CASE.test(ctx.params.number ?? '')) throw new ApiError(400, say('console.bad.caseNumber'));
     return ctx.params.number!;
   };
   const month = (ctx: Context) => {
-    if (!MONTH.test(ctx.params.month ?? '')) throw new ApiError(400, '月份格式应为 YYYY-MM');
+    if (!MONTH.test(ctx.params.month ?? '')) throw new ApiError(400, say('console.bad.month'));
     return ctx.params.month!;
   };
 
-  router.get('/complaint-record/:number.pdf', (ctx) => send(ctx, `投诉事故处理记录表-${caseNo(ctx)}`, (c) => complaintRecordForm(c, caseNo(ctx))));
-  router.get('/store-issue/:number.pdf', (ctx) => send(ctx, `门店问题处理详情表-${caseNo(ctx)}`, (c) => storeIssueForm(c, caseNo(ctx))));
-  router.get('/penalty/:id.pdf', (ctx) => send(ctx, `员工处罚单-${ctx.params.id}`, (c) => penaltyForm(c, idParam(ctx.params.id))));
-  router.get('/monthly-complaints/:month.pdf', (ctx) => send(ctx, `月度客户投诉汇总记录表-${month(ctx)}`, (c) => monthlyComplaintsForm(c, month(ctx))));
-  router.get('/monthly-inquiries/:month.pdf', (ctx) => send(ctx, `月度咨询分析表-${month(ctx)}`, (c) => monthlyInquiriesForm(c, month(ctx))));
-  router.get('/movements/:month.pdf', (ctx) => send(ctx, `家政服务人员流动情况登记表-${month(ctx)}`, (c) => movementRegisterForm(c, month(ctx))));
-  router.get('/lead/:id.pdf', (ctx) => send(ctx, `客户信息受理表-${ctx.params.id}`, (c) => leadIntakeForm(c, idParam(ctx.params.id))));
+  router.get('/complaint-record/:number.pdf', (ctx) => send(ctx, `${say('console.form.complaintRecord')}-${caseNo(ctx)}`, (c) => complaintRecordForm(c, caseNo(ctx))));
+  router.get('/store-issue/:number.pdf', (ctx) => send(ctx, `${say('console.form.storeIssue')}-${caseNo(ctx)}`, (c) => storeIssueForm(c, caseNo(ctx))));
+  router.get('/penalty/:id.pdf', (ctx) => send(ctx, `${say('console.form.penalty')}-${ctx.params.id}`, (c) => penaltyForm(c, idParam(ctx.params.id))));
+  router.get('/monthly-complaints/:month.pdf', (ctx) => send(ctx, `${say('console.form.monthlyComplaints')}-${month(ctx)}`, (c) => monthlyComplaintsForm(c, month(ctx))));
+  router.get('/monthly-inquiries/:month.pdf', (ctx) => send(ctx, `${say('console.form.monthlyInquiries')}-${month(ctx)}`, (c) => monthlyInquiriesForm(c, month(ctx))));
+  router.get('/movements/:month.pdf', (ctx) => send(ctx, `${say('console.form.movements')}-${month(ctx)}`, (c) => movementRegisterForm(c, month(ctx))));
+  router.get('/lead/:id.pdf', (ctx) => send(ctx, `${say('console.form.lead')}-${ctx.params.id}`, (c) => leadIntakeForm(c, idParam(ctx.params.id))));
   return router;
 }

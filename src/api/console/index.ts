@@ -18,6 +18,7 @@ import { reportRoutes } from './reports';
 import { clearSessionCookie, requireSession, Sessions, stateOf } from './session';
 import { securityHeaders, serveConsole } from './static';
 import type { Me, Page, QueueItem } from './types';
+import { say } from '../../../config/say';
 
 /**
  * The staff console (工作台, issue 21) under /console: login (auth.ts), the JSON API under
@@ -93,10 +94,10 @@ export function consoleApp(deps: ConsoleDeps): Middleware[] {
   api.get('/evidence/:id', async (ctx) => {
     const { staff } = stateOf(ctx);
     const loaded = await deps.evidence.load(idParam(ctx.params.id));
-    if (!loaded) throw new ApiError(404, '没有这个证据文件');
+    if (!loaded) throw new ApiError(404, say('console.missing.evidence'));
     const ticket = await db.reader.findOneByOrFail(Ticket, { id: loaded.evidence.ticketId });
-    if (!(await seesTicket(db.reader, scopeOf(staff), ticket))) throw new ApiError(403, '这个工单不在您的权限范围内');
-    if (loaded.evidence.status !== 'stored') throw new ApiError(409, '文件尚未下载完成');
+    if (!(await seesTicket(db.reader, scopeOf(staff), ticket))) throw new ApiError(403, say('console.refused.case'));
+    if (loaded.evidence.status !== 'stored') throw new ApiError(409, say('console.evidencePending'));
     ctx.type = loaded.evidence.contentType ?? 'application/octet-stream';
     ctx.set('Content-Disposition', `attachment; filename="evidence-${loaded.evidence.id}"`);
     ctx.body = loaded.body;

@@ -8,6 +8,7 @@ import { ApiError, idParam, iso, optionalString, paging } from '../http';
 import { caseRow } from './cases';
 import { stateOf } from './session';
 import type { AuditRow, CustomerDetail, CustomerRow, HousekeeperRow, LeadRow } from './types';
+import { say } from '../../../config/say';
 
 /**
  * 线索, 客户, 档案 and 审计 in the console: scoped reads (handlers/access), and an audit entry for
@@ -31,7 +32,7 @@ export function peopleRoutes(db: Database, now: () => number): Router {
 
   router.get('/leads', async (ctx) => {
     const scope = scopeOf(stateOf(ctx).staff);
-    if (!seesRecords(scope)) throw new ApiError(403, '您的角色不能查看线索');
+    if (!seesRecords(scope)) throw new ApiError(403, say('console.refused.leads'));
     const status = optionalString(ctx, 'status', ['draft', 'new', 'assigned', 'accepted', 'contacted', 'signed', 'lost', 'cancelled']);
     const where = within<Lead>((status ? { status } : {}) as FindOptionsWhere<Lead>, await leadScope(db.reader, scope));
     const leads = Array.isArray(where) && where.length === 0 ? [] : await db.reader.find(Lead, { where, order: { id: 'DESC' }, ...paging(ctx) });
@@ -42,7 +43,7 @@ export function peopleRoutes(db: Database, now: () => number): Router {
   router.get('/customers', async (ctx) => {
     const { staff } = stateOf(ctx);
     const scope = scopeOf(staff);
-    if (!seesRecords(scope)) throw new ApiError(403, '您的角色不能查看客户');
+    if (!seesRecords(scope)) throw new ApiError(403, say('console.refused.customers'));
     const q = optionalString(ctx, 'q');
     const filter: Record<string, unknown> = {};
     if (q) {
@@ -68,8 +69,8 @@ export function peopleRoutes(db: Database, now: () => number): Router {
     const { staff } = stateOf(ctx);
     const scope = scopeOf(staff);
     const customer = await db.reader.findOneBy(Customer, { id: idParam(ctx.params.id) });
-    if (!customer) throw new ApiError(404, '没有这位客户');
-    if (!(await seesCustomer(db.reader, scope, customer))) throw new ApiError(403, '这位客户不在您的权限范围内');
+    if (!customer) throw new ApiError(404, say('console.missing.customer'));
+    if (!(await seesCustomer(db.reader, scope, customer))) throw new ApiError(403, say('console.refused.customer'));
     const [tickets, leads, contracts] = await Promise.all([
       db.reader.find(Ticket, { where: { customerId: customer.id }, order: { id: 'DESC' } }),
       db.reader.find(Lead, { where: { customerId: customer.id }, order: { id: 'DESC' } }),
@@ -89,7 +90,7 @@ export function peopleRoutes(db: Database, now: () => number): Router {
   router.get('/housekeepers', async (ctx) => {
     const { staff } = stateOf(ctx);
     const scope = scopeOf(staff);
-    if (!seesHousekeepers(scope)) throw new ApiError(403, '您的角色不能查看阿姨档案');
+    if (!seesHousekeepers(scope)) throw new ApiError(403, say('console.refused.housekeepers'));
     const where = scope.all || scope.hr ? {} : { storeId: scope.storeId! };
     const housekeepers = await db.reader.find(Housekeeper, { where, order: { id: 'ASC' }, ...paging(ctx) });
     const movements = housekeepers.length ? await db.reader.find(HousekeeperMovement, { where: { housekeeperId: In(housekeepers.map((h) => h.id)) }, order: { at: 'ASC' } }) : [];
@@ -107,7 +108,7 @@ export function peopleRoutes(db: Database, now: () => number): Router {
   });
 
   router.get('/audit', async (ctx) => {
-    if (!seesAudit(stateOf(ctx).staff)) throw new ApiError(403, '只有客服部经理和总经理可以查看审计记录');
+    if (!seesAudit(stateOf(ctx).staff)) throw new ApiError(403, say('console.refused.audit'));
     const action = optionalString(ctx, 'action');
     const entries = await db.reader.find(AuditEntry, { where: action ? { action } : {}, order: { at: 'DESC', id: 'DESC' }, ...paging(ctx) });
     const actors = [...new Set(entries.map((e) => e.actor))];

@@ -7,6 +7,7 @@ import { monthlyReport, monthlyReportMarkdown } from '../../handlers/reports';
 import { ApiError, monthParam } from '../http';
 import { stateOf } from './session';
 import type { MonthlyReportJson } from './types';
+import { say } from '../../../config/say';
 
 /** 报表: the monthly analysis the GM gets, and the month's forms; HR and finance get their exports only. */
 export function reportRoutes(config: Config, db: Database): Router {
@@ -16,11 +17,11 @@ export function reportRoutes(config: Config, db: Database): Router {
     const month = monthParam(ctx);
     const forms: MonthlyReportJson['forms'] = [];
     const full = seesReports(staff);
-    if (!full && !hasRole(staff, 'hr') && !hasRole(staff, 'finance')) throw new ApiError(403, '您的角色不能查看报表');
+    if (!full && !hasRole(staff, 'hr') && !hasRole(staff, 'finance')) throw new ApiError(403, say('console.refused.reports'));
     if (full) {
-      forms.push({ title: '月度客户投诉汇总记录表', url: `/console/forms/monthly-complaints/${month}.pdf` }, { title: '月度咨询分析表', url: `/console/forms/monthly-inquiries/${month}.pdf` });
+      forms.push({ title: say('console.form.monthlyComplaints'), url: `/console/forms/monthly-complaints/${month}.pdf` }, { title: say('console.form.monthlyInquiries'), url: `/console/forms/monthly-inquiries/${month}.pdf` });
     }
-    if (full || hasRole(staff, 'hr')) forms.push({ title: '家政服务人员流动情况登记表', url: `/console/forms/movements/${month}.pdf` });
+    if (full || hasRole(staff, 'hr')) forms.push({ title: say('console.form.movements'), url: `/console/forms/movements/${month}.pdf` });
     const report: MonthlyReportJson = { month, markdown: full ? monthlyReportMarkdown(await monthlyReport(db.reader, month, config.timezone), false) : '', forms };
     ctx.body = report;
   });

@@ -7,6 +7,7 @@ import { ConsoleSession, Staff } from '../../entities';
 import type { Database } from '../../entities/database';
 import { isUniqueViolation } from '../upsert';
 import { ApiError } from '../http';
+import { say } from '../../../config/say';
 
 /**
  * Console sessions (R-WB-1): server-side rows (ConsoleSession), a random token in an HttpOnly,
@@ -129,11 +130,11 @@ export function requireSession(sessions: Sessions, log: Logger) {
     const found = await sessions.find(ctx.cookies.get(SESSION_COOKIE));
     if (!found) {
       clearSessionCookie(ctx);
-      throw new ApiError(401, '请先登录');
+      throw new ApiError(401, say('console.session.needed'));
     }
     if (!SAFE_METHODS.has(ctx.method) && !sameToken(ctx.get(CSRF_HEADER), found.session.csrfToken)) {
       log.warn({ audit: 'console_csrf_refused', user: found.staff.wecomUserId, path: ctx.path.slice(0, 200), ip: ctx.ip }, 'console: request without the session’s CSRF token refused');
-      throw new ApiError(403, '页面已过期，请刷新后重试');
+      throw new ApiError(403, say('console.session.csrf'));
     }
     ctx.state.console = found;
     await next();
@@ -142,6 +143,6 @@ export function requireSession(sessions: Sessions, log: Logger) {
 
 export function stateOf(ctx: Context): SessionState {
   const state = ctx.state.console as SessionState | undefined;
-  if (!state) throw new ApiError(401, '请先登录');
+  if (!state) throw new ApiError(401, say('console.session.needed'));
   return state;
 }

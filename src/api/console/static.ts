@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Context, Next } from 'koa';
+import { say } from '../../../config/say';
 
 /**
  * The console's front-end: the static files Vite built into dist/console (`npm run build`, which
@@ -43,7 +44,7 @@ export function serveConsole(dir = consoleDir()) {
     if (!existsSync(file)) {
       ctx.status = 503;
       ctx.type = 'text/plain; charset=utf-8';
-      ctx.body = '工作台的前端尚未构建：请运行 npm run build（npm install 会自动运行）。';
+      ctx.body = say('console.notBuilt');
       return;
     }
     ctx.type = TYPES[extname(file)] ?? 'application/octet-stream';

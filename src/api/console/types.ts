@@ -24,7 +24,7 @@ export interface Me {
 }
 
 export interface QueueItem {
-  kind: 'step' | 'lead' | 'handoff';
+  kind: 'step' | 'lead' | 'handoff' | 'call';
   id: number;
   number: string | null;
   title: string;

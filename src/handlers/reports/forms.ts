@@ -9,6 +9,7 @@ import { channelName } from '../leads';
 import { leadReport } from './leads';
 import { renderPdf, type FormDoc } from './pdf';
 import { MAX_FILE_BYTES, type FlowContext } from '../ports';
+import { say } from '../../../config/say';
 
 /**
  * The seed's named records, filled from what the system holds (issue 21, item 4):
@@ -65,7 +66,7 @@ export async function complaintRecordForm(c: FormContext, ticketNo: string): Pro
   return {
     form: {
       company: c.company,
-      title: '投诉事故处理记录表',
+      title: say('console.form.complaintRecord'),
       reference: `编号 ${ticket.number}`,
       fields: [
         { label: '受理时间', value: when(c, ticket.createdAt) },
@@ -97,7 +98,7 @@ export async function storeIssueForm(c: FormContext, ticketNo: string): Promise<
   return {
     form: {
       company: c.company,
-      title: '门店问题处理详情表',
+      title: say('console.form.storeIssue'),
       reference: `编号 ${ticket.number}`,
       fields: [
         { label: '门店', value: opened.record.storeName ?? '' },
@@ -131,7 +132,7 @@ export async function penaltyForm(c: FormContext, penaltyId: number): Promise<Fo
   return {
     form: {
       company: c.company,
-      title: '员工处罚单',
+      title: say('console.form.penalty'),
       reference: `处罚单 ${penalty.id} · 工单 ${ticket.number}`,
       fields: [
         { label: '责任人', value: await housekeeperName(c.db, penalty.housekeeperId) },
@@ -159,7 +160,7 @@ export async function monthlyComplaintsForm(c: FormContext, month: string): Prom
   return {
     form: {
       company: c.company,
-      title: '月度客户投诉汇总记录表',
+      title: say('console.form.monthlyComplaints'),
       reference: `${month}${storeOnly !== null ? ` · ${stores.get(storeOnly) ?? ''}` : ''}`,
       fields: [
         { label: '统计月份', value: month },
@@ -190,7 +191,7 @@ export async function monthlyInquiriesForm(c: FormContext, month: string): Promi
   return {
     form: {
       company: c.company,
-      title: '月度咨询分析表',
+      title: say('console.form.monthlyInquiries'),
       reference: month,
       fields: [
         { label: '统计月份', value: month },
@@ -221,7 +222,7 @@ export async function movementRegisterForm(c: FormContext, month: string): Promi
   return {
     form: {
       company: c.company,
-      title: '家政服务人员流动情况登记表',
+      title: say('console.form.movements'),
       reference: month,
       fields: [
         { label: '登记月份', value: month },
@@ -255,7 +256,7 @@ export async function leadIntakeForm(c: FormContext, leadId: number): Promise<Fo
   return {
     form: {
       company: c.company,
-      title: '客户信息受理表',
+      title: say('console.form.lead'),
       reference: `编号 ${lead.number}`,
       fields: [
         { label: '受理时间', value: when(c, lead.createdAt) },
@@ -289,10 +290,10 @@ export async function sendMonthlyComplaintsForm(ctx: FlowContext, staffId: numbe
   if ('refused' in result) return;
   const pdf = await renderPdf(result.form);
   const to = { platform: 'wecom' as const, id: gm.wecomUserId };
-  const filename = `月度客户投诉汇总记录表-${month}.pdf`;
+  const filename = `${say('console.form.monthlyComplaints')}-${month}.pdf`;
   if (pdf.length > MAX_FILE_BYTES) {
     ctx.log.warn({ month, bytes: pdf.length }, 'monthly report: complaints form too large for the outbox, sent as a note');
-    ctx.send({ type: 'text', to, text: `${month} 的月度客户投诉汇总记录表较大，请在工作台「报表」页打印或下载。` });
+    ctx.send({ type: 'text', to, text: say('console.monthlyFormTooLarge', { month }) });
     return;
   }
   ctx.send({ type: 'file', to, data: pdf.toString('base64'), filename });
