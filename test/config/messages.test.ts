@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as ts from 'typescript';
 import { MESSAGE_PARTS, MESSAGES } from '../../config/messages.zh-CN';
 import { isMessageKey, MessageError, placeholdersOf, say } from '../../config/say';
 
@@ -56,5 +59,93 @@ describe('the message catalogue', () => {
       () => say('cases.sla.overdue'),
     ];
     for (const attempt of attempts) expect(attempt).toThrow(MessageError);
+  });
+});
+
+// ── no words outside the catalogue ───────────────────────────────────────────────────────────
+
+const ROOT = path.join(__dirname, '..', '..');
+/** Han characters: a literal of punctuation alone (、 as a list separator) is not a text. */
+const CJK = /[\u3400-\u9fff]/;
+/**
+ * The chat commands staff type are the public contract (README, "In chat"): code compares what
+ * arrived with them, so they are input, not texts to translate. Only these exact literals pass.
+ */
+const COMMAND_WORDS = new Set(['同意', '驳回', '登记', '进展', '严重', '普通', '处罚', '强制', '关联', '查']);
+const LOG_METHODS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
+
+function sourcesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourcesUnder(full);
+    return entry.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+/** A log call: `ctx.log.warn(…)`, `log.info(…)`, `this.log.error(…)`, `logger.debug(…)`. Its words are for operators. */
+function isLogCall(node: ts.Node): boolean {
+  if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return false;
+  const method = node.expression.name.text;
+  const target = node.expression.expression;
+  const name = ts.isIdentifier(target) ? target.text : ts.isPropertyAccessExpression(target) ? target.name.text : '';
+  return LOG_METHODS.has(method) && /^(log|logger)$/i.test(name);
+}
+
+/** Input words (what customers or staff type, read by code, never shown) are marked so where they are declared. */
+function markedAsInput(node: ts.Node, text: string): boolean {
+  for (let at: ts.Node | undefined = node; at; at = at.parent) {
+    const ranges = [...(ts.getLeadingCommentRanges(text, at.getFullStart()) ?? []), ...(ts.getTrailingCommentRanges(text, at.getEnd()) ?? [])];
+    if (ranges.some((r) => /input words/.test(text.slice(r.pos, r.end)))) return true;
+    if (ts.isStatement(at) || ts.isPropertyAssignment(at) || ts.isVariableDeclaration(at)) {
+      const line = text.slice(text.lastIndexOf('\n', at.getStart()) + 1, text.indexOf('\n', at.getEnd()) === -1 ? undefined : text.indexOf('\n', at.getEnd()));
+      if (/\/\/ input words/.test(line)) return true;
+      if (ts.isStatement(at)) return false;
+    }
+  }
+  return false;
+}
+
+function wordsOutsideTheCatalogue(file: string): string[] {
+  const text = fs.readFileSync(file, 'utf8');
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (isLogCall(node) || ts.isLiteralTypeNode(node) || ts.isImportDeclaration(node)) return;
+    const literal =
+      ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) ? node.text : ts.isTemplateExpression(node) ? [node.head.text, ...node.templateSpans.map((s) => s.literal.text)].join('…') : undefined;
+    if (literal !== undefined && CJK.test(literal) && !COMMAND_WORDS.has(literal) && !markedAsInput(node, text)) {
+      const { line } = source.getLineAndCharacterOfPosition(node.getStart());
+      found.push(`${path.relative(ROOT, file)}:${line + 1} ${literal.slice(0, 40)}`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+describe('words outside the catalogue', () => {
+  // the understanding room's lexicon, patterns and date words are what customers write, read by
+  // the classifier; what it sends (clarifying questions) comes from config/messages/understanding.ts
+  const understanding = path.join(ROOT, 'src', 'handlers', 'understanding') + path.sep;
+  const files = [...sourcesUnder(path.join(ROOT, 'src', 'handlers')), ...sourcesUnder(path.join(ROOT, 'src', 'bot'))].filter((f) => !f.startsWith(understanding));
+
+  it('finds none in src/handlers and src/bot: no Chinese literal but log lines, input words and chat commands', () => {
+    expect(files.length).toBeGreaterThan(60);
+    expect(files.flatMap(wordsOutsideTheCatalogue)).toEqual([]);
+  });
+
+  it('catches a reply written in code, and lets a log line and a marked input word through', () => {
+    const probe = path.join(fs.mkdtempSync(path.join(require('os').tmpdir(), 'words-')), 'probe.ts');
+    fs.writeFileSync(
+      probe,
+      [
+        "ctx.reply(`已记录 ${n} 的进展`);",
+        "ctx.log.warn({ id }, '日志里的中文');",
+        "const MENU = { BOOK: '我想预约' }; // input words",
+        "if (verb === '同意') go();",
+        "type Verb = '同意' | '驳回';",
+      ].join('\n'),
+    );
+    expect(wordsOutsideTheCatalogue(probe).map((f) => f.replace(/^.*probe\.ts:/, ''))).toEqual(['1 已记录 … 的进展']);
   });
 });

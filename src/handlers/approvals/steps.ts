@@ -165,11 +165,12 @@ function postToManagersRoom(ctx: FlowContext, approval: Approval, request: Appro
   const reference = groupReference(request);
   const buttons: CardButton[] = [];
   if (reference) {
-    if (request.needsText) buttons.push({ key: `同意 ${request.textHint ?? say('approvals.defaultHint', { reference })}`, text: say('approvals.group.replyButton') });
+    // the keys are the commands to type in the group, which parseGroupCommand reads back
+    if (request.needsText) buttons.push({ key: `同意 ${request.textHint ?? say('approvals.defaultHint', { reference })}`, text: say('approvals.group.replyButton') }); // input words
     const approve = groupChoice('同意', request.choices);
-    if (approve) buttons.push({ key: `同意 ${reference}`, text: approve.text });
+    if (approve) buttons.push({ key: `同意 ${reference}`, text: approve.text }); // input words
     const reject = groupChoice('驳回', request.choices);
-    if (reject) buttons.push({ key: `驳回 ${reference} 原因`, text: reject.text });
+    if (reject) buttons.push({ key: `驳回 ${reference} 原因`, text: reject.text }); // input words
   }
   // the other buttons are named, to be pressed in WeCom
   const commanded = new Set([groupChoice('同意', request.choices), groupChoice('驳回', request.choices)]);
