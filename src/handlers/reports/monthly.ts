@@ -30,7 +30,7 @@ export const LOW_SCORE = 2;
 /** Months in the trend, ending with the report's month. */
 export const TREND_MONTHS = 6;
 /** One label for "no store" (the lead and complaint reports word it differently). */
-export const NO_STORE = '未指定门店';
+export const NO_STORE = say('reports.noStore');
 
 export interface StoreLine {
   store: string;
@@ -96,7 +96,7 @@ function lastDayOf(month: string): string {
 function storeLines(leads: LeadReport, complaints: ComplaintReport): StoreLine[] {
   const lines = new Map<string, StoreLine>();
   const line = (name: string) => {
-    const store = name === '未分配门店' ? NO_STORE : name;
+    const store = name === say('reports.noStoreForLead') ? NO_STORE : name;
     if (!lines.has(store)) lines.set(store, { store, inquiries: 0, signed: 0, complaints: 0 });
     return lines.get(store)!;
   };
