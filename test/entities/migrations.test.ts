@@ -122,7 +122,8 @@ describe.each(DIALECTS)('foreign keys migration on %s (issue 18)', (dialect) => 
       }
       // before the keys: what issue 18 left behind, and a few more kinds of dangling reference
       const planted = await db.write(async (m) => {
-        await m.insert(Customer, { id: 1, platform: 'wechat', externalId: 'o_kept', channel: 'wechat', createdAt: at });
+        // by its columns of that time: the entity has grown since (customer.mergedIntoId, issue 15)
+        await m.query('INSERT INTO customer (id, platform, externalId, channel, isMajor, subscribed, createdAt) VALUES (1, ?, ?, ?, ?, ?, ?)', ['wechat', 'o_kept', 'wechat', 0, 1, at]);
         const kept = (await m.insert(Ticket, ticket(1, 'TS202611260001'))).identifiers[0].id as number;
         const orphan = (await m.insert(Ticket, ticket(41, 'TS202611260002', 99))).identifiers[0].id as number;
         await m.insert(Ticket, ticket(41, 'TS202611260003'));

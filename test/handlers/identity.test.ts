@@ -153,19 +153,28 @@ describeEachDatabase('one customer, one record', ({ db, skipped }) => {
     const li = await db().reader.findOneByOrFail(Housekeeper, { code: 'A0123' });
     expect(ticket).toMatchObject({ severity: 'serious', storeId: storeA, housekeeperId: li.id });
     const step = async (name: string) => db().reader.findOneByOrFail(Approval, { ticketId: ticket.id, step: name });
-    const ack = await step('serious_ack');
-    await eventually(() => cardsFor('csm').find((c) => c.task_id === ack.taskId));
-    await staffClicks(bot, 'csm', ack.taskId, `ap:${ack.id}:done`);
-    await staffSays(bot, 'gm01', `${ticket.number} 立即联系阿姨核实，安抚客户`);
-    const contact = await eventually(() => step('housekeeper_contact'));
+    // walks the case's steps as their holders would, until `target` opens (the serious path's steps are the complaints room's)
+    const walkUntil = async (target: string) => {
+      for (let i = 0; i < 12 && !(await db().reader.findOneBy(Approval, { ticketId: ticket.id, step: target })); i++) {
+        const pending = await db().reader.find(Approval, { where: { ticketId: ticket.id, status: 'pending' }, order: { id: 'ASC' } });
+        const next = pending.find((a) => a.step !== 'compensation')!;
+        const who = next.recipients.split(',')[0];
+        if (next.needsText) {
+          await staffSays(bot, who, `${ticket.number} 立即联系阿姨核实，安抚客户，交门店调查`);
+          continue;
+        }
+        const card = await eventually(() => cardsFor(who).find((c) => c.task_id === next.taskId));
+        const keys = card.button_list.map((b: any) => b.key as string);
+        const key = ['accountability', 'done', 'approve'].map((k) => keys.find((x: string) => x.endsWith(`:${k}`))).find(Boolean) ?? keys[0];
+        await staffClicks(bot, who, next.taskId, key);
+      }
+      return step(target);
+    };
+    const contact = await walkUntil('housekeeper_contact');
     const card = await eventually(() => cardsFor('csm').find((c) => c.task_id === contact.taskId));
     expect(card.horizontal_content_list).toEqual(expect.arrayContaining([{ keyname: '阿姨', value: '李阿姨 13600001234' }, { keyname: '儿子', value: '李强 13600005678' }]));
     // a store step of this case goes to store A's manager only
-    await staffClicks(bot, 'csm', contact.taskId, `ap:${contact.id}:done`);
-    const handling = await step('serious_handling');
-    await staffClicks(bot, 'csm', handling.taskId, `ap:${handling.id}:accountability`);
-    await staffSays(bot, 'csm', `${ticket.number} 交门店调查`);
-    const investigation = await eventually(() => step('investigation'));
+    const investigation = await walkUntil('investigation');
     expect(investigation).toMatchObject({ storeId: storeA, recipients: 'mgrA' });
     await eventually(() => cardsFor('mgrA').find((c) => c.task_id === investigation.taskId));
     expect(cardsFor('mgrB').some((c) => c.task_id === investigation.taskId)).toBe(false);

@@ -10,7 +10,19 @@ import { idColumn, index, instant, int, nullable, text, varchar } from './schema
 export class IdentityAndCalls1765238400000 implements MigrationInterface {
   name = 'IdentityAndCalls1765238400000';
 
+  /**
+   * Not in one transaction: SQLite adds a column or key by rebuilding the table, and rebuilding
+   * `customer`, which every record points at, is only possible with the keys switched off — which
+   * SQLite ignores inside a transaction. TypeORM's rebuild switches them off and wraps the rebuild
+   * in a transaction of its own. (MySQL/MariaDB commit each DDL statement anyway.)
+   */
+  transaction = false;
+
   async up(queryRunner: QueryRunner): Promise<void> {
+    await withoutForeignKeys(queryRunner, () => this.build(queryRunner));
+  }
+
+  private async build(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.addColumn('customer', new TableColumn({ name: 'mergedIntoId', type: 'integer', isNullable: true, default: null }));
     await queryRunner.createForeignKey('customer', key('customer', 'mergedIntoId', 'customer'));
     await queryRunner.createTable(
@@ -65,6 +77,10 @@ export class IdentityAndCalls1765238400000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await withoutForeignKeys(queryRunner, () => this.unbuild(queryRunner));
+  }
+
+  private async unbuild(queryRunner: QueryRunner): Promise<void> {
     for (const [column] of CALL_TASK_KEYS) await queryRunner.dropForeignKey('call_task', foreignKeyName('call_task', column));
     await queryRunner.dropTable('call_task');
     for (const column of ['customerId', 'requesterId']) await queryRunner.dropForeignKey('customer_link', foreignKeyName('customer_link', column));
@@ -81,6 +97,26 @@ const CALL_TASK_KEYS: [string, string][] = [
   ['visitId', 'visit'],
   ['contractId', 'contract'],
 ];
+
+/**
+ * SQLite: the keys off while `customer` is rebuilt (outside any transaction: SQLite ignores the
+ * switch inside one; undoing always runs in one, so it is closed first and a new one opened after,
+ * for TypeORM to record the undo in), then every key checked before they are on again.
+ */
+async function withoutForeignKeys(queryRunner: QueryRunner, work: () => Promise<void>): Promise<void> {
+  if (queryRunner.connection.driver.options.type !== 'better-sqlite3') return work();
+  const inTransaction = queryRunner.isTransactionActive;
+  if (inTransaction) await queryRunner.commitTransaction();
+  await queryRunner.query('PRAGMA foreign_keys = OFF');
+  try {
+    await work();
+    const broken: unknown[] = await queryRunner.query('PRAGMA foreign_key_check');
+    if (broken.length > 0) throw new Error(`migration 1765238400000 left ${broken.length} references pointing nowhere`);
+  } finally {
+    await queryRunner.query('PRAGMA foreign_keys = ON');
+    if (inTransaction) await queryRunner.startTransaction();
+  }
+}
 
 const ref = (name: string) => ({ name, type: 'integer', isNullable: true, default: null });
 const required = (name: string) => ({ name, type: 'integer', isNullable: false });
