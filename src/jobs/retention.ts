@@ -1,5 +1,5 @@
 import { In, LessThan, type EntityTarget, type FindOptionsOrder, type FindOptionsSelect, type FindOptionsWhere, type ObjectLiteral } from 'typeorm';
-import { CardResponseCode, InboundMessage, OutboxMessage } from '../entities';
+import { CardResponseCode, ConsoleSession, InboundMessage, OutboxMessage } from '../entities';
 import type { Database } from '../entities/database';
 import { perDay } from './periods';
 import type { JobWork } from './runner';
@@ -11,7 +11,9 @@ import type { JobWork } from './runner';
  * - outbox rows delivered (or recorded in sandbox): flows remember what they sent in their own
  *   records (timeline events, statuses, approvals), so a job that looks at the same item again
  *   finds it done without the outbox row;
- * - card response codes already spent (a code is valid 72 hours anyway).
+ * - card response codes already spent (a code is valid 72 hours anyway);
+ * - console sessions past their idle timeout or longest life (whatever RETENTION_DAYS says: a dead
+ *   session is no use to anyone), and login-code claims that never became a session.
  * Kept: inbound messages that failed and outbox rows that are pending or undeliverable (operators
  * look at those), and everything the audit trail and the reports read — audit entries, leads,
  * tickets and their timelines, approvals, penalties, surveys, visits, evidence. None of the three
@@ -28,6 +30,7 @@ export interface Purged {
   inbound: number;
   outbox: number;
   responseCodes: number;
+  consoleSessions: number;
 }
 
 async function purge<T extends ObjectLiteral & { id: number }>(db: Database, entity: EntityTarget<T>, where: FindOptionsWhere<T>[]): Promise<number> {
@@ -43,8 +46,8 @@ async function purge<T extends ObjectLiteral & { id: number }>(db: Database, ent
   }
 }
 
-/** Purges what is older than `retentionDays` before `now`; returns how many rows of each went. */
-export async function purgeExpired(db: Database, now: number, retentionDays: number): Promise<Purged> {
+/** Purges what is older than `retentionDays` before `now` (sessions: past their timeouts); returns how many rows of each went. */
+export async function purgeExpired(db: Database, now: number, retentionDays: number, sessions: { idleMinutes: number; maxHours: number } = { idleMinutes: 30, maxHours: 12 }): Promise<Purged> {
   const cutoff = now - retentionDays * DAY_MS;
   return {
     inbound: await purge(db, InboundMessage, [{ status: 'done', receivedAt: LessThan(cutoff) }]),
@@ -53,6 +56,7 @@ export async function purgeExpired(db: Database, now: number, retentionDays: num
       { status: 'sandbox', deliveredAt: LessThan(cutoff) },
     ]),
     responseCodes: await purge(db, CardResponseCode, [{ spentAt: LessThan(cutoff) }]),
+    consoleSessions: await purge(db, ConsoleSession, [{ lastSeenAt: LessThan(now - sessions.idleMinutes * 60_000) }, { createdAt: LessThan(now - sessions.maxHours * 3_600_000) }]),
   };
 }
 
@@ -60,7 +64,7 @@ export const retention: JobWork = {
   name: 'retention',
   period: perDay,
   async run(ctx) {
-    const purged = await purgeExpired(ctx.db, ctx.clock.now(), ctx.config.retentionDays);
+    const purged = await purgeExpired(ctx.db, ctx.clock.now(), ctx.config.retentionDays, ctx.config.console);
     ctx.log.info({ ...purged, retentionDays: ctx.config.retentionDays }, 'retention: old working records purged');
   },
 };

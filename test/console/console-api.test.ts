@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { AuditEntry, ConsoleSession, Ticket } from '../../src/entities';
+import { purgeExpired } from '../../src/jobs/retention';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/run';
 import { TEST_DATA_KEY } from '../support/databases';
 import { eventually } from '../support/harness';
@@ -128,6 +129,14 @@ describe('console login (R-WB-1)', () => {
     await idle.login(sim.platform, 'csm_zhang');
     await sim.db.write((m) => m.createQueryBuilder().update(ConsoleSession).set({ lastSeenAt: 1 }).where('staffId IS NOT NULL').execute());
     expect((await idle.raw('/console/api/me')).status).toBe(401);
+
+    // the retention job removes sessions past their timeouts; a live one stays
+    const live = new ConsoleClient(sim.botUrl);
+    await live.login(sim.platform, 'gm_zhou');
+    await sim.db.write((m) => m.createQueryBuilder().update(ConsoleSession).set({ lastSeenAt: 1 }).where('staffId IS NOT NULL AND lastSeenAt < :before', { before: Date.now() - 60_000 }).execute());
+    const purged = await purgeExpired(sim.db, Date.now(), 90, { idleMinutes: 30, maxHours: 12 });
+    expect(purged.consoleSessions).toBeGreaterThan(0);
+    expect((await live.raw('/console/api/me')).status).toBe(200);
   });
 
   it('offers no development login while a platform is configured', async () => {

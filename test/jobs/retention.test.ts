@@ -90,11 +90,11 @@ describeEachDatabase('retention job', ({ db, skipped }) => {
     // again, and on two instances at once: nothing more goes
     const [a, b] = await Promise.all([purgeExpired(db(), NOW, 90), purgeExpired(db(), NOW, 90)]);
     expect([a, b]).toEqual([
-      { inbound: 0, outbox: 0, responseCodes: 0 },
-      { inbound: 0, outbox: 0, responseCodes: 0 },
+      { inbound: 0, outbox: 0, responseCodes: 0, consoleSessions: 0 },
+      { inbound: 0, outbox: 0, responseCodes: 0, consoleSessions: 0 },
     ]);
     // RETENTION_DAYS shorter: the recent rows go too, the kept kinds still stay
-    expect(await purgeExpired(db(), NOW, 30)).toEqual({ inbound: 1, outbox: 1, responseCodes: 1 });
+    expect(await purgeExpired(db(), NOW, 30)).toEqual({ inbound: 1, outbox: 1, responseCodes: 1, consoleSessions: 0 });
     expect(await db().reader.countBy(InboundMessage, { status: 'failed' })).toBeGreaterThanOrEqual(1);
     expect(await db().reader.countBy(OutboxMessage, { status: 'undeliverable' })).toBeGreaterThanOrEqual(1);
   });

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import type { Logger } from 'pino';
-import { IsNull, LessThan, Not } from 'typeorm';
+import { IsNull, Not } from 'typeorm';
 import type { Config } from '../../../config';
 import { ConsoleSession, Staff } from '../../entities';
 import type { Database } from '../../entities/database';
@@ -94,13 +94,6 @@ export class Sessions {
       session.lastSeenAt = now;
     }
     return { session, staff };
-  }
-
-  /** Rows past every timeout, and code claims never completed: removed by the retention job's caller. */
-  async purge(): Promise<number> {
-    const before = this.now() - Math.max(this.settings.idleMinutes * 60_000, 10 * 60_000);
-    const result = await this.db.write((m) => m.delete(ConsoleSession, { lastSeenAt: LessThan(before) }));
-    return result.affected ?? 0;
   }
 }
 
