@@ -159,7 +159,7 @@ export const casesMessages = {
   'cases.card.report': '首次汇报',
   'cases.card.reportSaid': '客服部经理汇报：{words}',
   'cases.card.housekeeper': '阿姨记录',
-  'cases.card.housekeeperRecord': '{name}（{code}）· {store} · {status} · 投诉{complaints}次 · 处罚{penalties}次',
+  'cases.card.housekeeperRecord': '{name}（{code}）{status}·投诉{complaints}次·处罚{penalties}次',
   'cases.card.noHousekeeper': '未关联阿姨（可发送：关联 工单号 阿姨编号）',
   'cases.card.gmInstruction': '总经理指示',
   'cases.card.none': '无',

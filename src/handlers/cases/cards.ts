@@ -3,7 +3,6 @@ import { Approval } from '../../entities/approval';
 import { Customer } from '../../entities/customer';
 import { Housekeeper } from '../../entities/housekeeper';
 import { Penalty } from '../../entities/penalty';
-import { Store } from '../../entities/store';
 import { Ticket } from '../../entities/ticket';
 import { TicketEvent } from '../../entities/ticket-event';
 import type { Card, FlowContext } from '../ports';
@@ -55,20 +54,18 @@ async function compensationOf(db: EntityManager, ticketId: number): Promise<stri
   return data.amountFen ? say('common.yuan', { amount: (data.amountFen / 100).toFixed(2) }) : say('cases.card.none');
 }
 
-/** The housekeeper as the GM needs her on a serious case: who, where, and her record so far. */
+/** The housekeeper as the GM needs her on a serious case: who, on duty or not, and her record so far (the rest behind 详情). */
 export async function housekeeperRecord(db: EntityManager, housekeeperId: number | null): Promise<string> {
   if (!housekeeperId) return say('cases.card.noHousekeeper');
   const housekeeper = await db.findOneBy(Housekeeper, { id: housekeeperId });
   if (!housekeeper) return say('cases.card.noHousekeeper');
-  const [store, complaints, penalties] = await Promise.all([
-    housekeeper.storeId ? db.findOneBy(Store, { id: housekeeper.storeId }) : null,
+  const [complaints, penalties] = await Promise.all([
     db.countBy(Ticket, { housekeeperId, kind: 'complaint' }),
     db.countBy(Penalty, { housekeeperId, status: 'approved' }),
   ]);
   return say('cases.card.housekeeperRecord', {
     name: housekeeper.name,
     code: housekeeper.code,
-    store: store?.name ?? say('common.notAssigned'),
     status: sayName(`common.housekeeperStatus.${housekeeper.status}`, 'common.housekeeperStatus.other'),
     complaints,
     penalties,
