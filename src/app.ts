@@ -8,7 +8,7 @@ import type { Database } from './entities/database';
 import { Dispatcher } from './bot/dispatcher';
 import { EvidenceStore } from './bot/evidence-store';
 import { InboundStore } from './bot/inbound-store';
-import { Outbox, type Transport } from './bot/outbox';
+import { enqueue, Outbox, type Transport } from './bot/outbox';
 import { SandboxTransport } from './bot/sandbox';
 import { WechatClient } from './bot/wechat/client';
 import { wechatRouter } from './bot/wechat/route';
@@ -26,7 +26,7 @@ import { consoleApp } from './api/console';
 import { handleInbound } from './handlers';
 import { JobRunner } from './jobs/runner';
 import { JOBS } from './jobs/schedule';
-import { systemClock, type Clock, type Handler, type QrCodes } from './handlers/ports';
+import { systemClock, type Clock, type FlowContext, type Handler, type OutboundMessage, type QrCodes } from './handlers/ports';
 
 /**
  * Wiring: config + database → platform clients, outbox, dispatcher → Koa app. No logic here.
@@ -109,6 +109,18 @@ export class Bot {
           { platform: 'wecom', appId: config.wecom.id || 'console', agentId: config.wecom.agentId ? String(config.wecom.agentId) : undefined, from: userId, createdAt: now(), messageId: `console-${randomUUID()}`, ...action },
           (_event, text) => text,
         ),
+      // a console action with no chat equivalent (改派) runs as a flow step: one transaction, its messages through the outbox
+      act: async <T>(work: (flow: FlowContext) => Promise<T>) => {
+        const key = randomUUID();
+        const { result, queued } = await db.write(async (manager) => {
+          const messages: OutboundMessage[] = [];
+          const result = await work({ db: manager, clock: this.clock, config, log: log.child({ component: 'console' }), send: (message) => messages.push(message) });
+          await enqueue(manager, messages.map((message, index) => ({ dedupKey: `console:${key}:${index}`, message })), now());
+          return { result, queued: messages.length };
+        });
+        if (queued > 0) this.outbox.kick();
+        return result;
+      },
     })) {
       this.app.use(middleware);
     }

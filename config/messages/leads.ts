@@ -51,6 +51,7 @@ export const leadsMessages = {
   'leads.handback.nobody': '线索 {leadNo} 被 {from} 退回，门店暂无其他顾问可接，请手动安排。',
   'leads.addition': '客户补充了预约 {leadNo} 的需求：{addition}',
   'leads.timeout.card': '超时未接单，已改派给{name}',
+  'leads.reassign.card': '已由{by}改派给{name}',
   'leads.timeout.reassigned': '线索 {leadNo} 超过{minutes}分钟未接单{previous}，已改派给 {to}。',
   'leads.timeout.nobody': '线索 {leadNo} 超过{minutes}分钟未接单{previous}，门店没有其他可接单的顾问，请尽快安排。',
   'leads.timeout.previous': '（{name}）',

@@ -33,6 +33,8 @@ export const api = {
   decide: (number: string, stepId: number, action: { choice: string } | { text: string }) => post<ActionResult>(`/console/api/cases/${number}/steps/${stepId}`, action),
   progress: (number: string, text: string) => post<ActionResult>(`/console/api/cases/${number}/progress`, { text }),
   note: (number: string, text: string) => post<ActionResult>(`/console/api/cases/${number}/notes`, { text }),
+  consultants: () => call<{ consultants: { id: number; name: string; storeId: number | null }[] }>('/console/api/consultants'),
+  reassign: (leadId: number, consultantId: number) => post<ActionResult>(`/console/api/leads/${leadId}/reassign`, { consultantId }),
   leads: (status = '') => call<{ leads: LeadRow[] }>(`/console/api/leads${status ? `?status=${status}` : ''}`),
   customers: (q = '') => call<{ customers: CustomerRow[] }>(`/console/api/customers${q ? `?q=${encodeURIComponent(q)}` : ''}`),
   customer: (id: number) => call<CustomerDetail>(`/console/api/customers/${id}`),

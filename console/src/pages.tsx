@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import { Button, Card, DatePicker, Input, List, message, Space, Table, Tag, Typography } from 'antd';
-import { api, type AuditRow, type CustomerDetail, type CustomerRow, type HousekeeperRow, type LeadRow, type MonthlyReportJson, type QueueItem } from './api';
+import { Button, Card, DatePicker, Input, List, message, Select, Space, Table, Tag, Typography } from 'antd';
+import { api, type Me, type AuditRow, type CustomerDetail, type CustomerRow, type HousekeeperRow, type LeadRow, type MonthlyReportJson, type QueueItem } from './api';
 import { waited, when } from './nav';
 import { statusName } from './labels';
 
@@ -33,9 +33,31 @@ const leadColumns = [
   { title: '表格', dataIndex: 'pdf', render: (url: string) => <a href={url} target="_blank">客户信息受理表</a> },
 ];
 
-export function LeadsPage() {
-  const leads = useLoad(() => api.leads().then((r) => r.leads));
-  return <Card title="线索"><Table<LeadRow> rowKey="id" size="small" loading={!leads} dataSource={leads ?? []} scroll={{ x: true }} columns={leadColumns} /></Card>;
+const LEAD_STATUSES = ['', 'assigned', 'accepted', 'contacted', 'signed', 'lost'];
+
+/** 线索 by status; a store manager (their store), the CS manager and the GM can 改派 an open lead. */
+export function LeadsPage({ me }: { me: Me }) {
+  const [status, setStatus] = useState('');
+  const [version, setVersion] = useState(0);
+  const leads = useLoad(() => api.leads(status).then((r) => r.leads), [status, version]);
+  const mayReassign = me.roles.some((r) => ['store_manager', 'cs_manager', 'gm'].includes(r));
+  const consultants = useLoad(() => (mayReassign ? api.consultants().then((r) => r.consultants) : Promise.resolve([])));
+  const reassign = (lead: LeadRow, consultantId: number) =>
+    api.reassign(lead.id, consultantId).then((r) => {
+      if (r.answer) message.success(r.answer);
+      setVersion(version + 1);
+    }, (e) => message.error(e.message));
+  const columns = [
+    ...leadColumns,
+    ...(mayReassign
+      ? [{ title: '改派', dataIndex: 'id', render: (_: number, lead: LeadRow) => (['assigned', 'accepted', 'new'].includes(lead.status) ? <Select size="small" placeholder="改派给" style={{ width: 110 }} onChange={(id: number) => reassign(lead, id)} options={(consultants ?? []).filter((c) => c.name !== lead.consultantName).map((c) => ({ value: c.id, label: c.name }))} /> : null) }]
+      : []),
+  ];
+  return (
+    <Card title="线索" extra={<Select value={status} onChange={setStatus} style={{ width: 110 }} options={LEAD_STATUSES.map((s) => ({ value: s, label: s ? statusName(s) : '全部' }))} />}>
+      <Table<LeadRow> rowKey="id" size="small" loading={!leads} dataSource={leads ?? []} scroll={{ x: true }} columns={columns} />
+    </Card>
+  );
 }
 
 export function CustomersPage({ go }: { go: (to: string) => void }) {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { AuditEntry, ConsoleSession, Ticket } from '../../src/entities';
+import { AuditEntry, ConsoleSession, Lead, Staff, Ticket } from '../../src/entities';
 import { purgeExpired } from '../../src/jobs/retention';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/run';
 import { TEST_DATA_KEY } from '../support/databases';
@@ -42,6 +42,10 @@ beforeAll(async () => {
   });
   servedCase = tickets[0].number;
   otherCase = tickets[1].number;
+  // a new customer's inquiry: a lead for a 朝阳 consultant
+  await sim.session.customerSays('o_try_1', '我想找个月嫂，朝阳区，13800138000');
+  await sim.session.customerSays('o_try_1', '陈女士');
+  await eventually(async () => (await sim.db.reader.findOneBy(Lead, { status: 'assigned' })) !== null);
 }, 60_000);
 
 afterAll(async () => {
@@ -199,6 +203,31 @@ describe('what each role may see (item 2)', () => {
     const decided = await specialist.post<{ answer: string | null }>(`/console/api/cases/${servedCase}/steps/${open.id}`, action);
     expect(decided.status).toBe(200);
     expect((await steps(specialist)).find((s) => s.id === open.id)).toMatchObject({ status: 'decided', decidedBy: 'cs_liu' });
+  });
+});
+
+describe('改派 a lead (线索 page)', () => {
+  it('the store manager of the lead’s store gives it to another of his consultants; another store’s manager and a consultant are refused', async () => {
+    const lead = (await sim.db.reader.findOneBy(Lead, { status: 'assigned' }))!;
+    const staffId = async (userId: string) => (await sim.db.reader.findOneByOrFail(Staff, { wecomUserId: userId })).id;
+    const other = lead.consultantId === (await staffId('sales_li')) ? 'sales_zhao' : 'sales_li';
+    const login = async (userId: string) => {
+      const client = new ConsoleClient(sim.botUrl);
+      await client.login(sim.platform, userId);
+      return client;
+    };
+    const url = `/console/api/leads/${lead.id}/reassign`;
+    expect((await (await login('mgr_qian')).post(url, { consultantId: await staffId(other) })).status).toBe(403);
+    expect((await (await login('sales_li')).post(url, { consultantId: await staffId(other) })).status).toBe(403);
+    const manager = await login('mgr_wang');
+    expect((await manager.post(url, { consultantId: await staffId('sales_sun') })).status).toBe(409); // 海淀's consultant
+    expect((await manager.json<{ consultants: { name: string }[] }>('/console/api/consultants')).body.consultants.map((c) => c.name).sort()).toEqual(['李顾问', '赵顾问']);
+    const cardsBefore = sim.platform.delivered('/cgi-bin/message/send').filter((b) => b.touser === other && b.msgtype === 'template_card').length;
+    const done = await manager.post<{ answer: string }>(url, { consultantId: await staffId(other) });
+    expect(done.status).toBe(200);
+    expect((await sim.db.reader.findOneByOrFail(Lead, { id: lead.id })).consultantId).toBe(await staffId(other));
+    await eventually(() => sim.platform.delivered('/cgi-bin/message/send').filter((b) => b.touser === other && b.msgtype === 'template_card').length > cardsBefore);
+    expect(await sim.db.reader.findOneBy(AuditEntry, { action: 'lead.reassign', subjectId: lead.id, actor: 'mgr_wang' })).not.toBeNull();
   });
 });
 

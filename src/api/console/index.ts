@@ -12,6 +12,9 @@ import { Ticket } from '../../entities';
 import { apiErrors, ApiError, idParam, iso } from '../http';
 import { authRoutes, type ExchangeCode } from './auth';
 import { caseRoutes, type Perform } from './cases';
+import type { FlowContext } from '../../handlers/ports';
+
+export type Act = <T>(work: (flow: FlowContext) => Promise<T>) => Promise<T>;
 import { formRoutes } from './forms';
 import { peopleRoutes } from './people';
 import { reportRoutes } from './reports';
@@ -36,6 +39,8 @@ export interface ConsoleDeps {
   /** WeCom's auth/getuserinfo, when WeCom has credentials. */
   exchange: ExchangeCode | undefined;
   perform: Perform;
+  /** Runs a flow step (its writes and messages in one transaction, messages through the outbox). */
+  act: Act;
 }
 
 export function pagesOf(staff: Staff): Page[] {
@@ -103,7 +108,7 @@ export function consoleApp(deps: ConsoleDeps): Middleware[] {
     ctx.body = loaded.body;
   });
 
-  for (const routes of [caseRoutes(db, deps.perform, now), peopleRoutes(db, now), reportRoutes(config, db)]) api.use(routes.routes(), routes.allowedMethods());
+  for (const routes of [caseRoutes(db, deps.perform, now), peopleRoutes(db, now, deps.act), reportRoutes(config, db)]) api.use(routes.routes(), routes.allowedMethods());
 
   const forms = new Router({ prefix: '/console/forms' });
   forms.use(apiErrors(consoleLog), requireSession(sessions, consoleLog));

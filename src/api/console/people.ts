@@ -6,6 +6,10 @@ import { customerScope, leadScope, recordView, scopeOf, seesAudit, seesCustomer,
 import { normalisePhone, phoneHash } from '../../handlers/customers';
 import { ApiError, idParam, iso, optionalString, paging } from '../http';
 import { caseRow } from './cases';
+import type { Act } from './index';
+import { reassignLead } from '../../handlers/leads';
+import { readJsonObject } from '../upsert';
+import { hasRole } from '../../entities/staff';
 import { stateOf } from './session';
 import type { AuditRow, CustomerDetail, CustomerRow, HousekeeperRow, LeadRow } from './types';
 import { say } from '../../../config/say';
@@ -27,7 +31,7 @@ function leadRows(leads: Lead[], names: Map<number, string>): LeadRow[] {
 
 const customerRow = (c: Customer): CustomerRow => ({ id: c.id, name: c.name, phone: c.phone, district: c.district, isMajor: c.isMajor, storeId: c.storeId });
 
-export function peopleRoutes(db: Database, now: () => number): Router {
+export function peopleRoutes(db: Database, now: () => number, act: Act): Router {
   const router = new Router();
 
   router.get('/leads', async (ctx) => {
@@ -37,6 +41,27 @@ export function peopleRoutes(db: Database, now: () => number): Router {
     const where = within<Lead>((status ? { status } : {}) as FindOptionsWhere<Lead>, await leadScope(db.reader, scope));
     const leads = Array.isArray(where) && where.length === 0 ? [] : await db.reader.find(Lead, { where, order: { id: 'DESC' }, ...paging(ctx) });
     ctx.body = { leads: leadRows(leads, await namesOf(db, leads.map((l) => l.consultantId ?? 0))) };
+  });
+
+  /** The consultants a lead may be given to: the manager's store, or every store for the CS manager and the GM. */
+  router.get('/consultants', async (ctx) => {
+    const { staff } = stateOf(ctx);
+    const everywhere = hasRole(staff, 'cs_manager') || hasRole(staff, 'gm');
+    if (!everywhere && !hasRole(staff, 'store_manager')) throw new ApiError(403, say('console.refused.reassign'));
+    const people = await db.reader.find(Staff, { where: everywhere ? { active: true } : { active: true, storeId: staff.storeId ?? -1 }, order: { id: 'ASC' } });
+    ctx.body = { consultants: people.filter((p) => hasRole(p, 'consultant')).map((p) => ({ id: p.id, name: p.name, storeId: p.storeId })) };
+  });
+
+  /** 改派: the leads room decides who may move which lead to whom. */
+  router.post('/leads/:id/reassign', async (ctx) => {
+    const { staff } = stateOf(ctx);
+    const body = await readJsonObject(ctx);
+    if (typeof body.consultantId !== 'number' || !Number.isInteger(body.consultantId)) throw new ApiError(400, say('console.bad.consultant'));
+    const outcome = await act((flow) => reassignLead(flow, idParam(ctx.params.id), body.consultantId as number, staff));
+    if (outcome === 'not_found') throw new ApiError(404, say('console.missing.record'));
+    if (outcome === 'not_allowed') throw new ApiError(403, say('console.refused.reassign'));
+    if (outcome === 'closed' || outcome === 'bad_consultant' || outcome === 'same') throw new ApiError(409, say(`console.reassign.${outcome}`));
+    ctx.body = { answer: say('console.reassign.done') };
   });
 
   /** Search by phone (exact, through its hash), contract number or housekeeper code; or the newest. */

@@ -7,6 +7,7 @@ export { handleLeadButton } from './buttons';
 export { channelName } from './cards';
 export { submitLead } from './dispatch';
 export { createLead, openLeadOf, setLeadStatus, updateLeadFacts } from './records';
+export { reassignLead, type ReassignOutcome } from './reassign';
 export { describeLead } from './status';
 export { signedLeadSteps } from './signed';
 export { acceptedNotContacted, overdueAssignedLeads, reassignOverdueLead, remindToContact } from './timeouts';
