@@ -28,4 +28,7 @@ export const staffMessages = {
   'staff.todo.days': '{days}天{hours}小时',
   'staff.todo.hours': '{hours}小时{minutes}分',
   'staff.todo.minutes': '{minutes}分钟',
+  'staff.queue.handoffWaiting': '转人工待接入（{reason}）',
+  'staff.queue.handoffPassed': '转给您的客户待接入（{reason}）',
+  'staff.queue.handoffLive': '您正在接待的客户对话',
 } as const;

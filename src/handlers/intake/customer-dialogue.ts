@@ -16,7 +16,7 @@ import { asksForPerson, handOff, notUnderstoodAgain, soundsUpset, understood as 
 import { answerSurvey } from '../contracts';
 import { latestOpenTicket } from '../cases';
 import { endDialogue, loadDialogue, saveDialogue, type ActiveDialogue, type Awaiting } from './conversation-state';
-import { canSeparate, chosenIntent, extractSlots, type Intent, parseYesNo, separatingQuestion, type Slots, understand, type Understanding } from '../understanding';
+import { canSeparate, chosenIntent, extractSlots, FLOOR, type Intent, parseYesNo, separatingQuestion, type Slots, understand, type Understanding } from '../understanding';
 
 /**
  * The customer's side of the conversation (R-IN-3): understand the message, create the record
@@ -77,13 +77,28 @@ async function respond(ctx: HandlerContext, customer: Customer, text: string): P
   }
   const understood = understand(text, now, ctx.config.timezone);
   const dialogue = await loadDialogue(ctx.db, customer.id, now);
-  if (understood.intent !== 'unknown' || dialogue) await endStreak(ctx.db, customer.id, now);
+  if (!belowFloor(understood) || dialogue) await endStreak(ctx.db, customer.id, now);
+  else if (understood.intent !== 'unknown' && !understood.slots.phone && (await notUnderstoodAgain(ctx.db, customer.id, now))) {
+    // a second guess in a row below the floor: a person rather than acting on another guess (R-HO-1)
+    ctx.reply(`${say('handoff.customer.notUnderstood')}${await handOff(ctx, customer, { reason: 'not_understood', text })}`);
+    return;
+  }
   if (dialogue?.flow === 'clarify' && dialogue.pending) return answerSeparating(ctx, customer, dialogue.pending, text, understood);
   if (dialogue && !switchesTopic(understood, dialogue)) {
     await continueDialogue(ctx, customer, dialogue, text, understood);
     return;
   }
   await startTopic(ctx, customer, text, understood);
+}
+
+/**
+ * Whether a message counts as not understood for the hand-off rules (issue 14, item 4): nothing
+ * understood it, or the classifier is below its floor on the rules' guess and the rules were not
+ * sure (an explicit command scores 1, a serious complaint is never a guess to drop).
+ */
+function belowFloor(u: Understanding): boolean {
+  if (u.intent === 'unknown' || u.unsure?.reason === 'floor') return true;
+  return u.decidedBy === 'rules' && u.confidence < FLOOR && u.severity !== 'serious';
 }
 
 /** While a dialogue waits for an answer, only a clearly different request changes the subject. */

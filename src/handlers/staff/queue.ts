@@ -3,6 +3,7 @@ import { Approval, Lead, Ticket } from '../../entities';
 import { hasRole, type Role, type Staff } from '../../entities/staff';
 import { mayDecide, roleName } from '../approvals';
 import { openCallTasksFor } from '../contracts';
+import { openHandoffs } from '../handoff';
 import { say } from '../../../config/say';
 
 /**
@@ -53,8 +54,26 @@ export async function pendingFor(db: EntityManager, staff: Staff, now: number): 
     }
   }
   if (CS_ROLES.some((role) => hasRole(staff, role))) {
+    // hand-offs (R-HO): waiting ones for any CS member (or only the one it was passed to), live ones for their holder
+    const covered = new Set<number>();
+    for (const handoff of await openHandoffs(db)) {
+      if (handoff.ticketId !== null) covered.add(handoff.ticketId);
+      const mine = handoff.staffId === staff.id;
+      if (handoff.staffId !== null && !mine) continue;
+      const ticket = handoff.ticketId !== null ? await db.findOneBy(Ticket, { id: handoff.ticketId }) : null;
+      const live = handoff.status === 'live';
+      items.push({
+        kind: 'handoff',
+        id: ticket?.id ?? handoff.id,
+        number: ticket?.number ?? null,
+        title: live ? say('staff.queue.handoffLive') : say(mine ? 'staff.queue.handoffPassed' : 'staff.queue.handoffWaiting', { reason: say(`handoff.card.reason.${handoff.reason as 'asked' | 'not_understood' | 'upset' | 'stalled'}`) }),
+        since: live ? (handoff.lastActivityAt ?? handoff.takenAt ?? handoff.createdAt) : handoff.createdAt,
+        waitedMinutes: 0,
+        link: ticket ? `/cases/${ticket.number}` : '/',
+      });
+    }
     const handoffs = await db.find(Ticket, { where: { kind: 'question', status: 'open' }, order: { createdAt: 'ASC' }, take: 200 });
-    for (const ticket of handoffs) {
+    for (const ticket of handoffs.filter((t) => !covered.has(t.id))) {
       items.push({ kind: 'handoff', id: ticket.id, number: ticket.number, title: ticket.category === 'renewal' ? '客户咨询续约，待人工回复' : '客户要求人工服务', since: ticket.createdAt, waitedMinutes: 0, link: `/cases/${ticket.number}` });
     }
   }

@@ -10,6 +10,7 @@
  */
 export { parseSurveyAnswer, parseYesNo } from './answers';
 export { understand } from './classify';
+export { FLOOR } from './combine';
 export { normalize } from './normalise';
 export { extractSlots } from './slots';
 export { intentModel } from './model';
