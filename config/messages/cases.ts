@@ -225,4 +225,5 @@ export const casesMessages = {
   'cases.penalty.sendPhoto': '请把阿姨签字后的处罚单（第{id}号）拍照发给我，照片存为凭证后即交总经理签字。',
   'cases.penalty.photoKept': '签字照片已存为凭证，处罚单（第{id}号）已交总经理签字。',
   'cases.compensation.notAmount': '没有记录：赔付金额必须是数字，例如「先行赔付 3000元」；不赔付请按卡片上的「不先行赔付」。',
+  'cases.lowScore.phone': '评分较低，已开投诉工单 {caseNo} 跟进，请在{replyHours}小时内回访客户了解情况。',
 } as const;

@@ -61,6 +61,7 @@ export const contractsMessages = {
   'contracts.call.button.noAnswer': '未接通',
   'contracts.call.button.later': '约下次',
   'contracts.call.recorded': '已记录 {reference} 的电话回访结果。',
+  'contracts.call.byPhone': '电话回访',
   'contracts.call.needScore': '请回复客户的评分：已回访 {reference} 5分 客户的话',
   'contracts.call.noAnswer': '已记录未接通（{reference}），请稍后再打。',
   'contracts.call.later': '已记录约下次（{reference}），明天会再提醒您。',

@@ -1,4 +1,4 @@
-import { CallTask, Contract, Customer, Housekeeper, Survey, Ticket, TicketEvent, Visit } from '../../src/entities';
+import { CallTask, Contract, Customer, Housekeeper, Staff, Store, Survey, Ticket, TicketEvent, Visit } from '../../src/entities';
 import { phoneHash } from '../../src/handlers/customers';
 import { addStaff, addStore } from '../support/seed';
 import { describeEachDatabase } from '../support/databases';
@@ -99,8 +99,55 @@ describeEachDatabase('call tasks for a phone-only customer', ({ db, skipped }) =
     const { surveyClosedTicket } = await import('../../src/handlers/contracts/surveys');
     await db().write(async (m) => surveyClosedTicket({ db: m, clock, config: bot.config, log: bot.bot.options.log, send: () => undefined }, { ...ticket, status: 'archived' } as Ticket));
     const [task] = await eventually(() => openCalls('survey'));
-    expect(await staffSays(bot, 'cs01', `已回访 ${ticket.number} 2分 处理太慢`)).toBe(say('contracts.call.recorded', { reference: ticket.number }));
+    const reply = await staffSays(bot, 'cs01', `已回访 ${ticket.number} 2分 处理太慢`);
+    expect(reply.startsWith(say('contracts.call.recorded', { reference: ticket.number }))).toBe(true);
     expect(await db().reader.findOneByOrFail(Survey, { source: 'ticket', sourceId: ticket.id })).toMatchObject({ status: 'answered', score: 2 });
     expect(await db().reader.findOneByOrFail(CallTask, { id: task.id })).toMatchObject({ status: 'done', purpose: 'survey' });
+    // a low score by phone opens its follow-up case like a low chat score (R-FU-2), and the caller is told which
+    const followUp = await db().reader.findOneOrFail(Ticket, { where: { customerId, kind: 'complaint' }, order: { id: 'DESC' } });
+    expect(followUp.id).not.toBe(ticket.id);
+    expect(followUp).toMatchObject({ category: 'quality', severity: 'ordinary', channel: 'phone' });
+    expect(followUp.summary).toContain('处理太慢');
+    expect(reply).toContain(say('cases.lowScore.phone', { caseNo: followUp.number, replyHours: bot.config.commitments.replyHours }));
+  });
+
+  it('a good score by phone opens nothing', async () => {
+    if (skipped()) return;
+    const before = await db().reader.countBy(Ticket, { customerId });
+    const [visitTask] = await db().write(async (m) => {
+      const visit = await m.findOneOrFail(Visit, { where: { subject: 'customer' }, order: { id: 'DESC' } });
+      return [await m.save(m.create(CallTask, { cause: `probe:visit:${visit.id}`, purpose: 'visit', customerId, role: 'cs_specialist', assigneeId: null, ticketId: null, visitId: visit.id, contractId: null, status: 'open', attempts: 0, outcome: null, score: null, note: null, taskId: 'call-probe-good', nextAt: null, doneBy: null, createdAt: clock.now(), doneAt: null }))];
+    });
+    expect(await staffSays(bot, 'cs01', '已回访 HT20267777 5分 很满意')).toBe(say('contracts.call.recorded', { reference: 'HT20267777' }));
+    expect((await db().reader.findOneByOrFail(CallTask, { id: visitTask.id })).status).toBe('done');
+    expect(await db().reader.countBy(Ticket, { customerId })).toBe(before);
+  });
+
+  it('a renewal prompt for a customer without a reachable WeChat is a call task for the contract’s consultant', async () => {
+    if (skipped()) return;
+    const ending = new Date(clock.now() + 10 * DAY).toISOString().slice(0, 10);
+    const [phoneOnly, reachable] = await db().write(async (m) => {
+      const sales = await m.findOneByOrFail(Staff, { wecomUserId: 'sales01' });
+      const store = await m.findOneByOrFail(Store, { code: 'CY01' });
+      const zhou = await m.save(m.create(Customer, { platform: null, externalId: null, unionId: null, name: '周先生', phone: '13700006666', phoneHash: phoneHash('13700006666'), address: null, district: '朝阳区', channel: 'phone', isMajor: false, storeId: store.id, subscribed: false, lastInboundAt: null, createdAt: clock.now() }));
+      const wu = await m.save(m.create(Customer, { platform: 'wechat', externalId: 'o_renew_wx', unionId: null, name: '吴女士', phone: '13700005555', phoneHash: phoneHash('13700005555'), address: null, district: '朝阳区', channel: 'wechat', isMajor: false, storeId: store.id, subscribed: true, lastInboundAt: clock.now() - 3600_000, createdAt: clock.now() }));
+      const contract = (number: string, customer: Customer) => m.save(m.create(Contract, { number, customerId: customer.id, housekeeperId: null, storeId: store.id, consultantId: sales.id, serviceType: '保洁', startDate: '2025-12-06', arrivalDate: null, endDate: ending, amountFen: 600000, status: 'active', previousId: null, renewalPromptAt: null, renewalReminderAt: null, renewalOutcome: null, createdAt: clock.now() }));
+      return [await contract('HT2026RN01', zhou), await contract('HT2026RN02', wu)];
+    });
+    await bot.bot.jobs.runNow('renewal-prompts');
+    const task = await eventually(() => db().reader.findOneBy(CallTask, { contractId: phoneOnly.id, purpose: 'renewal' }));
+    const sales = await db().reader.findOneByOrFail(Staff, { wecomUserId: 'sales01' });
+    expect(task).toMatchObject({ status: 'open', role: 'consultant', assigneeId: sales.id });
+    const card = await eventually(() => cardsFor('sales01').find((c) => c.task_id === task.taskId));
+    expect(card.main_title.title).toBe(say('contracts.call.title.renewal'));
+    expect(JSON.stringify(card)).toContain('HT2026RN01');
+    // the customer the OA can reach gets no call; a second run opens no second one
+    expect(await db().reader.countBy(CallTask, { contractId: reachable.id })).toBe(0);
+    await db().write(async (m) => m.update(Contract, { id: phoneOnly.id }, { renewalPromptAt: null }));
+    await bot.bot.jobs.runNow('renewal-prompts');
+    expect(await db().reader.countBy(CallTask, { contractId: phoneOnly.id })).toBe(1);
+    // 已回访 HT… records the consultant's call as contact made
+    expect(await staffSays(bot, 'sales01', '已回访 HT2026RN01 客户考虑续签')).toBe(say('contracts.call.recorded', { reference: 'HT2026RN01' }));
+    expect((await db().reader.findOneByOrFail(Contract, { id: phoneOnly.id })).renewalOutcome).toBe('contacted');
   });
 });

@@ -10,6 +10,7 @@ export { complaintPromise, leadPromise } from './commitments';
 export { complaintAccepted, joinComplaint, openComplaint, recentOpenComplaint, upgradeToSerious } from './complaints';
 export { linkCaseCommand, linkCaseTo, type CaseLinkRefusal } from './links';
 export { penaltyPhoto, raisePenalty } from './penalties';
+export { visitedWithFollowUp } from './phone-scores';
 export { addInternalNote, caseRecord, type CaseLookup, type CaseRecord, type CaseStep } from './record';
 export { openHandoff, openServiceRequest, serviceRequestAccepted } from './service-requests';
 export { escalateStep, escalateTicketBreach, feedbackDue, onSiteOverdue, overdueSteps, replyOverdue, sendProgressFeedback } from './sla';

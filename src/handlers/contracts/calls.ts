@@ -1,6 +1,6 @@
 import { In, IsNull, type EntityManager } from 'typeorm';
 import { say } from '../../../config/say';
-import { CASE_SURVEY_QUESTIONS, CUSTOMER_VISIT_QUESTIONS } from '../../../config/visit-scripts';
+import { CASE_SURVEY_QUESTIONS, CUSTOMER_VISIT_QUESTIONS, LOW_SCORE } from '../../../config/visit-scripts';
 import { CallTask, Contract, type Customer, Survey, Ticket, Visit } from '../../entities';
 import type { CallPurpose } from '../../entities/call-task';
 import { hasRole, Staff, type Role } from '../../entities/staff';
@@ -197,8 +197,14 @@ async function referenceOf(db: EntityManager, task: CallTask): Promise<string> {
 
 export const VISITED_COMMAND = /^\s*已回访(\s|$)/;
 
+/**
+ * What follows a low score given by phone, exactly as after a low chat survey score: the caller
+ * (the cases room, which this room may not use) opens the follow-up case and says what it did.
+ */
+export type LowScoreFollowUp = (ctx: HandlerContext, staff: Staff, customerId: number, summary: string) => Promise<string>;
+
 /** 已回访 TS…/HT… [N分] [what the customer said]: the outcome of a call, typed in WeCom. */
-export async function visitedCommand(ctx: HandlerContext, staff: Staff, text: string): Promise<void> {
+export async function visitedCommand(ctx: HandlerContext, staff: Staff, text: string, followUp?: LowScoreFollowUp): Promise<void> {
   const match = /^\s*已回访\s+(\S+)\s*(?:([1-5])\s*分)?\s*(.*)$/.exec(text);
   if (!match) return ctx.reply(say('contracts.call.usage'));
   const reference = match[1].toUpperCase();
@@ -216,6 +222,12 @@ export async function visitedCommand(ctx: HandlerContext, staff: Staff, text: st
   const task = (score !== null ? open.find((t) => t.purpose === 'survey' || t.purpose === 'visit') : open.find((t) => t.purpose === 'feedback' || t.purpose === 'renewal')) ?? open[0];
   if (!mayRecord(staff, task)) return ctx.reply(say('contracts.call.notYours'));
   if ((task.purpose === 'survey' || task.purpose === 'visit') && score === null) return ctx.reply(say('contracts.call.needScore', { reference: match[1] }));
-  await recordReached(ctx, task, staff, score, match[3]?.trim() || null);
-  ctx.reply(say('contracts.call.recorded', { reference: match[1] }));
+  const note = match[3]?.trim() || null;
+  await recordReached(ctx, task, staff, score, note);
+  let after = '';
+  if (followUp && score !== null && score <= LOW_SCORE && (task.purpose === 'survey' || task.purpose === 'visit')) {
+    const answer = note ? say('contracts.survey.lowScoreAnswerWithComment', { question: say('contracts.call.byPhone'), score, comment: note }) : say('contracts.survey.lowScoreAnswer', { question: say('contracts.call.byPhone'), score });
+    after = `\n${await followUp(ctx, staff, task.customerId, say('contracts.survey.lowScore', { score, answers: answer }))}`;
+  }
+  ctx.reply(`${say('contracts.call.recorded', { reference: match[1] })}${after}`);
 }

@@ -4,7 +4,7 @@
  * and the approval steps the contracts own (steps.ts).
  */
 export { dueForPrompt, dueForReminder, endContract, markRenewed, pastTheirEnd, renewable, sendRenewalPrompt, sendRenewalReminder } from './renewals';
-export { callButton, customerReachable, openCallTask, openCallTasksFor, VISITED_COMMAND, visitedCommand } from './calls';
+export { callButton, customerReachable, type LowScoreFollowUp, openCallTask, openCallTasksFor, VISITED_COMMAND, visitedCommand } from './calls';
 export { renewalSteps, visitSteps } from './steps';
 export { answerSurvey, surveyClosedTicket, type SurveyReply } from './surveys';
 export { arrivedWithoutVisits, arrivingTomorrow, prepareArrival, scheduleVisits, startVisit, visitsDue } from './visits';

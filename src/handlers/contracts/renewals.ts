@@ -10,6 +10,7 @@ import type { FlowContext } from '../ports';
 import { customerLabel } from '../customers';
 import { isoDay } from '../calendar';
 import { say } from '../../../config/say';
+import { customerReachable, openCallTask } from './calls';
 
 /**
  * Contract renewals (R-CT-2): 15 days before a contract ends the store manager and the
@@ -84,6 +85,10 @@ export async function sendRenewalPrompt(ctx: FlowContext, contractId: number): P
     choices: CHOICES,
     needsText: false,
   });
+  // a customer without a reachable WeChat is called by the consultant, not left to the card alone (R-ID-3)
+  if (customer && !customerReachable(ctx, customer)) {
+    await openCallTask(ctx, { purpose: 'renewal', customer, contract, cause: `renewal:${contract.id}:${contract.endDate}`, message: say('contracts.renewal.description', { service: contract.serviceType ?? say('common.serviceDefault'), term: termText(contract) }) });
+  }
   await ctx.db.update(Contract, { id: contract.id }, { renewalPromptAt: ctx.clock.now() });
 }
 
