@@ -98,7 +98,7 @@ export const casesMessages = {
   'cases.penalty.usage': '格式：处罚 TS202611260001 阿姨编号 金额(元) 原因，例如：处罚 TS202611260001 A0123 200 服务态度差被投诉',
   'cases.penalty.step.penalty_ack': '员工处罚单：阿姨签字（门店经理见证并拍照）',
   'cases.penalty.step.penalty_approve': '员工处罚单：请总经理审批',
-  'cases.penalty.wrongRole': '只有客服部经理可以开具处罚单。',
+  'cases.penalty.wrongRole': '只有投诉专员或客服部经理可以开具处罚单。',
   'cases.penalty.noComplaint': '没有找到投诉 {caseNo}。',
   'cases.penalty.noHousekeeper': '没有找到编号为 {code} 的阿姨。',
   'cases.penalty.badAmount': '金额不正确。',

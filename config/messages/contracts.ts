@@ -71,4 +71,14 @@ export const contractsMessages = {
   'contracts.call.usage': '格式：已回访 TS202611260001 5分 客户的话（或合同编号）',
   'contracts.call.noneOpen': '{reference} 没有待打的回访电话。',
   'contracts.call.fullScript': '电话回访 {reference} 的话术和问题：\n{script}',
+  // a renewal's real new term (issue 16): 续签 HT… 起始日 结束日 金额
+  'contracts.renewal.askTerms': '请回复新一期合同：续签 {contractNo} 起始日 结束日 金额，例如：续签 {contractNo} 2026-12-16 2027-12-15 48000',
+  'contracts.renewal.termsUsage': '格式：续签 合同号 起始日 结束日 金额，例如：续签 HT2026-001 2026-12-16 2027-12-15 48000',
+  'contracts.renewal.noContract': '找不到合同 {contractNo}。',
+  'contracts.renewal.notYours': '{contractNo} 没有等待您处理的续签，或您没有权限。',
+  'contracts.renewal.badTerms': '没有记录：起始日要晚于本期开始，结束日要晚于起始日，金额要大于0。',
+  // a housekeeper's movement reported in chat: 阿姨 A0123 上岗
+  'contracts.movement.usage': '格式：阿姨 阿姨编号 新到/上岗/返回/辞职 [备注]',
+  'contracts.movement.notYours': '找不到您可以登记的阿姨「{code}」。',
+  'contracts.movement.recorded': '已登记：{name}（{code}）{movement}。',
 } as const;

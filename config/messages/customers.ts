@@ -27,4 +27,9 @@ export const customersMessages = {
   'customers.merge.same': '两个编号是同一位客户，不需要合并。',
   'customers.merge.twoContracts': '两位客户都有有效合同且电话不同，可能不是同一个人，没有合并。确认是同一人请加“强制”：合并 {into} {from} 强制',
   'customers.merge.twoWechats': '两条记录各自关联了不同的微信号，不能合并成一条。',
+  // 大客户 TS…/手机号 [取消] (issue 16)
+  'customers.major.notAllowed': '只有客服部经理或总经理可以设置大客户。',
+  'customers.major.usage': '格式：大客户 TS…（或客户手机号）[取消]',
+  'customers.major.set': '已设为大客户（{reference}）：严重投诉时总经理可决定先行赔付。',
+  'customers.major.unset': '已取消大客户（{reference}）。',
 } as const;

@@ -61,4 +61,10 @@ export const reportsMessages = {
   'reports.digest.leads': '· 尚未接单的线索 {count} 条',
   // the performance sheet (CSV for HR and finance)
   'reports.performance.header': '月份,阿姨编号,姓名,门店,状态,投诉总数,普通投诉,严重投诉,已批准处罚单,扣款金额(元),待审处罚单,评价次数,满意度均分',
+  // month end: 人资 the deductions, 财务 the attendance (src/handlers/reports/payroll.ts)
+  'reports.payroll.deductions': '{month} 月绩效扣款明细表：总经理已签字的员工处罚单{count}张，合计扣款{total}元，明细见附件。',
+  'reports.payroll.deductionsFile': '月绩效扣款明细表-{month}.csv',
+  'reports.payroll.attendance': '{month} 家政服务人员出勤表：本月上岗、返回、辞职等动态{count}条，明细见附件。',
+  'reports.payroll.attendanceFile': '阿姨出勤表-{month}.csv',
+  'reports.payroll.tooLarge': '附件过大，请在工作台「报表」页下载。',
 } as const;

@@ -1,8 +1,8 @@
 import { approvalButton, approverAnswer, managersGroup, StepOwners, unaddressedAnswer } from './approvals';
 import { linkCaseCommand, visitedWithFollowUp } from './cases';
-import { MERGE_COMMAND, mergeCommand } from './customers';
+import { MAJOR_COMMAND, majorCommand, MERGE_COMMAND, mergeCommand } from './customers';
 import { complaintSteps, logProgress, LOOKUP_COMMAND, lookupCommand, noteCommand, penaltyPhoto, penaltySteps, raisePenalty, rhythmCommand, serviceRequestSteps, severityCommand } from './cases';
-import { callButton, renewalSteps, VISITED_COMMAND, visitSteps } from './contracts';
+import { callButton, MOVEMENT_COMMAND, movementCommand, RENEW_COMMAND, renewCommand, renewalSteps, VISITED_COMMAND, visitSteps } from './contracts';
 import { END_COMMAND, endCommand, HANDOFF_BUTTON, handoffButton, LIST_COMMAND, listCommand, liveChatText, ONCALL_COMMAND, oncallCommand, PASS_COMMAND, passCommand, SWITCH_COMMAND, switchCommand } from './handoff';
 import { END_COMMAND, endCommand, HANDOFF_BUTTON, handoffButton, LIST_COMMAND, listCommand, liveChatText, ONCALL_COMMAND, oncallCommand, PASS_COMMAND, passCommand, SWITCH_COMMAND, switchCommand } from './handoff';
 import { handleCustomerEvent } from './intake';
@@ -56,6 +56,9 @@ const staffDesk = new StaffDesk()
   .command(/^\s*处罚/, raisePenalty) //                处罚 TS… 阿姨编号 金额 原因
   .command(/^\s*关联\s/, linkCaseCommand) //          关联 TS… 合同号/阿姨编号: the case's store and housekeeper
   .command(MERGE_COMMAND, mergeCommand) //            合并 A B [强制]: two records of one person (CS manager)
+  .command(MAJOR_COMMAND, majorCommand) //            大客户 TS…/手机号 [取消] (CS manager, GM)
+  .command(RENEW_COMMAND, renewCommand) //            续签 HT… 起始日 结束日 金额: the real new term
+  .command(MOVEMENT_COMMAND, movementCommand) //      阿姨 A0123 上岗/返回/辞职/新到: a housekeeper's movement
   .command(VISITED_COMMAND, visitedWithFollowUp) //  已回访 TS…/HT… 5分 …: the outcome of a call task (a low score opens its follow-up case)
   .answer(liveChatText) //                            someone holding a live conversation: their plain text goes to the customer (not TS… answers)
   .answer(approverAnswer(steps)) //                   TS… 您的意见, or the reply right after the bot asked for it

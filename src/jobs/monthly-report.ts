@@ -1,5 +1,5 @@
 import { previousMonth } from '../handlers/calendar';
-import { monthlyCharts, monthlyReport, reportRecipients, sendMonthlyComplaintsForm, sendMonthlyReport, type ReportImage } from '../handlers/reports';
+import { monthlyCharts, monthlyReport, reportRecipients, sendAttendance, sendDeductions, sendMonthlyComplaintsForm, sendMonthlyReport, type ReportImage } from '../handlers/reports';
 import { perMonth } from './periods';
 import type { JobWork } from './runner';
 
@@ -26,6 +26,11 @@ export const monthlyReportJob: JobWork = {
   period: perMonth,
   async run(ctx) {
     const month = reportMonthOf(ctx.period, ctx.clock.now(), ctx.config.timezone);
+    // month end, the seed's order: 人资 the signed penalty slips with the deductions, 财务 the attendance sheet
+    await ctx.item(`payroll:${month}`, async (flow) => {
+      await sendDeductions(flow, month);
+      await sendAttendance(flow, month);
+    });
     const gms = await reportRecipients(ctx.db.reader);
     if (gms.length === 0) {
       ctx.log.warn({ month }, 'monthly report: no active staff with the gm role, nobody to send it to');

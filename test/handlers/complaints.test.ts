@@ -3,7 +3,7 @@ import { addStaff, addStore } from '../support/seed';
 import { describeEachDatabase } from '../support/databases';
 import { adminGet, customerSays, staffClicks, staffSays } from '../support/chat';
 import { eventually, outboxDrained, startBot, TestClock, type RunningBot } from '../support/harness';
-import { oaSafeRequest } from '../support/wx';
+import { nextMsgId, oaSafeRequest, WECOM, wecomRequest } from '../support/wx';
 import { say } from '../../config/say';
 
 /**
@@ -69,24 +69,23 @@ describeEachDatabase('complaints end to end', ({ db, skipped }) => {
 
     // 2. the CS manager's handling instruction
     await cardOfStep('csm', ordinary, 'instruction');
-    await staffSays(bot, 'csm', '请门店调查核实，找阿姨了解情况');
+    await staffSays(bot, 'csm', `${ordinary.number} 请门店调查核实，找阿姨了解情况`);
     expect((await reload(ordinary)).status).toBe('instructed');
 
     // 3. the store investigates with the responsible person
     await cardOfStep('mgr', ordinary, 'investigation');
-    await staffSays(bot, 'mgr', '调查属实，责任人A0123李阿姨，已批评教育');
+    await staffSays(bot, 'mgr', `${ordinary.number} 调查属实，责任人A0123李阿姨，已批评教育`);
     expect((await reload(ordinary)).status).toBe('investigated');
 
-    // 4. the CS manager's final decision, which the customer is told
+    // 4. the CS manager's final decision: the customer hears the store will tell them (seed order), not the words
     await cardOfStep('csm', ordinary, 'decision');
-    await staffSays(bot, 'csm', '向客户道歉，减免一周服务费，阿姨参加服务培训');
+    await staffSays(bot, 'csm', `${ordinary.number} 向客户道歉，减免一周服务费，阿姨参加服务培训`);
     expect((await reload(ordinary)).status).toBe('decided');
-    // the decision reaches the customer in the catalogue's sentence, the manager's closing 。 not doubled
-    await eventually(() => customerTexts('o_cp_1').find((t) => t === say('cases.complaint.decision', { caseNo: ordinary.number, plan: '向客户道歉，减免一周服务费，阿姨参加服务培训', replyHours: 24 })));
+    await eventually(() => customerTexts('o_cp_1').find((t) => t === say('cases.complaint.decided', { caseNo: ordinary.number, replyHours: 24 })));
 
-    // 5. the store tells the customer
+    // 5. the store tells the customer, by phone, and records how
     const told = await cardOfStep('mgr', ordinary, 'communicated');
-    await staffClicks(bot, 'mgr', told.approval.taskId, told.key('done'));
+    await staffClicks(bot, 'mgr', told.approval.taskId, told.key('phone'));
     expect((await reload(ordinary)).status).toBe('communicated');
 
     // 6. the CS manager signs — a click by the GM at this step is refused and changes nothing
@@ -155,14 +154,19 @@ describeEachDatabase('complaints end to end', ({ db, skipped }) => {
       await m.update(Customer, { id: customer.id }, { isMajor: true });
       await m.update(Ticket, { id: serious.id }, { housekeeperId: (await m.findOneByOrFail(Housekeeper, { code: 'A0123' })).id });
     });
+    // the seed's order: the GM is paged at once to know; the CS manager convenes 行政/人资, reports, then the GM instructs
     const alert = await cardOfStep('csm', serious, 'serious_ack');
     expect(alert.card.source.desc).toContain('紧急');
     expect(alert.card.quote_area.title).toBe('紧急');
+    await eventually(() => textsFor('gm01').find((t) => t.includes(serious.number) && t.includes('【知悉】')));
+    await staffClicks(bot, 'csm', alert.approval.taskId, alert.key('done'));
+    await cardOfStep('csm', serious, 'serious_report');
+    await staffSays(bot, 'csm', `${serious.number} 客户金手镯丢失，阿姨否认，建议报警`);
+    expect((await reload(serious)).status).toBe('reported');
     const gmCard = await cardOfStep('gm01', serious, 'gm_instruction');
     expect(gmCard.card.quote_area.title).toBe('紧急');
-    await staffClicks(bot, 'csm', alert.approval.taskId, alert.key('done'));
     await staffSays(bot, 'gm01', `${serious.number} 立即联系阿姨核实，配合警方调查，安抚客户`);
-    expect((await reload(serious)).status).toBe('reported');
+    expect((await reload(serious)).status).toBe('instructed_gm');
     await eventually(() => customerTexts('o_cp_2').find((t) => t === say('cases.complaint.gmInstructed', { caseNo: serious.number, feedbackHours: 24 })));
 
     // the housekeeper's phone and her relatives come from her archive
@@ -193,18 +197,23 @@ describeEachDatabase('complaints end to end', ({ db, skipped }) => {
     expect(types).toEqual(expect.arrayContaining(['police_report', 'customer_visit', 'progress', 'compensation']));
   });
 
-  it('a penalty slip: raised by the CS manager, acknowledged, approved by the GM, listed for payroll', async () => {
+  it('a penalty slip: filled by the specialist, discussed, signed before the store manager with a photo, approved by the GM, listed for payroll', async () => {
     if (skipped()) return;
-    expect(await staffSays(bot, 'cs01', `处罚 ${ordinary.number} A0123 200 服务态度差被投诉`)).toContain('只有客服部经理');
-    expect(await staffSays(bot, 'csm', `处罚 ${ordinary.number} A0123 200 服务态度差被投诉`)).toContain('已开具处罚单');
-    const ack = await db().reader.findOneByOrFail(Approval, { step: 'penalty_ack' });
-    await eventually(() => cardsFor('mgr').find((c) => c.task_id === ack.taskId));
-    await staffClicks(bot, 'mgr', ack.taskId, `ap:${ack.id}:ack`);
+    expect(await staffSays(bot, 'mgr', `处罚 ${ordinary.number} A0123 200 服务态度差被投诉`)).toContain('只有');
+    expect(await staffSays(bot, 'cs01', `处罚 ${ordinary.number} A0123 200 服务态度差被投诉`)).toContain('已开具处罚单');
+    const discuss = await db().reader.findOneByOrFail(Approval, { step: 'penalty_discuss' });
+    await staffClicks(bot, 'csm', discuss.taskId, `ap:${discuss.id}:discussed`);
+    const ack = await eventually(() => db().reader.findOneBy(Approval, { step: 'penalty_ack' }));
+    await eventually(() => cardsFor('mgr').find((c) => c.task_id === ack!.taskId));
+    await staffClicks(bot, 'mgr', ack!.taskId, `ap:${ack!.id}:ack`);
+    const picture = `<xml><ToUserName><![CDATA[${WECOM.corpId}]]></ToUserName><FromUserName><![CDATA[mgr]]></FromUserName><CreateTime>1764122400</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://example.invalid/p.jpg]]></PicUrl><MediaId><![CDATA[MEDIA_SLIP]]></MediaId><MsgId>${nextMsgId()}</MsgId><AgentID>${WECOM.agentId}</AgentID></xml>`;
+    const photo = wecomRequest(picture);
+    await bot.post(photo.path, photo.body);
     const approve = await db().reader.findOneByOrFail(Approval, { step: 'penalty_approve' });
     await eventually(() => cardsFor('gm01').find((c) => c.task_id === approve.taskId));
     await staffClicks(bot, 'gm01', approve.taskId, `ap:${approve.id}:approve`);
     const { body } = await adminGet(bot, '/api/penalties?month=2026-11');
-    expect(body.penalties).toEqual([expect.objectContaining({ housekeeperCode: 'A0123', amountYuan: '200.00', status: 'approved', acknowledgedBy: 'mgr', approvedBy: 'gm01' })]);
+    expect(body.penalties).toEqual([expect.objectContaining({ housekeeperCode: 'A0123', amountYuan: '200.00', status: 'approved', acknowledgedBy: 'A0123', approvedBy: 'gm01' })]);
     const csv = await fetch(`${bot.url}/api/penalties?month=2026-11&format=csv`, { headers: { authorization: 'Bearer test-admin-token-for-the-bot-under-test' } });
     const text = await csv.text();
     expect(csv.headers.get('content-type')).toContain('text/csv');
@@ -243,12 +252,12 @@ describeEachDatabase('complaints end to end', ({ db, skipped }) => {
     await customerSays(bot, 'o_cp_4', '阿姨做饭不好吃');
     const ticket = await db().reader.findOneByOrFail(Ticket, { customerId: (await db().reader.findOneByOrFail(Customer, { externalId: 'o_cp_4' })).id });
     expect(await staffSays(bot, 'cs01', `改为严重 ${ticket.number}`)).toContain('已升级为严重投诉');
-    await cardOfStep('gm01', ticket, 'gm_instruction');
+    await cardOfStep('csm', ticket, 'serious_ack');
     expect(await staffSays(bot, 'csm', `改为普通 ${ticket.number}`)).toContain('需要说明原因');
     expect((await reload(ticket)).severity).toBe('serious');
     expect(await staffSays(bot, 'csm', `改为普通 ${ticket.number} 经核实只是口味问题`)).toContain('已降为普通投诉');
     expect((await reload(ticket)).severity).toBe('ordinary');
-    expect((await db().reader.findOneByOrFail(Approval, { ticketId: ticket.id, step: 'gm_instruction' })).decision).toBe('withdrawn');
+    expect((await db().reader.findOneByOrFail(Approval, { ticketId: ticket.id, step: 'serious_ack' })).decision).toBe('withdrawn');
   });
 
   it('a photo about the case is downloaded at once and kept encrypted with it', async () => {

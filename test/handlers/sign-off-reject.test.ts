@@ -44,10 +44,12 @@ describeEachDatabase('sign-off rejected', ({ db, skipped }) => {
   /** The CS manager decides, the store tells the customer: the case waits for the CS manager's signature. */
   async function decideAndTell(ticket: Ticket, decision: string): Promise<void> {
     await eventually(async () => (await latest(ticket, 'decision')).status === 'pending');
-    await staffSays(bot, 'csm', decision);
+    await staffSays(bot, 'csm', `${ticket.number} ${decision}`);
     expect((await reload(ticket)).status).toBe('decided');
-    await eventually(() => customerTexts('o_reject').find((t) => t.includes('处理方案') && t.includes(decision)));
-    await click('mgr', await pending(ticket, 'communicated'), 'done');
+    // the store delivers the decision (the seed's order): the customer is told it is coming, not its words
+    await eventually(() => customerTexts('o_reject').find((t) => t.includes('处理方案已确定') && t.includes(ticket.number)));
+    expect(customerTexts('o_reject').some((t) => t.includes(decision))).toBe(false);
+    await click('mgr', await pending(ticket, 'communicated'), 'phone');
     expect((await reload(ticket)).status).toBe('communicated');
   }
 
@@ -59,8 +61,8 @@ describeEachDatabase('sign-off rejected', ({ db, skipped }) => {
     const customer = await db().reader.findOneByOrFail(Customer, { externalId: 'o_reject' });
     const ticket = await db().reader.findOneByOrFail(Ticket, { kind: 'complaint', customerId: customer.id });
     await staffSays(bot, 'cs01', `${ticket.number} 已电话致歉，承诺11月28日前处理完毕`);
-    await staffSays(bot, 'csm', '请门店调查核实');
-    await staffSays(bot, 'mgr', '调查属实，阿姨交通原因迟到，已提醒');
+    await staffSays(bot, 'csm', `${ticket.number} 请门店调查核实`);
+    await staffSays(bot, 'mgr', `${ticket.number} 调查属实，阿姨交通原因迟到，已提醒`);
     expect((await reload(ticket)).status).toBe('investigated');
 
     await decideAndTell(ticket, '向客户道歉，阿姨调整出门时间');

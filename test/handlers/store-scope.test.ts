@@ -3,6 +3,7 @@ import { phoneHash } from '../../src/handlers/customers';
 import { addStaff, addStore } from '../support/seed';
 import { describeEachDatabase } from '../support/databases';
 import { customerSays, staffClicks, staffSays } from '../support/chat';
+import { nextMsgId, WECOM, wecomRequest } from '../support/wx';
 import { eventually, startBot, TestClock, type RunningBot } from '../support/harness';
 
 /**
@@ -72,16 +73,19 @@ describeEachDatabase('store scoping of steps and progress notes', ({ db, skipped
     await eventually(() => customerTexts().find((t) => t.includes('门店已约阿姨明天上午当面道歉')));
   });
 
-  it('a penalty slip of store A: B’s manager and a forged card click are refused, A’s manager signs it', async () => {
+  it('a penalty slip of store A: B’s manager and a forged card click are refused, A’s manager witnesses it', async () => {
     if (skipped()) return;
     expect(await staffSays(bot, 'csm', `处罚 ${ticket.number} A0123 200 服务态度差被投诉`)).toContain('已开具处罚单');
     const penalty = await db().reader.findOneByOrFail(Penalty, { ticketId: ticket.id });
+    // the seed's order: the CS manager first goes through the slip with the housekeeper
+    const discuss = await db().reader.findOneByOrFail(Approval, { penaltyId: penalty.id, step: 'penalty_discuss' });
+    await staffClicks(bot, 'csm', discuss.taskId, `ap:${discuss.id}:discussed`);
     const ack = await db().reader.findOneByOrFail(Approval, { penaltyId: penalty.id, step: 'penalty_ack' });
     expect(ack).toMatchObject({ storeId: storeA, recipients: 'mgrA' });
     const unchanged = async () => {
       expect(await db().reader.findOneByOrFail(Approval, { id: ack.id })).toMatchObject({ status: 'pending', decision: null, decidedBy: null });
-      expect(await db().reader.findOneByOrFail(Penalty, { id: penalty.id })).toMatchObject({ status: 'raised', acknowledgedBy: null });
-      expect(await db().reader.countBy(Approval, { penaltyId: penalty.id })).toBe(1);
+      expect(await db().reader.findOneByOrFail(Penalty, { id: penalty.id })).toMatchObject({ status: 'discussed', acknowledgedBy: null });
+      expect(await db().reader.countBy(Approval, { penaltyId: penalty.id })).toBe(2);
     };
 
     // B's manager presses the button of A's card (key and TaskId as on the card)
@@ -96,10 +100,13 @@ describeEachDatabase('store scoping of steps and progress notes', ({ db, skipped
     expect(bot.logs.lines.filter((l) => l.audit === 'approval_refused' && l.reason === 'task_mismatch').length).toBe(2);
     await unchanged();
 
-    // A's manager on A's card: signed, and the GM's step opens
-    await staffClicks(bot, 'mgrA', ack.taskId, `ap:${ack.id}:ack`);
+    // A's manager on A's card: asked for the photo of the signed slip; the photo completes the step and the GM's opens
+    expect(await staffClicks(bot, 'mgrA', ack.taskId, `ap:${ack.id}:ack`)).toContain('拍照');
+    const picture = `<xml><ToUserName><![CDATA[${WECOM.corpId}]]></ToUserName><FromUserName><![CDATA[mgrA]]></FromUserName><CreateTime>1764122400</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://example.invalid/p.jpg]]></PicUrl><MediaId><![CDATA[MEDIA_SLIP_A]]></MediaId><MsgId>${nextMsgId()}</MsgId><AgentID>${WECOM.agentId}</AgentID></xml>`;
+    const request = wecomRequest(picture);
+    expect((await bot.post(request.path, request.body)).status).toBe(200);
     expect(await db().reader.findOneByOrFail(Approval, { id: ack.id })).toMatchObject({ status: 'decided', decision: 'ack', decidedBy: 'mgrA' });
-    expect(await db().reader.findOneByOrFail(Penalty, { id: penalty.id })).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'mgrA' });
+    expect(await db().reader.findOneByOrFail(Penalty, { id: penalty.id })).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'A0123', witnessedBy: 'mgrA' });
     expect(await db().reader.findOneByOrFail(Approval, { penaltyId: penalty.id, step: 'penalty_approve' })).toMatchObject({ status: 'pending', storeId: storeA });
   });
 });

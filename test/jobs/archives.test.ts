@@ -88,17 +88,22 @@ describeEachDatabase('archives and scheduled jobs', ({ db, skipped }) => {
     expect(texts('sales_li').filter((t) => t.includes('HT2026-001') && t.startsWith('提醒'))).toHaveLength(0);
   });
 
-  it('the buttons record the outcome; 已续签 creates the next term linked to this one', async () => {
+  it('the buttons record the outcome; 已续签 asks for the real new term, 续签 HT… creates it linked to this one', async () => {
     if (skipped()) return;
     const approval = await db().reader.findOneByOrFail(Approval, { contractId: ids.ending, step: 'renewal' });
     expect(await staffClicks(a, 'sales_other', approval.taskId, `ap:${approval.id}:renewed`)).toContain('没有权限');
     expect(await staffClicks(a, 'sales_li', approval.taskId, `ap:${approval.id}:contacted`)).toContain('已联系');
     expect((await db().reader.findOneByOrFail(Contract, { id: ids.ending })).renewalOutcome).toBe('contacted');
-    expect(await staffClicks(a, 'mgr_wang', approval.taskId, `ap:${approval.id}:renewed`)).toContain('新合同 HT2026-001-R');
+    // 已续签 asks for the real new term (issue 16): nothing is invented, the step stays open until it is written
+    expect(await staffClicks(a, 'mgr_wang', approval.taskId, `ap:${approval.id}:renewed`)).toContain('续签 HT2026-001 起始日 结束日 金额');
+    expect(await db().reader.countBy(Contract, { previousId: ids.ending })).toBe(0);
+    expect(await staffSays(a, 'mgr_wang', '续签 HT2026-001 2026-12-12 2027-12-11 好的')).toContain('格式');
+    expect(await staffSays(a, 'sales_other', '续签 HT2026-001 2026-12-12 2027-12-11 52000')).toContain('没有权限');
+    expect(await staffSays(a, 'mgr_wang', '续签 HT2026-001 2026-12-12 2027-12-11 52000')).toContain('新合同 HT2026-001-R');
     const old = await db().reader.findOneByOrFail(Contract, { id: ids.ending });
     expect(old).toMatchObject({ status: 'renewed', renewalOutcome: 'renewed' });
     const next = await db().reader.findOneByOrFail(Contract, { previousId: ids.ending });
-    expect(next).toMatchObject({ startDate: '2026-12-12', endDate: '2027-06-11', status: 'active', housekeeperId: old.housekeeperId, renewalPromptAt: null });
+    expect(next).toMatchObject({ startDate: '2026-12-12', endDate: '2027-12-11', amountFen: 5_200_000, status: 'active', housekeeperId: old.housekeeperId, renewalPromptAt: null });
     expect(await staffClicks(a, 'sales_li', approval.taskId, `ap:${approval.id}:not_renewing`)).toContain('无需重复操作');
   });
 

@@ -3,7 +3,7 @@ import { Approval } from '../../entities/approval';
 import { Contract, type RenewalOutcome } from '../../entities/contract';
 import { Customer } from '../../entities/customer';
 import { hasRole, Staff } from '../../entities/staff';
-import { type ChoiceSpec, holdersOf, mayDecide, requestApproval } from '../approvals';
+import { type ChoiceSpec, holdersOf, mayDecide, recordDecision, requestApproval, updateCards } from '../approvals';
 import { audit, diff } from '../records';
 import { addDays, addMonths, chineseDate, chineseFullDate, daysBetween, wholeMonths } from '../calendar';
 import type { FlowContext } from '../ports';
@@ -20,7 +20,8 @@ import { customerReachable, openCallTask } from './calls';
 
 const CHOICES: ChoiceSpec[] = [
   { key: 'contacted', text: say('contracts.renewal.button.contacted'), style: 2, keepsOpen: true },
-  { key: 'renewed', text: say('contracts.renewal.button.renewed'), style: 1 },
+  // the real new term is written back (续签 HT… 起始日 结束日 金额): the bot no longer invents it
+  { key: 'renewed', text: say('contracts.renewal.button.renewed'), style: 1, keepsOpen: true },
   { key: 'not_renewing', text: say('contracts.renewal.button.not_renewing'), style: 3 },
 ];
 
@@ -109,11 +110,16 @@ export async function endContract(ctx: FlowContext, contractId: number): Promise
   await audit(ctx.db, { actor: 'system', action: 'contract.ended', subject: 'contract', subjectId: contract.id, changes: { status: { from: 'active', to: 'ended' } } }, ctx.clock.now());
 }
 
-/** The next term: starts the day after this one ends and lasts as long (in months when it was whole months). */
-export async function renew(ctx: FlowContext, contract: Contract, actor: string): Promise<Contract> {
-  const start = addDays(contract.endDate, 1);
-  const months = wholeMonths(contract.startDate, contract.endDate);
-  const endDate = months ? addDays(addMonths(start, months), -1) : addDays(start, daysBetween(contract.startDate, contract.endDate));
+/** The real next term as the store agreed it with the customer. */
+export interface NewTerm {
+  startDate: string;
+  endDate: string;
+  amountFen: number;
+}
+
+/** The next term, with the dates and amount the store wrote back. */
+export async function renew(ctx: FlowContext, contract: Contract, actor: string, term: NewTerm): Promise<Contract> {
+  const { startDate: start, endDate } = term;
   const terms = await ctx.db.countBy(Contract, { customerId: contract.customerId });
   const base = contract.number.replace(/-R\d+$/, '');
   const next = await ctx.db.save(
@@ -127,7 +133,7 @@ export async function renew(ctx: FlowContext, contract: Contract, actor: string)
       startDate: start,
       arrivalDate: null,
       endDate,
-      amountFen: contract.amountFen,
+      amountFen: term.amountFen,
       status: 'active',
       previousId: contract.id,
       renewalPromptAt: null,
@@ -160,10 +166,7 @@ export async function markRenewed(db: EntityManager, previous: Contract, nextTer
 export async function renewalDecided(ctx: FlowContext, approval: Approval, staff: Staff, choice: string): Promise<string> {
   const contract = await ctx.db.findOneByOrFail(Contract, { id: approval.contractId! });
   const now = ctx.clock.now();
-  if (choice === 'renewed') {
-    const next = await renew(ctx, contract, staff.wecomUserId);
-    return say('contracts.renewal.renewed', { contractNo: next.number, term: termText(next) });
-  }
+  if (choice === 'renewed') return say('contracts.renewal.askTerms', { contractNo: contract.number });
   await ctx.db.update(Contract, { id: contract.id }, { renewalOutcome: choice as RenewalOutcome });
   await audit(ctx.db, { actor: staff.wecomUserId, action: `contract.renewal_${choice}`, subject: 'contract', subjectId: contract.id, changes: { renewalOutcome: { from: contract.renewalOutcome, to: choice } } }, now);
   return say(choice === 'contacted' ? 'contracts.renewal.contacted' : 'contracts.renewal.notRenewing', { contractNo: contract.number });
@@ -175,3 +178,26 @@ export function mayActOnContract(staff: Staff | null, approval: Approval, contra
   return mayDecide(staff, approval, contract.storeId);
 }
 
+
+/** 续签 HT… 2026-12-16 2027-12-15 48000: the renewal with its real new term and amount. */
+export const RENEW_COMMAND = /^\s*续签\s/;
+const RENEW_PATTERN = /^\s*续签\s+(\S+)\s+(\d{4}-\d{2}-\d{2})\s+(\d{4}-\d{2}-\d{2})\s+(\d[\d,]*(?:\.\d{1,2})?)\s*元?\s*$/;
+
+export async function renewCommand(ctx: FlowContext & { reply(text: string): void }, staff: Staff, text: string): Promise<void> {
+  const match = RENEW_PATTERN.exec(text);
+  if (!match) return void ctx.reply(say('contracts.renewal.termsUsage'));
+  const [, number, startDate, endDate, amountText] = match;
+  const contract = await ctx.db.findOneBy(Contract, { number });
+  if (!contract) return void ctx.reply(say('contracts.renewal.noContract', { contractNo: number }));
+  const approval = await ctx.db.findOne(Approval, { where: { contractId: contract.id, step: 'renewal', status: 'pending' }, order: { id: 'DESC' } });
+  if (!approval || !mayActOnContract(staff, approval, contract)) {
+    ctx.log.warn({ audit: 'approval_refused', reason: 'renewal_not_allowed', user: staff.wecomUserId, contractId: contract.id }, 'renewal refused');
+    return void ctx.reply(say('contracts.renewal.notYours', { contractNo: number }));
+  }
+  const amountFen = Math.round(Number(amountText.replace(/,/g, '')) * 100);
+  if (!(startDate > contract.startDate) || endDate <= startDate || !Number.isFinite(amountFen) || amountFen <= 0) return void ctx.reply(say('contracts.renewal.badTerms'));
+  if (!(await recordDecision(ctx, approval, staff, 'renewed', null))) return void ctx.reply(say('common.takenMeanwhile'));
+  updateCards(ctx, approval, staff, say('contracts.renewal.button.renewed'));
+  const next = await renew(ctx, contract, staff.wecomUserId, { startDate, endDate, amountFen });
+  ctx.reply(say('contracts.renewal.renewed', { contractNo: next.number, term: termText(next) }));
+}

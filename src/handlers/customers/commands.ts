@@ -4,6 +4,8 @@ import type { HandlerContext } from '../ports';
 import { fillCasesFromContract } from './contracts-of';
 import { mergeCustomers } from './merge';
 import { customerByPhone } from './records';
+import { Customer, Ticket } from '../../entities';
+import { audit } from '../records';
 
 /** 合并 A B [强制]: the CS manager folds customer B into customer A (ids, or 11-digit phones). */
 export const MERGE_COMMAND = /^\s*合并(\s|$)/;
@@ -43,4 +45,24 @@ export async function mergeCommand(ctx: HandlerContext, staff: Staff, text: stri
   ctx.log.info({ audit: 'customer_merged', into, from, by: staff.wecomUserId, forced: force }, 'customers merged');
   const m = result.moved;
   ctx.reply(say('customers.merge.done', { from, into, tickets: m.ticket ?? 0, leads: m.lead ?? 0, contracts: m.contract ?? 0, surveys: m.survey ?? 0 }));
+}
+
+/** 大客户 TS…/手机号 [取消]: the CS manager or the GM marks a customer as a major customer (先行赔付 becomes possible). */
+export const MAJOR_COMMAND = /^\s*大客户\s/;
+
+export async function majorCommand(ctx: HandlerContext, staff: Staff, text: string): Promise<void> {
+  if (!hasRole(staff, 'cs_manager') && !hasRole(staff, 'gm')) {
+    ctx.log.warn({ audit: 'major_refused', user: staff.wecomUserId }, 'major customer flag refused');
+    return void ctx.reply(say('customers.major.notAllowed'));
+  }
+  const words = text.trim().split(/\s+/).slice(1);
+  const off = words.includes('取消');
+  const token = words.find((w) => w !== '取消');
+  const ticket = token && /^TS\d{12}$/i.test(token) ? await ctx.db.findOneBy(Ticket, { number: token.toUpperCase() }) : null;
+  const customer = ticket ? await ctx.db.findOneBy(Customer, { id: ticket.customerId }) : token && /^1\d{10}$/.test(token) ? await customerByPhone(ctx.db, token) : null;
+  if (!customer) return void ctx.reply(say('customers.major.usage'));
+  const now = ctx.clock.now();
+  await ctx.db.update(Customer, { id: customer.id }, { isMajor: !off });
+  await audit(ctx.db, { actor: staff.wecomUserId, action: 'customer.major', subject: 'customer', subjectId: customer.id, changes: { isMajor: { from: customer.isMajor, to: !off } } }, now);
+  ctx.reply(say(off ? 'customers.major.unset' : 'customers.major.set', { reference: token! }));
 }

@@ -5,7 +5,7 @@
  * customer knows (phone-link.ts, linking.ts for personal WeChat), merging duplicates (merge.ts),
  * and a customer's contracts as cases and welcomes need them (contracts-of.ts).
  */
-export { MERGE_COMMAND, mergeCommand } from './commands';
+export { MAJOR_COMMAND, majorCommand, MERGE_COMMAND, mergeCommand } from './commands';
 export { activeContractsOf, contractForCase, fillCasesFromContract, housekeeperLabel, mainContractOf } from './contracts-of';
 export { LINK_CODE_SECONDS, linkByScene, linkCodeFor, type LinkCode } from './link-codes';
 export { linkedCustomerId, linkWechatyToOa } from './linking';

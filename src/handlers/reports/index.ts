@@ -9,5 +9,6 @@ export { customerServiceStaff, sendDigest } from './digest';
 export { leadReport } from './leads';
 export { monthlyReport, monthlyReportMarkdown, monthsEndingWith, reportRecipients, sendMonthlyReport, type ReportImage } from './monthly';
 export { performanceCsv, performanceReport } from './performance';
+export { sendAttendance, sendDeductions } from './payroll';
 export { complaintRecordForm, sendMonthlyComplaintsForm, leadIntakeForm, monthlyComplaintsForm, monthlyInquiriesForm, movementRegisterForm, penaltyForm, storeIssueForm, type FormContext, type FormResult } from './forms';
 export { renderPdf, type FormDoc } from './pdf';
