@@ -1,12 +1,10 @@
 import { closeIdle, escalateNotTaken, handOffStalled, idleConversations, notTakenInTime, stalledDialogues } from '../handlers/handoff';
 import { perMinute } from './periods';
-import type { Job } from './runner';
+import type { JobWork } from './runner';
 
 /** The hand-off clocks (R-HO): not taken in time → the CS manager; idle live conversations end; stalled dialogues go to a person. */
-export const handoffTimeouts: Job = {
+export const handoffTimeouts: JobWork = {
   name: 'handoffs',
-  cron: '* * * * *',
-  description: 'every minute: hand-offs not taken in time go to the CS manager; idle live conversations end; stalled dialogues are handed to a person',
   period: perMinute,
   async run(ctx) {
     const read = { db: ctx.db.reader, clock: ctx.clock, config: ctx.config, log: ctx.log };

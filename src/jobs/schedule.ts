@@ -1,3 +1,4 @@
+import { handoffTimeouts } from './handoffs';
 import { leadTimeouts } from './lead-timeouts';
 import { monthlyReportJob } from './monthly-report';
 import { renewalPrompts } from './renewals';
@@ -25,6 +26,7 @@ export interface ScheduleEntry {
 
 export const SCHEDULE: ScheduleEntry[] = [
   { job: leadTimeouts, cron: '* * * * *', why: 'every minute: reassign leads not accepted in time; remind about accepted leads not contacted' },
+  { job: handoffTimeouts, cron: '* * * * *', why: 'every minute: hand-offs not taken in time go to the CS manager; idle live conversations end; stalled dialogues are handed to a person' },
   { job: slaChecks, cron: '*/5 * * * *', why: 'every 5 minutes: 24-hour progress messages, reply/on-site breaches, overdue approval steps' },
   { job: arrivalsAndVisits, cron: '30 8 * * *', why: '08:30 daily: hand-over tasks for tomorrow’s arrivals, visit schedules for arrived housekeepers, visits due today' },
   { job: renewalPrompts, cron: '0 9 * * *', why: '09:00 daily, before the stores open: renewal prompts 15 days ahead, reminders 7 days ahead, terms that ended' },
