@@ -1,4 +1,4 @@
-import { Approval, AuditEntry, Customer, Housekeeper, Penalty, Ticket, TicketEvent } from '../../src/entities';
+import { Approval, AuditEntry, Customer, Housekeeper, HousekeeperMovement, Lead, Penalty, Ticket, TicketEvent } from '../../src/entities';
 import { addStaff, addStore } from '../support/seed';
 import { describeEachDatabase } from '../support/databases';
 import { customerSays, staffClicks, staffSays } from '../support/chat';
@@ -32,6 +32,8 @@ describeEachDatabase('staff work with the case in front of them', ({ db, skipped
       await addStaff(m, 'mgr2', '赵店长', 'store_manager', other.id);
       await addStaff(m, 'adm', '孙行政', 'admin', null);
       await addStaff(m, 'hr01', '钱人资', 'hr', null);
+      await addStaff(m, 'fin01', '吴财务', 'finance', null);
+      await addStaff(m, 'sales01', '陈顾问', 'consultant', store.id);
       await m.save(m.create(Housekeeper, { code: 'A0123', name: '李阿姨', phone: '13600001234', idNumber: '110101198001011234', emergencyContacts: [{ name: '李强', relation: '儿子', phone: '13600005678' }], skills: '保洁', storeId: store.id, status: 'on_duty', createdAt: clock.now() }));
     });
   });
@@ -216,5 +218,50 @@ describeEachDatabase('staff work with the case in front of them', ({ db, skipped
     expect(await db().reader.countBy(TicketEvent, { ticketId: ordinary.id, type: 'penalty_signed' })).toBe(1);
     await staffClicks(bot, 'gm01', gm.approval.taskId, `ap:${gm.approval.id}:approve`);
     expect((await db().reader.findOneByOrFail(Penalty, { id: penalty.id })).status).toBe('approved');
+  });
+
+  it('settable in chat: 大客户 and a housekeeper’s movement, each for the roles that may', async () => {
+    if (skipped()) return;
+    expect(await staffSays(bot, 'cs01', `大客户 ${ordinary.number}`)).toContain('只有客服部经理或总经理');
+    expect(await staffSays(bot, 'csm', `大客户 ${ordinary.number}`)).toContain('已设为大客户');
+    expect((await db().reader.findOneByOrFail(Customer, { id: ordinary.customerId })).isMajor).toBe(true);
+    expect(await staffSays(bot, 'mgr2', '阿姨 A0123 返回')).toContain('找不到您可以登记的阿姨');
+    expect(await staffSays(bot, 'mgr', '阿姨 A0123 返回 客户家暂停服务')).toContain('李阿姨（A0123）返回');
+    expect((await db().reader.findOneByOrFail(Housekeeper, { code: 'A0123' })).status).toBe('returned');
+    expect(await db().reader.countBy(HousekeeperMovement, { kind: 'returned' })).toBe(1);
+  });
+
+  it('month end: 人资 gets the signed slips with the deductions, 财务 the attendance sheet', async () => {
+    if (skipped()) return;
+    // into December: the report and the payroll sheets are for November
+    clock.advance(4 * 24 * 3600_000);
+    await bot.bot.jobs.runNow('monthly-report');
+    const files = () => sent().filter((b) => b.msgtype === 'file');
+    await eventually(() => textsFor('hr01').find((t) => t.includes('月绩效扣款明细表') && t.includes('200.00')));
+    await eventually(() => textsFor('fin01').find((t) => t.includes('出勤表')));
+    await eventually(() => files().filter((f) => f.touser === 'hr01' || f.touser === 'fin01').length === 2);
+    expect((await db().reader.findOneByOrFail(Penalty, { status: 'approved' })).hrSentAt).not.toBeNull();
+  });
+
+  it('a signed lead: the consultant and the store manager match a housekeeper, CS gets the arrival date, the archive clerk registers', async () => {
+    if (skipped()) return;
+    const lead = await db().write(async (m) => {
+      const customer = await m.save(m.create(Customer, { platform: null, externalId: null, channel: 'phone', name: '林女士', phone: '13800003333', district: '朝阳区', storeId: 1, isMajor: false, createdAt: clock.now() } as Partial<Customer>));
+      return m.save(m.create(Lead, { number: 'XS202611260099', customerId: customer.id, need: '需要住家保姆，照顾两岁孩子', serviceType: '育儿嫂', district: '朝阳区', startDate: '2026-12-20', channel: 'phone', status: 'contacted', storeId: 1, consultantId: (await m.findOneByOrFail((await import('../../src/entities')).Staff, { wecomUserId: 'sales01' })).id, loggedBy: null, createdAt: clock.now(), updatedAt: clock.now(), assignedAt: clock.now() } as Partial<Lead>));
+    });
+    await staffClicks(bot, 'sales01', `lead-${lead.id}-${lead.assignedAt}`, `lead:${lead.id}:signed`);
+    const match = await eventually(() => db().reader.findOneBy(Approval, { leadId: lead.id, step: 'sign_match' }));
+    expect(match!.recipients.split(',').sort()).toEqual(['mgr', 'sales01']);
+    const card = await eventually(() => cardsFor('mgr').find((c) => c.task_id === match!.taskId));
+    expect(fieldsOf(card)['客户需求']).toContain('住家保姆');
+    const register = await eventually(() => db().reader.findOneBy(Approval, { leadId: lead.id, step: 'sign_register' }));
+    await eventually(() => cardsFor('cs01').find((c) => c.task_id === register!.taskId));
+    expect(await staffSays(bot, 'sales01', `${lead.number} 好的`)).toContain('阿姨编号和到岗日期');
+    expect(await staffSays(bot, 'sales01', `${lead.number} A0123 12月20日`)).toContain('已通知客服安排交接回访');
+    const handover = await eventually(() => db().reader.findOneBy(Approval, { leadId: lead.id, step: 'sign_handover' }));
+    const visit = await eventually(() => cardsFor('cs01').find((c) => c.task_id === handover!.taskId));
+    expect(fieldsOf(visit)['到岗日期']).toBe('2026年12月20日');
+    expect(fieldsOf(visit)['阿姨']).toContain('李阿姨');
+    expect(await staffClicks(bot, 'cs01', register!.taskId, `ap:${register!.id}:done`)).toContain('合同已登记');
   });
 });
