@@ -6,7 +6,7 @@ import type { Intent, Slots } from '../understanding';
 
 /** clarify: a question that separates two intents the classifier hesitated between is open. */
 export type Flow = 'lead' | 'complaint' | 'service_request' | 'clarify';
-export type Awaiting = 'serviceType' | 'district' | 'phone' | 'name' | 'complaint_detail' | 'safety_check';
+export type Awaiting = 'serviceType' | 'district' | 'phone' | 'name' | 'complaint_detail' | 'safety_check' | 'contract_choice';
 
 export interface ActiveDialogue {
   flow: Flow;

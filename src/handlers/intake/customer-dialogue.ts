@@ -9,8 +9,9 @@ import { submitLead } from '../leads';
 import type { HandlerContext } from '../ports';
 import { maskPhone, updateCustomer } from '../customers';
 import { addTimeline } from '../records';
-import { openHandoff, openServiceRequest, serviceRequestAccepted } from '../cases';
+import { linkCaseTo, openHandoff, openServiceRequest, serviceRequestAccepted } from '../cases';
 import { statusReport } from './status';
+import { contractQuestion, contractsToChooseFrom, pickContract } from './contract-choice';
 import { say } from '../../../config/say';
 import { asksForPerson, handOff, notUnderstoodAgain, soundsUpset, understood as endStreak } from '../handoff';
 import { answerSurvey } from '../contracts';
@@ -31,6 +32,7 @@ const QUESTIONS: Record<Awaiting, string> = {
   name: say('intake.ask.name'),
   complaint_detail: say('intake.ask.complaint_detail'),
   safety_check: say('intake.ask.safety_check'),
+  contract_choice: say('intake.ask.contract_choice'),
 };
 
 /** What a lead needs before it goes to a consultant, in the order we ask. */
@@ -198,6 +200,7 @@ async function advanceLead(ctx: HandlerContext, customer: Customer, dialogue: Ac
     name: Boolean(customer.name),
     complaint_detail: true,
     safety_check: true,
+    contract_choice: true,
   };
   const next = LEAD_REQUIRED.find((slot) => !have[slot]) ?? LEAD_OPTIONAL.find((slot) => !have[slot] && !dialogue.asked.includes(slot));
   if (next) {
@@ -231,6 +234,17 @@ async function startComplaint(ctx: HandlerContext, customer: Customer, text: str
   const ticket = await openComplaint(ctx, customer, { severity: u.severity ?? 'ordinary', category: u.category, summary: text, channel: channelOf(customer) }, 'customer');
   const extra = u.also.includes('faq') && u.faqTopic ? say('intake.faqToo', { answer: faqAnswer(u.faqTopic as FaqTopic, ctx.config.commitments) }) : '';
   const accepted = `${complaintAccepted(ctx, ticket)}${extra}`;
+  const choices = await contractsToChooseFrom(ctx.db, customer.id, text);
+  if (choices) {
+    await saveDialogue(ctx.db, customer.id, { flow: 'complaint', awaiting: 'contract_choice', leadId: null, ticketId: ticket.id, slots: {}, asked: ['contract_choice'] }, ctx.clock.now(), ctx.config.commitments.conversationIdleMinutes);
+    ctx.reply(`${accepted}\n${await contractQuestion(ctx.db, choices)}`);
+    return;
+  }
+  return afterContractKnown(ctx, customer, ticket, accepted);
+}
+
+/** Once the case's contract is settled: the safety question for an ordinary complaint, else a phone if needed. */
+async function afterContractKnown(ctx: HandlerContext, customer: Customer, ticket: Ticket, accepted: string): Promise<void> {
   if (ticket.severity === 'ordinary') {
     // The text classifier can miss a theft or an injury phrased in a new way: ask the customer.
     await saveDialogue(ctx.db, customer.id, { flow: 'complaint', awaiting: 'safety_check', leadId: null, ticketId: ticket.id, slots: {}, asked: ['safety_check'] }, ctx.clock.now(), ctx.config.commitments.conversationIdleMinutes);
@@ -251,6 +265,23 @@ async function answerSafetyCheck(ctx: HandlerContext, customer: Customer, dialog
     return followUpForContact(ctx, customer, ticket.id, 'complaint', say('cases.complaint.upgradedByCustomer', { caseNo: ticket.number, promise: complaintPromise(ctx.config.commitments, 'serious') }));
   }
   await followUpForContact(ctx, customer, ticket.id, 'complaint', say('intake.complaint.thanks'));
+}
+
+/** Which contract the complaint is about: the case takes its store and housekeeper (asked twice at most). */
+async function answerContractChoice(ctx: HandlerContext, customer: Customer, dialogue: ActiveDialogue, text: string): Promise<void> {
+  const now = ctx.clock.now();
+  const ticket = await ctx.db.findOneByOrFail(Ticket, { id: dialogue.ticketId! });
+  const choices = (await contractsToChooseFrom(ctx.db, customer.id, '')) ?? [];
+  const picked = await pickContract(ctx.db, choices, text);
+  if (!picked && dialogue.asked.length < 2) {
+    await saveDialogue(ctx.db, customer.id, { ...dialogue, asked: [...dialogue.asked, 'contract_choice'] }, now, ctx.config.commitments.conversationIdleMinutes);
+    ctx.reply(say('intake.contract.again', { count: choices.length }));
+    return;
+  }
+  await addTimeline(ctx.db, { ticketId: ticket.id, type: 'customer_message', actor: 'customer', note: text, at: now });
+  if (!picked) return afterContractKnown(ctx, customer, ticket, say('intake.contract.later'));
+  await linkCaseTo(ctx.db, ticket.id, { contract: picked.contract.number }, 'customer', now);
+  return afterContractKnown(ctx, customer, ticket, say('intake.contract.noted', { contractNo: picked.contract.number, housekeeper: picked.label }));
 }
 
 async function startServiceRequest(ctx: HandlerContext, customer: Customer, text: string, u: Understanding): Promise<void> {
@@ -275,6 +306,9 @@ async function continueDialogue(ctx: HandlerContext, customer: Customer, dialogu
   if (u.intent === 'cancel') return cancelDialogue(ctx, customer, dialogue);
   if (dialogue.flow === 'complaint' && dialogue.awaiting === 'safety_check' && dialogue.ticketId) {
     return answerSafetyCheck(ctx, customer, dialogue, text, u);
+  }
+  if (dialogue.flow === 'complaint' && dialogue.awaiting === 'contract_choice' && dialogue.ticketId) {
+    return answerContractChoice(ctx, customer, dialogue, text);
   }
   if (dialogue.flow === 'complaint' && dialogue.awaiting === 'complaint_detail') {
     await endDialogue(ctx.db, customer.id, now);
