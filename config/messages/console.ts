@@ -37,6 +37,8 @@ export const consoleMessages = {
   'console.bad.month': '月份格式应为 YYYY-MM',
   'console.bad.empty': '请填写内容',
   'console.noteSaved': '备注已保存（仅内部可见）。',
+  'console.refused.contracts': '您的角色不能查看合同',
+  'console.refused.import': '您的角色不能导入档案（阿姨档案：人资、客服部经理、总经理；合同：客服部经理、总经理）',
   'console.refused.reassign': '只有该门店的门店经理、客服部经理或总经理可以改派线索',
   'console.bad.consultant': '请选择要改派给的顾问',
   'console.reassign.closed': '这条线索已结束，不能改派',

@@ -3,7 +3,8 @@ import { Alert, Button, Layout, Menu, Result, Spin, Typography } from 'antd';
 import { api, ApiRefused, setCsrf, type Me } from './api';
 import { usePath } from './nav';
 import { DevLogin } from './DevLogin';
-import { AuditPage, ArchivesPage, CustomersPage, LeadsPage, QueuePage, ReportsPage } from './pages';
+import { AuditPage, CustomersPage, LeadsPage, QueuePage, ReportsPage } from './pages';
+import { ArchivesPage } from './archives';
 import { CasePage, CasesPage } from './cases';
 
 const PAGES: { key: string; path: string; label: string }[] = [
@@ -41,7 +42,7 @@ export function App() {
   let content;
   if (!page || !allowed) content = <Result status="403" title="无权查看" subTitle="这个页面不在您的角色权限范围内。" />;
   else if (page.key === 'cases' && path.startsWith('/cases/')) content = <CasePage number={decodeURIComponent(path.slice('/cases/'.length))} go={go} />;
-  else content = { queue: <QueuePage go={go} />, cases: <CasesPage go={go} />, leads: <LeadsPage me={me} />, customers: <CustomersPage go={go} />, archives: <ArchivesPage />, reports: <ReportsPage />, audit: <AuditPage /> }[page.key];
+  else content = { queue: <QueuePage go={go} />, cases: <CasesPage go={go} />, leads: <LeadsPage me={me} />, customers: <CustomersPage go={go} />, archives: <ArchivesPage me={me} />, reports: <ReportsPage />, audit: <AuditPage /> }[page.key];
   return (
     <Layout style={{ minHeight: '100vh' }}>
       {me.devLogin && <Alert type="error" banner message="开发登录：未连接企业微信，任何人都可以选择身份进入。切勿在正式环境使用。" />}

@@ -1,7 +1,7 @@
 // The typed client: every shape comes from the server's own types (src/api/console/types.ts).
-import type { ActionResult, AuditRow, CaseDetail, CaseRow, CustomerDetail, CustomerRow, HousekeeperRow, LeadRow, LoginOptions, Me, MonthlyReportJson, QueueItem } from '../../src/api/console/types';
+import type { ActionResult, AuditRow, CaseDetail, ContractChain, ImportReport, CaseRow, CustomerDetail, CustomerRow, HousekeeperRow, LeadRow, LoginOptions, Me, MonthlyReportJson, QueueItem } from '../../src/api/console/types';
 
-export type { ActionResult, AuditRow, CaseDetail, CaseRow, CustomerDetail, CustomerRow, HousekeeperRow, LeadRow, LoginOptions, Me, MonthlyReportJson, QueueItem };
+export type { ActionResult, AuditRow, CaseDetail, ContractChain, ImportReport, CaseRow, CustomerDetail, CustomerRow, HousekeeperRow, LeadRow, LoginOptions, Me, MonthlyReportJson, QueueItem };
 
 export class ApiRefused extends Error {
   constructor(readonly status: number, message: string) {
@@ -38,6 +38,23 @@ export const api = {
   leads: (status = '') => call<{ leads: LeadRow[] }>(`/console/api/leads${status ? `?status=${status}` : ''}`),
   customers: (q = '') => call<{ customers: CustomerRow[] }>(`/console/api/customers${q ? `?q=${encodeURIComponent(q)}` : ''}`),
   customer: (id: number) => call<CustomerDetail>(`/console/api/customers/${id}`),
+  contracts: () => call<{ chains: ContractChain[] }>('/console/api/contracts'),
+  /** An XMLHttpRequest, not fetch: it reports the upload's progress. */
+  importCsv: (kind: 'housekeepers' | 'contracts', file: File, progress: (percent: number) => void) =>
+    new Promise<ImportReport>((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', `/console/api/import/${kind}`);
+      xhr.setRequestHeader('content-type', 'text/csv');
+      xhr.setRequestHeader('x-csrf-token', csrf);
+      xhr.upload.onprogress = (e) => e.lengthComputable && progress(Math.round((e.loaded / e.total) * 100));
+      xhr.onload = () => {
+        const body = JSON.parse(xhr.responseText || '{}') as ImportReport & { error?: string };
+        if (xhr.status === 200) resolve(body);
+        else reject(new ApiRefused(xhr.status, body.error ?? `导入失败（${xhr.status}）`));
+      };
+      xhr.onerror = () => reject(new ApiRefused(0, '网络错误，导入没有完成'));
+      xhr.send(file);
+    }),
   housekeepers: () => call<{ housekeepers: HousekeeperRow[] }>('/console/api/housekeepers'),
   report: (month: string) => call<MonthlyReportJson>(`/console/api/reports/monthly?month=${month}`),
   audit: () => call<{ entries: AuditRow[] }>('/console/api/audit'),

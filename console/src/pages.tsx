@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
 import { Button, Card, DatePicker, Input, List, message, Select, Space, Table, Tag, Typography } from 'antd';
-import { api, type Me, type AuditRow, type CustomerDetail, type CustomerRow, type HousekeeperRow, type LeadRow, type MonthlyReportJson, type QueueItem } from './api';
+import { api, type Me, type AuditRow, type CustomerDetail, type CustomerRow, type LeadRow, type MonthlyReportJson, type QueueItem } from './api';
 import { waited, when } from './nav';
 import { statusName } from './labels';
 
-function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []): T | null {
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []): T | null {
   const [value, setValue] = useState<T | null>(null);
   useEffect(() => void load().then(setValue, (e) => message.error(e.message)), deps);
   return value;
@@ -86,22 +86,6 @@ export function CustomersPage({ go }: { go: (to: string) => void }) {
         </Card>
       )}
     </Space>
-  );
-}
-
-export function ArchivesPage() {
-  const rows = useLoad(() => api.housekeepers().then((r) => r.housekeepers));
-  const movement: Record<string, string> = { new: '新到', on_duty: '上岗', returned: '返回', resigned: '辞职' };
-  return (
-    <Card title="阿姨档案与流动登记">
-      <Table<HousekeeperRow> rowKey="id" size="small" loading={!rows} dataSource={rows ?? []} scroll={{ x: true }} columns={[
-        { title: '编号', dataIndex: 'code' },
-        { title: '姓名', dataIndex: 'name' },
-        { title: '状态', dataIndex: 'status', render: (s: string) => movement[s] ?? s },
-        { title: '技能', dataIndex: 'skills' },
-        { title: '流动', dataIndex: 'movements', render: (m: HousekeeperRow['movements']) => m.map((x) => `${movement[x.kind] ?? x.kind} ${when(x.at).slice(0, 10)}`).join('，') },
-      ]} />
-    </Card>
   );
 }
 

@@ -32,11 +32,12 @@ export function withoutNulls(view: Record<string, unknown>): Record<string, unkn
  */
 export function auditAdminChange(
   manager: EntityManager,
-  facts: { via: Via; subject: string; subjectId: number; change: 'create' | 'update'; changes: Record<string, unknown> },
+  facts: { via: Via; subject: string; subjectId: number; change: 'create' | 'update'; changes: Record<string, unknown>; actor?: string },
   at: number,
 ): Promise<void> {
   const { via, subject, subjectId, change, changes } = facts;
-  return audit(manager, { actor: ADMIN_ACTOR, action: adminAction(via, subject, change), subject, subjectId, changes }, at);
+  // the console's imports name the member of staff; the bearer API is `admin`
+  return audit(manager, { actor: facts.actor ?? ADMIN_ACTOR, action: adminAction(via, subject, change), subject, subjectId, changes }, at);
 }
 
 function auditJson(entry: AuditEntry) {

@@ -231,6 +231,41 @@ describe('改派 a lead (线索 page)', () => {
   });
 });
 
+describe('档案: contracts and the spreadsheet import', () => {
+  it('imports housekeepers for HR with the per-row report, audited as HR; a consultant may not import', async () => {
+    const hr = new ConsoleClient(sim.botUrl);
+    await hr.login(sim.platform, 'hr_chen');
+    const csv = '编号,姓名,电话,身份证号,紧急联系人,技能,门店\r\nA0901,冯洁,13500000001,,,保洁,\r\nA0902,吴芳,1350000,,,保姆,\r\n';
+    const upload = (client: ConsoleClient) => client.raw('/console/api/import/housekeepers', { method: 'POST', headers: { 'content-type': 'text/csv', 'x-csrf-token': client.csrf }, body: csv });
+    const response = await upload(hr);
+    expect(response.status).toBe(200);
+    const report = (await response.json()) as { total: number; created: number; rejected: { row: number; reason: string }[] };
+    expect(report).toMatchObject({ total: 2, created: 1 });
+    expect(report.rejected).toHaveLength(1);
+    expect(report.rejected[0].row).toBe(3);
+    expect(JSON.stringify(report)).not.toContain('1350000,');
+    expect(await sim.db.reader.findOneBy(AuditEntry, { actor: 'hr_chen', action: 'housekeeper.import_create' })).not.toBeNull();
+    const consultant = new ConsoleClient(sim.botUrl);
+    await consultant.login(sim.platform, 'sales_li');
+    expect((await upload(consultant)).status).toBe(403);
+    expect((await hr.raw('/console/api/import/contracts', { method: 'POST', headers: { 'content-type': 'text/csv', 'x-csrf-token': hr.csrf }, body: '合同编号\r\n' })).status).toBe(403);
+  });
+
+  it('lists contracts as chains of terms, scoped: the CS manager sees both demo contracts, 李顾问 only hers', async () => {
+    const cs = new ConsoleClient(sim.botUrl);
+    await cs.login(sim.platform, 'csm_zhang');
+    const all = await cs.json<{ chains: { terms: { number: string }[] }[] }>('/console/api/contracts');
+    expect(all.body.chains.flatMap((c) => c.terms.map((t) => t.number)).sort()).toEqual(['HTDEMO0001', 'HTDEMO0002']);
+    const consultant = new ConsoleClient(sim.botUrl);
+    await consultant.login(sim.platform, 'sales_li');
+    const own = await consultant.json<{ chains: { terms: { number: string }[] }[] }>('/console/api/contracts');
+    expect(own.body.chains.flatMap((c) => c.terms.map((t) => t.number))).toEqual(['HTDEMO0001']);
+    const hr = new ConsoleClient(sim.botUrl);
+    await hr.login(sim.platform, 'hr_chen');
+    expect((await hr.json('/console/api/contracts')).status).toBe(403);
+  });
+});
+
 describe('the forms as PDF (item 4)', () => {
   it('renders each form with its title, the company and its fields; pdftotext reads the Chinese back', async () => {
     const gm = new ConsoleClient(sim.botUrl);

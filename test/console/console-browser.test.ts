@@ -102,6 +102,17 @@ describeWithBrowser('the staff console (Chromium)', () => {
     await page.getByText('陈女士').first().waitFor();
   });
 
+  it('HR: the spreadsheet import on 档案 with its progress and per-row report; no cases page', async () => {
+    const page = await pageOf('hr_chen');
+    await page.goto(`${sim.botUrl}/console/cases`);
+    await page.getByText('无权查看').waitFor();
+    await page.goto(`${sim.botUrl}/console/archives`);
+    await page.getByRole('tab', { name: '导入' }).click();
+    await page.locator('input[type=file]').setInputFiles({ name: '阿姨.csv', mimeType: 'text/csv', buffer: Buffer.from('编号,姓名,电话,身份证号,紧急联系人,技能,门店\r\nA0801,冯洁,13500000001,,,保洁,\r\nA0802,吴芳,1350000,,,保姆,\r\n') });
+    await page.getByText('共 2 行：新增 1').waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('import-report').locator('tbody tr.ant-table-row').count()).toBe(1);
+  });
+
   it('drives the complaint through every step from the case page, each by the person whose step it is', async () => {
     const cs = await pageOf('csm_zhang');
     // the CS manager is refused a step that is not hers (the specialist's apology): the chat's own answer

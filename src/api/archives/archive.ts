@@ -24,6 +24,8 @@ export interface Session {
   timeZone: string;
   /** Audit actions of an import are `<subject>.import_create` / `.import_update`. */
   via: Via;
+  /** Who the audit trail names: `admin` for the bearer API, the member's WeCom UserID from the console. */
+  actor?: string;
 }
 
 /** A saved archive (housekeeper or contract) and what saving it did. */
@@ -75,7 +77,7 @@ export interface Archives {
   log: Logger;
   timeZone: string;
   today(): string;
-  session(manager: EntityManager, lookups: Lookups, via?: Via): Session;
+  session(manager: EntityManager, lookups: Lookups, via?: Via, actor?: string): Session;
 }
 
 export function archivesContext(db: Database, log: Logger, clock: () => number, timeZone: string): Archives {
@@ -84,7 +86,7 @@ export function archivesContext(db: Database, log: Logger, clock: () => number, 
     log,
     timeZone,
     today: () => isoDay(clock(), timeZone),
-    session: (manager, lookups, via = 'api') => ({ manager, lookups, now: clock(), timeZone, via }),
+    session: (manager, lookups, via = 'api', actor) => ({ manager, lookups, now: clock(), timeZone, via, actor }),
   };
 }
 

@@ -153,7 +153,7 @@ async function createCustomer(session: Session, phone: string, name: string | nu
   const result = await manager.insert(Customer, row);
   const customer = Object.assign(new Customer(), row, { id: Number(result.identifiers[0].id) });
   const view = withoutNulls({ name, phone, channel: 'walk_in', storeId });
-  await auditAdminChange(manager, { via: session.via, subject: 'customer', subjectId: customer.id, change: 'create', changes: diff({}, view) }, now);
+  await auditAdminChange(manager, { via: session.via, actor: session.actor, subject: 'customer', subjectId: customer.id, change: 'create', changes: diff({}, view) }, now);
   session.lookups.rememberCustomer(customer);
   return customer;
 }
@@ -267,7 +267,7 @@ export async function saveContract(session: Session, existing: Contract | null, 
     merged.customerId = customer.id;
   } else if (customer && input.customerName && !customer.name) {
     await manager.update(Customer, { id: customer.id }, { name: input.customerName });
-    await auditAdminChange(manager, { via: session.via, subject: 'customer', subjectId: customer.id, change: 'update', changes: diff({ name: null }, { name: input.customerName }) }, now);
+    await auditAdminChange(manager, { via: session.via, actor: session.actor, subject: 'customer', subjectId: customer.id, change: 'update', changes: diff({ name: null }, { name: input.customerName }) }, now);
     lookups.rememberCustomer(Object.assign(new Customer(), customer, { name: input.customerName }));
   }
 
@@ -277,7 +277,7 @@ export async function saveContract(session: Session, existing: Contract | null, 
     const changes = diff(contractView(existing), contractView(merged));
     if (Object.keys(changes).length === 0) return { archive: existing, outcome: 'unchanged' };
     await manager.update(Contract, { id: existing.id }, Object.fromEntries(Object.keys(changes).map((key) => [key, merged[key as keyof Contract]])));
-    await auditAdminChange(manager, { via: session.via, subject: 'contract', subjectId: existing.id, change: 'update', changes }, now);
+    await auditAdminChange(manager, { via: session.via, actor: session.actor, subject: 'contract', subjectId: existing.id, change: 'update', changes }, now);
     if (existing.number !== merged.number) lookups.contracts.set(existing.number, null);
     contract = merged;
     outcome = 'updated';
@@ -285,7 +285,7 @@ export async function saveContract(session: Session, existing: Contract | null, 
     const { id: _none, ...row } = merged;
     const result = await manager.insert(Contract, row);
     contract = Object.assign(new Contract(), row, { id: Number(result.identifiers[0].id) });
-    await auditAdminChange(manager, { via: session.via, subject: 'contract', subjectId: contract.id, change: 'create', changes: diff({}, withoutNulls(contractView(contract))) }, now);
+    await auditAdminChange(manager, { via: session.via, actor: session.actor, subject: 'contract', subjectId: contract.id, change: 'create', changes: diff({}, withoutNulls(contractView(contract))) }, now);
     outcome = 'created';
   }
   lookups.contracts.set(contract.number, contract);

@@ -159,7 +159,7 @@ export async function saveHousekeeper(session: Session, existing: Housekeeper | 
     const changes = diff(housekeeperView(existing), housekeeperView(merged));
     if (Object.keys(changes).length === 0) return { archive: existing, outcome: 'unchanged' };
     await manager.update(Housekeeper, { id: existing.id }, Object.fromEntries(Object.keys(changes).map((key) => [key, merged[key as keyof Housekeeper]])));
-    await auditAdminChange(manager, { via: session.via, subject: 'housekeeper', subjectId: existing.id, change: 'update', changes }, now);
+    await auditAdminChange(manager, { via: session.via, actor: session.actor, subject: 'housekeeper', subjectId: existing.id, change: 'update', changes }, now);
     if (existing.code !== merged.code) {
       lookups.housekeepers.set(existing.code, null);
       lookups.housekeeperIds.set(existing.code, null);
@@ -182,7 +182,7 @@ export async function saveHousekeeper(session: Session, existing: Housekeeper | 
   const result = await manager.insert(Housekeeper, row);
   const housekeeper = Object.assign(new Housekeeper(), row, { id: Number(result.identifiers[0].id) });
   const changes = diff({}, withoutNulls(housekeeperView(housekeeper)));
-  await auditAdminChange(manager, { via: session.via, subject: 'housekeeper', subjectId: housekeeper.id, change: 'create', changes }, now);
+  await auditAdminChange(manager, { via: session.via, actor: session.actor, subject: 'housekeeper', subjectId: housekeeper.id, change: 'create', changes }, now);
   // every archive starts with 新到, dated the day it was created
   await addMovement(session, housekeeper, 'new', isoDay(now, session.timeZone), null);
   lookups.rememberHousekeeper(housekeeper);

@@ -42,7 +42,7 @@ function prepareRow<I, E extends { id: number }>(kind: ArchiveKind<I, E>, { row,
   return { row, key: kind.key(input), input, problems };
 }
 
-async function importArchives<I, E extends { id: number }>(ax: Archives, ctx: Context, kind: ArchiveKind<I, E>): Promise<void> {
+export async function importArchives<I, E extends { id: number }>(ax: Archives, ctx: Context, kind: ArchiveKind<I, E>, actor = ADMIN_ACTOR): Promise<void> {
   const { db, log } = ax;
   const { csv, text } = await readUpload(ctx, IMPORT_LIMIT_BYTES, 'send CSV (text/csv) or JSON { rows: [...] } (application/json)');
   const rows = csv ? csvImportRows(text, kind.csv) : jsonRows(text);
@@ -62,14 +62,14 @@ async function importArchives<I, E extends { id: number }>(ax: Archives, ctx: Co
       if (key && earlier) reasons.push(`${keyName} ${key} already appears in row ${earlier}`);
       if (reasons.length || !input || !key) return rejectedRow(row, keyName, key, reasons);
       const existing = await kind.find(manager, lookups, key);
-      const saved = await kind.save(ax.session(manager, lookups, 'import'), existing, input, reasons);
+      const saved = await kind.save(ax.session(manager, lookups, 'import', actor), existing, input, reasons);
       if (!saved) return rejectedRow(row, keyName, key, reasons);
       lookups.seen.set(key, row);
       return { outcome: saved.outcome };
     },
     committed: () => lookups.commit(),
     rolledBack: () => lookups.discard(),
-    finishedLog: { audit: `${kind.path}_imported`, by: ADMIN_ACTOR },
+    finishedLog: { audit: `${kind.path}_imported`, by: actor },
   });
 }
 

@@ -4,7 +4,8 @@ import type { Database } from '../../entities/database';
 import { archivesContext } from './archive';
 import { contractKind, contractRoutes } from './contracts';
 import { housekeeperKind, housekeeperRoutes } from './housekeepers';
-import { importRoutes } from './import';
+import { importArchives, importRoutes } from './import';
+import type { Context } from 'koa';
 import { movementRoutes } from './movements';
 
 /**
@@ -38,4 +39,18 @@ export function archiveRoutes(db: Database, log: Logger, clock: () => number, ti
     router.use(routes.routes(), routes.allowedMethods());
   }
   return router;
+}
+
+/**
+ * The same imports for the staff console (工作台 → 档案): the same engine and per-row report, the
+ * audit trail naming the member of staff who imported instead of `admin`.
+ */
+export function archiveImports(db: Database, log: Logger, clock: () => number, timeZone = 'Asia/Shanghai') {
+  const ax = archivesContext(db, log, clock, timeZone);
+  const housekeepers = housekeeperKind(ax);
+  const contracts = contractKind();
+  return {
+    housekeepers: (ctx: Context, actor: string) => importArchives(ax, ctx, housekeepers, actor),
+    contracts: (ctx: Context, actor: string) => importArchives(ax, ctx, contracts, actor),
+  };
 }

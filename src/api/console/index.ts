@@ -10,6 +10,7 @@ import { pendingFor } from '../../handlers/staff';
 import { hasRole, type Staff } from '../../entities/staff';
 import { Ticket } from '../../entities';
 import { apiErrors, ApiError, idParam, iso } from '../http';
+import { archiveConsoleRoutes } from './archives';
 import { authRoutes, type ExchangeCode } from './auth';
 import { caseRoutes, type Perform } from './cases';
 import type { FlowContext } from '../../handlers/ports';
@@ -108,7 +109,7 @@ export function consoleApp(deps: ConsoleDeps): Middleware[] {
     ctx.body = loaded.body;
   });
 
-  for (const routes of [caseRoutes(db, deps.perform, now), peopleRoutes(db, now, deps.act), reportRoutes(config, db)]) api.use(routes.routes(), routes.allowedMethods());
+  for (const routes of [caseRoutes(db, deps.perform, now), peopleRoutes(db, now, deps.act), reportRoutes(config, db), archiveConsoleRoutes(config, db, consoleLog, now)]) api.use(routes.routes(), routes.allowedMethods());
 
   const forms = new Router({ prefix: '/console/forms' });
   forms.use(apiErrors(consoleLog), requireSession(sessions, consoleLog));

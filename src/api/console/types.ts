@@ -120,6 +120,24 @@ export interface HousekeeperRow {
   movements: { kind: string; at: string }[];
 }
 
+export interface ContractChain {
+  customerName: string | null;
+  /** The housekeeper's code on the newest term. */
+  housekeeper: string | null;
+  store: string | null;
+  /** Newest term first; each renewal follows the one below it. */
+  terms: { id: number; number: string; startDate: string; endDate: string; status: string; amountYuan: number }[];
+}
+
+/** What an import answers: counts and one line per refused row. */
+export interface ImportReport {
+  total: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: { row: number; reason: string; code?: string; number?: string }[];
+}
+
 export interface AuditRow {
   id: number;
   actor: string;
