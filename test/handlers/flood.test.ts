@@ -101,7 +101,7 @@ describeEachDatabase('a customer flooding the bot', ({ db, skipped }) => {
     const [ticket] = await complaintsOf(customer);
     expect(ticket.severity).toBe('ordinary');
     clock.advance(10 * 60_000);
-    expect(await customerSays(bot, 'o_flood_3', '阿姨走后我发现家里的金项链不见了')).toContain(`已记入投诉 ${ticket.number}，并已升级为严重事件`);
+    expect(await customerSays(bot, 'o_flood_3', '阿姨走后我发现家里的金项链不见了')).toContain(`已记入投诉 ${ticket.number}，我们已提高处理级别`);
     expect(await customerSays(bot, 'o_flood_3', '我的金戒指也不见了，我要报警')).toContain(`已记入投诉 ${ticket.number}`);
     expect(await complaintsOf(customer)).toHaveLength(1);
     expect((await db().reader.findOneByOrFail(Ticket, { id: ticket.id })).severity).toBe('serious');

@@ -123,12 +123,12 @@ describeEachDatabase('archives and scheduled jobs', ({ db, skipped }) => {
     // day 3 is today: the customer's visit went out as a survey, the housekeeper's as a task card
     expect(visits[0].status).toBe('sent');
     await eventually(() => cards().find((c) => c.touser === 'cs01' && c.template_card.main_title.title.includes('阿姨回访')));
-    await eventually(() => toCustomer().find((t) => t.includes('第1次回访')));
+    await eventually(() => toCustomer().find((t) => t.includes('做个回访（第1次）')));
     // running again schedules and sends nothing new
     await b.bot.jobs.runNow('arrivals-and-visits');
     expect(await db().reader.countBy(Visit, { contractId: ids.arrived })).toBe(14);
     await outboxDrained(db());
-    expect(toCustomer().filter((t) => t.includes('第1次回访'))).toHaveLength(1);
+    expect(toCustomer().filter((t) => t.includes('做个回访（第1次）'))).toHaveLength(1);
   });
 
   it('the survey is answered in chat; a low score opens a ticket', async () => {
@@ -136,7 +136,7 @@ describeEachDatabase('archives and scheduled jobs', ({ db, skipped }) => {
     expect(await customerSays(a, 'o_arch_1', '5分')).toContain('专业技能');
     expect(await customerSays(a, 'o_arch_1', '非常满意')).toContain('整体服务');
     const last = await customerSays(a, 'o_arch_1', '不满意，门店一直没人回电话');
-    expect(last).toMatch(/已登记为工单 TS\d{12}/);
+    expect(last).toMatch(/已安排客服在24小时内回访了解情况（编号 TS\d{12}）/);
     const survey = await db().reader.findOneByOrFail(Survey, { source: 'visit' });
     expect(survey).toMatchObject({ status: 'answered', score: 4 });
     expect((survey.answers as any[]).map((x) => x.score)).toEqual([5, 5, 2]);
