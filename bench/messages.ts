@@ -24,6 +24,8 @@ const CUSTOMER_SCRIPTS: ((i: number) => string)[][] = [
   [() => '你们有育儿嫂吗？大概多少钱一个月', () => '保洁怎么收费', () => '你好', () => '查进度', () => '转人工'],
 ];
 
+const SCRIPT_NAMES = ['booking', 'complaint', 'change of worker', 'questions'];
+
 /** Staff seeded by the bench child (bench/child.ts): who may log calls, who takes leads. */
 export const BENCH_STAFF = {
   logging: Array.from({ length: 3 }, (_, i) => `cs${i + 1}`),
@@ -34,6 +36,8 @@ export const BENCH_STAFF = {
 export class MessageSource {
   private sent = 0;
   private msgSeq: bigint;
+  /** What the message last returned by next() is, for the per-kind statement count (bench/query-count.ts). */
+  lastKind = '';
 
   constructor(readonly endpoint: Endpoint, readonly tag: string, private readonly people = 2_000) {
     this.msgSeq = BigInt(Date.now()) * 1_000_000n + BigInt(Math.floor(Math.random() * 1000)) * 1000n;
@@ -51,6 +55,7 @@ export class MessageSource {
     if (this.endpoint === '/wechat') {
       const script = CUSTOMER_SCRIPTS[person % CUSTOMER_SCRIPTS.length];
       const text = script[step % script.length](person);
+      this.lastKind = step % script.length === 0 ? `customer: new inquiry (${SCRIPT_NAMES[person % CUSTOMER_SCRIPTS.length]})` : 'customer: a later message of the dialogue';
       const openid = `oBench${this.tag}${String(person).padStart(6, '0')}`;
       return oaSafeRequest(oaText(openid, text, { msgId }));
     }
@@ -58,8 +63,10 @@ export class MessageSource {
     // for a consultant); the others are members writing to the app and getting the help text.
     if (n % 5 === 0) {
       const who = BENCH_STAFF.logging[person % BENCH_STAFF.logging.length];
+      this.lastKind = 'staff: 登记 a call (lead + card)';
       return wecomRequest(wecomText(who, `登记 张女士 ${phone(n)} 朝阳区 需要育儿嫂 来源电话`, { msgId }));
     }
+    this.lastKind = person % 10 === 0 ? 'staff: a consultant writes (help)' : 'staff: a member not on the staff list writes';
     const who = person % 10 === 0 ? BENCH_STAFF.consultants[person % BENCH_STAFF.consultants.length] : `member${this.tag}${person}`;
     return wecomRequest(wecomText(who, '你好，怎么查看我的线索？', { msgId }));
   }

@@ -8,27 +8,42 @@ import type { Database as DatabaseConfig } from '../config';
 import { Database } from '../src/entities/database';
 import { Staff, Store } from '../src/entities';
 import { installDataKey } from '../src/entities/personal-data';
+import { counters } from '../src/entities/sequence';
 import { startBot } from '../test/support/harness';
 import { BENCH_STAFF, MessageSource, type Endpoint } from './messages';
 
 /**
  * What one message costs in SQL: sends the bench's message mix one at a time through the real bot
- * and counts the statements (and the distinct SQL strings: TypeORM writes numbers into the SQL
- * text on SQLite, so almost every statement is new to SQLite and prepared again).
- *   npx ts-node --transpile-only bench/query-count.ts [sqlite|mysql] [messages] [people]
+ * and counts the statements per kind of message (a customer's new inquiry, a later message of
+ * the dialogue, a member of staff's 登记, …), the transactions among them, and what delivering
+ * the replies it queued costs afterwards (the outbox, run by hand between messages here).
+ *   npx ts-node --transpile-only bench/query-count.ts [sqlite|mysql] [messages per endpoint] [people]
+ * With fewer people than messages every person sends several, so the dialogue's later steps are
+ * counted too.
  */
 
 const dialect = (process.argv[2] ?? 'sqlite') as 'sqlite' | 'mysql';
 const N = Number(process.argv[3] ?? 300);
-const PEOPLE = Number(process.argv[4] ?? 2000);
+const PEOPLE = Number(process.argv[4] ?? 60);
 const runnerModule =
   dialect === 'sqlite' ? require('typeorm/driver/better-sqlite3/BetterSqlite3QueryRunner').BetterSqlite3QueryRunner : require('typeorm/driver/mysql/MysqlQueryRunner').MysqlQueryRunner;
 
+/** Where the statements being run now are counted: a kind of message, or its delivery. */
+let phase: { kind: string; delivery: boolean } | undefined;
+const byKind = new Map<string, { messages: number; statements: number; transactions: number; delivery: number }>();
 const counts = new Map<string, number>();
 const timeByShape = new Map<string, number>();
 const original = runnerModule.prototype.query;
 runnerModule.prototype.query = async function (this: unknown, sql: string, ...rest: unknown[]) {
   counts.set(sql, (counts.get(sql) ?? 0) + 1);
+  if (phase) {
+    const row = byKind.get(phase.kind)!;
+    if (phase.delivery) row.delivery++;
+    else {
+      row.statements++;
+      if (/^(BEGIN|START TRANSACTION)/i.test(sql)) row.transactions++;
+    }
+  }
   const started = process.hrtime.bigint();
   try {
     return await original.call(this, sql, ...rest);
@@ -38,10 +53,18 @@ runnerModule.prototype.query = async function (this: unknown, sql: string, ...re
   }
 };
 
-function shape(sql: string): string {
-  return shapeOf(sql);
-}
-const shapeOf = (sql: string) =>
+/** On MySQL the day's counter runs on a connection of its own (src/entities/sequence.ts): counted as one statement too. */
+const counterStatement = 'INSERT INTO `sequence` … LAST_INSERT_ID (the counter\'s own connection)';
+const takeNext = counters.next;
+counters.next = async (manager, name) => {
+  if (dialect === 'mysql') {
+    counts.set(counterStatement, (counts.get(counterStatement) ?? 0) + 1);
+    if (phase && !phase.delivery) byKind.get(phase.kind)!.statements++;
+  }
+  return takeNext(manager, name);
+};
+
+const shape = (sql: string) =>
   sql
     .replace(/\s+/g, ' ')
     .replace(/("[A-Za-z]+"|`[A-Za-z]+`)\.("[A-Za-z]+"|`[A-Za-z]+`) AS ("[A-Za-z_]+"|`[A-Za-z_]+`)(, )?/g, '')
@@ -77,7 +100,7 @@ async function main(): Promise<void> {
     const staff = [...BENCH_STAFF.logging.map((id) => [id, 'cs_specialist']), ...BENCH_STAFF.consultants.map((id) => [id, 'consultant'])];
     for (const [id, roles] of staff) await m.save(m.create(Staff, { wecomUserId: id, name: id, roles, storeId: store.id, active: true }));
   });
-  const running = await startBot(db, { env: { LOG_LEVEL: 'warn' } });
+  const running = await startBot(db, { env: { LOG_LEVEL: 'warn' }, background: false });
   try {
     for (const endpoint of ['/wechat', '/wecom'] as Endpoint[]) {
       const source = new MessageSource(endpoint, 'qc', PEOPLE);
@@ -86,13 +109,25 @@ async function main(): Promise<void> {
       const started = Date.now();
       for (let i = 0; i < N; i++) {
         const message = source.next();
-        await running.post(message.path, message.body);
+        const kind = source.lastKind;
+        if (!byKind.has(kind)) byKind.set(kind, { messages: 0, statements: 0, transactions: 0, delivery: 0 });
+        byKind.get(kind)!.messages++;
+        phase = { kind, delivery: false };
+        const answer = await running.post(message.path, message.body);
+        if (answer.status !== 200) throw new Error(`${endpoint}: ${answer.status} ${answer.text}`);
+        phase = { kind, delivery: true };
+        await running.bot.outbox.drain();
+        phase = undefined;
       }
       const elapsed = Date.now() - started;
-      await new Promise((resolve) => setTimeout(resolve, 300));
       const total = [...counts.values()].reduce((a, b) => a + b, 0);
       const shapes = new Map<string, number>();
       for (const [sql, n] of counts) shapes.set(shape(sql), (shapes.get(shape(sql)) ?? 0) + n);
+      console.log(`\n${dialect} ${endpoint}, per kind of message: statements to store and handle it (of them transactions), then to deliver what it queued`);
+      for (const [kind, row] of byKind) {
+        console.log(`  ${kind.padEnd(46)} ×${String(row.messages).padStart(4)}  ${(row.statements / row.messages).toFixed(1).padStart(5)} (${(row.transactions / row.messages).toFixed(1)} tx)  + ${(row.delivery / row.messages).toFixed(1)} delivery`);
+      }
+      byKind.clear();
       console.log(`\n${dialect} ${endpoint}: ${N} messages one at a time, ${(elapsed / N).toFixed(1)} ms each; ${(total / N).toFixed(1)} statements per message; ${counts.size} distinct SQL strings`);
       console.log('per message: count, ms (time inside the query runner, including waiting for the connection)');
       for (const [sql, n] of [...shapes].sort((a, b) => (timeByShape.get(b[0]) ?? 0) - (timeByShape.get(a[0]) ?? 0)).slice(0, 14)) {
