@@ -61,6 +61,7 @@ export async function runCli(simulator: RunningSimulator, input: Readable, outpu
     if (card.sub_title_text) lines.push(paint('36', `【${card.sub_title_text}】`));
     if (card.quote_area?.title || card.quote_area?.quote_text) lines.push(paint('33', `▍${card.quote_area.title ?? ''} ${card.quote_area.quote_text ?? ''}`.trim()));
     for (const field of card.horizontal_content_list ?? []) lines.push(`${field.keyname}：${field.value}`);
+    for (const jump of card.jump_list ?? []) lines.push(`${jump.title ?? '详情'}：${jump.url}`);
     const buttons = (card.button_list ?? []).map((b, i) => ((b.key ?? '').startsWith('decided:') ? paint('2', `[${b.text}]`) : `[${i + 1}] ${b.text}`));
     if (buttons.length) lines.push(buttons.join('  '));
     return lines.map((line) => indent + line);

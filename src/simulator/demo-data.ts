@@ -38,6 +38,7 @@ export const DEMO_STAFF: DemoStaff[] = [
   { wecomUserId: 'cs_liu', name: '刘专员', roles: 'cs_specialist', store: null, title: '投诉专员 · 客服部' },
   { wecomUserId: 'csm_zhang', name: '张经理', roles: 'cs_manager', store: null, title: '客服部经理' },
   { wecomUserId: 'gm_zhou', name: '周总', roles: 'gm', store: null, title: '总经理' },
+  { wecomUserId: 'admin_sun', name: '孙行政', roles: 'admin', store: null, title: '行政' },
   { wecomUserId: 'hr_chen', name: '陈人资', roles: 'hr', store: null, title: '人资' },
   { wecomUserId: 'fin_wu', name: '吴财务', roles: 'finance', store: null, title: '财务' },
 ];

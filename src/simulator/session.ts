@@ -43,6 +43,7 @@ export interface TemplateCard {
   quote_area?: { title?: string; quote_text?: string };
   emphasis_content?: { title?: string; desc?: string };
   horizontal_content_list?: { keyname?: string; value?: string }[];
+  jump_list?: { type?: number; title?: string; url?: string }[];
   button_list?: { text?: string; style?: number; key?: string }[];
   [more: string]: unknown;
 }

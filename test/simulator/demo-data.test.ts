@@ -13,7 +13,7 @@ describeEachDatabase('demo data', ({ db, skipped }) => {
     if (skipped()) return;
     expect(await isEmpty(db())).toBe(true);
     const { added } = await seedDemo(db(), { now: NOW });
-    expect(added).toEqual({ stores: 2, staff: 10, housekeepers: 4, movements: 7, customers: 3, contracts: 2 });
+    expect(added).toEqual({ stores: 2, staff: 11, housekeepers: 4, movements: 7, customers: 3, contracts: 2 });
     expect(await isEmpty(db())).toBe(false);
 
     const stores = await db().reader.find(Store, { order: { code: 'ASC' } });

@@ -49,6 +49,7 @@ export async function mergeCommand(ctx: HandlerContext, staff: Staff, text: stri
 
 /** 大客户 TS…/手机号 [取消]: the CS manager or the GM marks a customer as a major customer (先行赔付 becomes possible). */
 export const MAJOR_COMMAND = /^\s*大客户\s/;
+const CANCEL = /^取消$/;
 
 export async function majorCommand(ctx: HandlerContext, staff: Staff, text: string): Promise<void> {
   if (!hasRole(staff, 'cs_manager') && !hasRole(staff, 'gm')) {
@@ -56,8 +57,8 @@ export async function majorCommand(ctx: HandlerContext, staff: Staff, text: stri
     return void ctx.reply(say('customers.major.notAllowed'));
   }
   const words = text.trim().split(/\s+/).slice(1);
-  const off = words.includes('取消');
-  const token = words.find((w) => w !== '取消');
+  const off = words.some((w) => CANCEL.test(w));
+  const token = words.find((w) => !CANCEL.test(w));
   const ticket = token && /^TS\d{12}$/i.test(token) ? await ctx.db.findOneBy(Ticket, { number: token.toUpperCase() }) : null;
   const customer = ticket ? await ctx.db.findOneBy(Customer, { id: ticket.customerId }) : token && /^1\d{10}$/.test(token) ? await customerByPhone(ctx.db, token) : null;
   if (!customer) return void ctx.reply(say('customers.major.usage'));

@@ -13,6 +13,9 @@ import { say, sayName } from '../../../config/say';
  * slip is marked as sent to 人资 so a re-run sends nothing twice.
  */
 
+const DEDUCTION_HEADER = ['reports.payroll.col.code', 'reports.payroll.col.name', 'reports.payroll.col.case', 'reports.payroll.col.amount', 'reports.payroll.col.reason', 'reports.payroll.col.witness', 'reports.payroll.col.gm'] as const;
+const ATTENDANCE_HEADER = ['reports.payroll.col.code', 'reports.payroll.col.name', 'reports.payroll.col.store', 'reports.payroll.col.movement', 'reports.payroll.col.time'] as const;
+
 async function holders(db: EntityManager, role: Role): Promise<Staff[]> {
   return (await db.find(Staff, { where: { active: true }, order: { id: 'ASC' } })).filter((s) => hasRole(s, role));
 }
@@ -41,7 +44,7 @@ export async function sendDeductions(ctx: FlowContext, month: string): Promise<n
   const hk = new Map(housekeepers.map((h) => [h.id, h]));
   const number = new Map(tickets.map((t) => [t.id, t.number]));
   const rows = slips.map((p) => [hk.get(p.housekeeperId)?.code, hk.get(p.housekeeperId)?.name, number.get(p.ticketId), (p.amountFen / 100).toFixed(2), p.reason, p.witnessedBy, p.approvedBy]);
-  const csv = csvDocument(['阿姨编号', '姓名', '投诉编号', '扣款（元）', '原因', '签字见证', '总经理签字'], rows);
+  const csv = csvDocument(DEDUCTION_HEADER.map((key) => say(key)), rows);
   const total = (slips.reduce((sum, p) => sum + p.amountFen, 0) / 100).toFixed(2);
   sendCsv(ctx, hr, say('reports.payroll.deductionsFile', { month }), csv, say('reports.payroll.deductions', { month, count: slips.length, total }));
   await ctx.db.update(Penalty, { id: In(unsent.map((p) => p.id)) }, { hrSentAt: ctx.clock.now() });
@@ -62,6 +65,6 @@ export async function sendAttendance(ctx: FlowContext, month: string): Promise<n
     const h = hk.get(m.housekeeperId);
     return [h?.code, h?.name, h?.storeId ? storeName.get(h.storeId) : '', sayName(`common.movement.${m.kind}`, 'common.housekeeperStatus.other'), chineseDateTime(m.at, ctx.config.timezone)];
   });
-  sendCsv(ctx, finance, say('reports.payroll.attendanceFile', { month }), csvDocument(['阿姨编号', '姓名', '门店', '动态', '时间'], rows), say('reports.payroll.attendance', { month, count: movements.length }));
+  sendCsv(ctx, finance, say('reports.payroll.attendanceFile', { month }), csvDocument(ATTENDANCE_HEADER.map((key) => say(key)), rows), say('reports.payroll.attendance', { month, count: movements.length }));
   return movements.length;
 }
