@@ -76,6 +76,17 @@ export class AdminView {
     return { contentType: response.headers.get('content-type') ?? 'application/octet-stream', bytes: Buffer.from(await response.arrayBuffer()) };
   }
 
+  /** Running contracts and their customers, for the signing QR code the page shows and "scans". */
+  async contracts(): Promise<{ customerId: number; number: string; serviceType: string | null; customer: string | null; linked: boolean }[]> {
+    const { contracts } = await this.get<{ contracts: { customerId: number; number: string; serviceType: string | null }[] }>('/api/contracts?status=active&limit=50');
+    return Promise.all(
+      contracts.map(async (c) => {
+        const customer = await this.customer(c.customerId);
+        return { customerId: c.customerId, number: c.number, serviceType: c.serviceType, customer: (customer?.name as string | null | undefined) ?? null, linked: Boolean(customer?.openid) };
+      }),
+    );
+  }
+
   /** Active staff, ordered by role (consultants first, then managers, CS, GM, HR, finance). */
   async staff(): Promise<StaffEntry[]> {
     const [{ staff }, { stores }] = await Promise.all([

@@ -11,7 +11,7 @@ import type { ChatMessage, TemplateCard } from './session';
  *   any other line            is sent as that person
  *   /click 1                  press button 1 of the last card shown to the current member
  *   /follow                   the customer follows the account (subscribe event)
- *   /who  /records  /help  /quit
+ *   /contracts  /scan <customer id> [已关注]  /who  /records  /help  /quit
  *
  * Everything the bot sends (to anyone) is printed as it arrives; cards list their buttons.
  */
@@ -22,6 +22,8 @@ const HELP = `命令 commands:
   <文字>                  以当前身份发送
   /click <n>              按下当前员工最近一张卡片的第 n 个按钮
   /follow                 客户关注公众号（subscribe 事件）
+  /contracts              在服务的合同和客户编号（签约二维码用）
+  /scan <客户编号> [已关注] 以当前客户扫这位客户的签约二维码（新关注或已关注）
   /who                    列出演示员工和客户
   /records                最新的线索和工单（管理接口）
   /help  /quit`;
@@ -134,6 +136,25 @@ export async function runCli(simulator: RunningSimulator, input: Readable, outpu
         if (me.side !== 'customer') print('只有客户可以关注公众号：/as customer <openid>');
         else await simulator.session.customerEvent(me.id, 'subscribe');
         return true;
+      case '/contracts': {
+        const contracts = await simulator.admin.contracts();
+        print(['合同 contracts:', ...contracts.map((c) => `  客户编号 ${String(c.customerId).padEnd(4)} ${c.number}  ${c.serviceType ?? ''}  ${c.customer ?? ''}  ${c.linked ? '已关联微信' : '未关联微信'}`)].join('\n'));
+        return true;
+      }
+      case '/scan': {
+        // what WeChat sends when the current customer scans that customer's signing QR code
+        const customerId = Number(rest[0]);
+        if (me.side !== 'customer' || !Number.isInteger(customerId) || customerId <= 0) {
+          print('用法 usage: /as customer <openid>，然后 /scan <客户编号> [已关注]（编号见 /contracts）');
+          return true;
+        }
+        const code = await simulator.admin.get<{ url: string }>(`/api/customers/${customerId}/qrcode?format=json`);
+        const scene = simulator.platform.sceneOfUrl(code.url);
+        const following = rest[1] === '已关注';
+        if (!scene) print('这个二维码不是在本模拟器生成的。');
+        else await simulator.session.customerEvent(me.id, following ? 'SCAN' : 'subscribe', following ? scene : `qrscene_${scene}`);
+        return true;
+      }
       case '/who':
         print(['员工 staff:', ...staff.map((s) => `  ${s.userId.padEnd(12)} ${s.name}  ${s.title}`), '客户 customers:', ...simulator.admin.demoCustomers().map((c) => `  ${c.openid.padEnd(12)} ${c.name}  ${c.note}`), '  （任何其他 openid 都是新访客）'].join('\n'));
         return true;

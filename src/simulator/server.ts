@@ -17,6 +17,7 @@ import type { ChatMessage, SimulatorSession } from './session';
  * | `POST /sim/customer/say`, `/sim/customer/event` | a customer writes / follows: a real OA callback to the bot |
  * | `POST /sim/staff/say`, `/sim/staff/click`       | a member writes / presses a card button: a real WeCom callback |
  * | `GET /sim/records` | leads and tickets (with approvals) from the bot's admin API, for the timeline |
+ * | `GET /sim/contracts`, `GET /sim/qrcode?customer=N`, `POST /sim/customer/scan` | running contracts, a customer's signing QR code, and "scanning" it |
  * | `/cgi-bin/*`      | the fake Tencent API (FakePlatform): the bot's WECHAT_API_BASE and WECOM_API_BASE point here |
  */
 
@@ -110,6 +111,7 @@ export class SimulatorServer {
       if (req.method === 'GET' && url.pathname === '/sim/records') {
         return this.json(res, { ...(await link.admin.records()), apiCalls: link.session.apiCalls.slice(-12) });
       }
+      if (req.method === 'GET' && url.pathname === '/sim/contracts') return this.json(res, { contracts: await link.admin.contracts() });
       // the QR code handed out at signing, as the contract sheet shows it: /sim/qrcode?customer=3
       if (req.method === 'GET' && url.pathname === '/sim/qrcode') {
         const customer = Number(url.searchParams.get('customer'));

@@ -134,7 +134,7 @@ export class SimulatorSession extends EventEmitter<SessionEvents> {
 
   /** A customer follows the account, unfollows, or presses a menu item (CLICK). */
   async customerEvent(openid: string, event: string, eventKey?: string): Promise<void> {
-    const names: Record<string, string> = { subscribe: '关注了公众号', unsubscribe: '取消关注', CLICK: `点击菜单 ${eventKey ?? ''}` };
+    const names: Record<string, string> = { subscribe: eventKey?.startsWith('qrscene_') ? '扫签约码关注了公众号' : '关注了公众号', SCAN: '扫了签约码（已关注）', unsubscribe: '取消关注', CLICK: `点击菜单 ${eventKey ?? ''}` };
     this.push({ side: 'customer', user: openid, direction: 'in', via: 'callback', kind: 'event', text: names[event] ?? event });
     await this.callback('customer', openid, oaSafeRequest(oaEvent(openid, event, eventKey, undefined, this.oa), { oa: this.oa }));
   }

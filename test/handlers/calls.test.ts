@@ -138,7 +138,7 @@ describeEachDatabase('call tasks for a phone-only customer', ({ db, skipped }) =
     const task = await eventually(() => db().reader.findOneBy(CallTask, { contractId: phoneOnly.id, purpose: 'renewal' }));
     const sales = await db().reader.findOneByOrFail(Staff, { wecomUserId: 'sales01' });
     expect(task).toMatchObject({ status: 'open', role: 'consultant', assigneeId: sales.id });
-    const card = await eventually(() => cardsFor('sales01').find((c) => c.task_id === task.taskId));
+    const card = await eventually(() => cardsFor('sales01').find((c) => c.task_id === task!.taskId));
     expect(card.main_title.title).toBe(say('contracts.call.title.renewal'));
     expect(JSON.stringify(card)).toContain('HT2026RN01');
     // the customer the OA can reach gets no call; a second run opens no second one

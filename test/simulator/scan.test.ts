@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { Contract, Customer } from '../../src/entities';
 import { phoneHash } from '../../src/handlers/customers';
+import { runCli } from '../../src/simulator/cli';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/run';
 import { TEST_DATA_KEY } from '../support/databases';
 
@@ -41,4 +42,37 @@ describe('simulator: the contract QR code', () => {
     expect(await simulator.db.reader.findOneByOrFail(Customer, { id: customerId })).toMatchObject({ platform: 'wechat', externalId: 'o_sim_scan' });
     expect((await fetch(`${simulator.url}/sim/customer/scan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid: 'o_sim_scan', customer: 'x' }) })).status).toBe(400);
   });
+
+  it('lists running contracts for the page and "scans" from the terminal (/contracts, /scan N 已关注)', async () => {
+    const now = Date.now();
+    const customerId = await simulator.db.write(async (m) => {
+      const customer = await m.save(m.create(Customer, { platform: null, externalId: null, unionId: null, name: '冯女士', phone: '13900006666', phoneHash: phoneHash('13900006666'), address: null, district: '朝阳区', channel: 'walk_in', isMajor: false, storeId: null, subscribed: false, lastInboundAt: null, createdAt: now }));
+      await m.save(m.create(Contract, { number: 'HTSCANCLI1', customerId: customer.id, housekeeperId: null, storeId: null, consultantId: null, serviceType: '保洁', startDate: '2026-01-01', arrivalDate: null, endDate: '2036-12-31', amountFen: 100000, status: 'active', previousId: null, renewalPromptAt: null, renewalReminderAt: null, renewalOutcome: null, createdAt: now }));
+      return customer.id;
+    });
+    const listed = (await (await fetch(`${simulator.url}/sim/contracts`)).json()) as { contracts: { customerId: number; number: string; linked: boolean }[] };
+    expect(listed.contracts).toEqual(expect.arrayContaining([expect.objectContaining({ customerId, number: 'HTSCANCLI1', linked: false })]));
+
+    // an existing follower scans in the terminal: a SCAN event, the welcome printed
+    const input = new PassThrough();
+    let printed = '';
+    const output = new Writable({ write: (chunk, _e, done) => ((printed += String(chunk)), done()) });
+    const cli = runCli(simulator, input, output);
+    input.write('/as customer o_cli_scan\n/contracts\n');
+    input.write(`/scan ${customerId} 已关注\n`);
+    await waitFor(async () => (await simulator.db.reader.findOneByOrFail(Customer, { id: customerId })).externalId === 'o_cli_scan');
+    await waitFor(() => printed.includes('HTSCANCLI1，服务阿姨'));
+    input.write('/quit\n');
+    await cli;
+    expect(printed).toContain(`客户编号 ${customerId}`);
+    expect(simulator.session.messages.some((m) => m.user === 'o_cli_scan' && m.kind === 'event' && m.text === '扫了签约码（已关注）')).toBe(true);
+  });
 });
+
+async function waitFor(check: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the simulator did not get there');
+}

@@ -5,6 +5,9 @@ import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/run';
+import { Contract, Customer } from '../../src/entities';
+import { phoneHash } from '../../src/handlers/customers';
+import { say } from '../../config/say';
 import { TEST_DATA_KEY } from '../support/databases';
 import { underCi } from '../support/environment';
 
@@ -136,7 +139,68 @@ describeWithBrowser('simulator page (Chromium)', () => {
     await page.waitForTimeout(1300); // let the card's highlight fade
     await page.screenshot({ path: screenshot });
   }, 60_000);
+
+  it('转人工: the hand-off card reaches the specialist, 接入, messages both ways, 结束 hands the customer back', async () => {
+    await useCustomer(page, 'o_try_handoff');
+    await page.selectOption('#staff-select', 'cs_liu');
+    const customerChat = page.locator('#customer-chat');
+    const staffChat = page.locator('#staff-chat');
+    await page.fill('#customer-input', '转人工');
+    await page.press('#customer-input', 'Enter');
+    await customerChat.locator('.row.out .bubble', { hasText: /转接人工客服|客服会在|下班时间/ }).first().waitFor({ timeout: 10_000 });
+
+    // the complaint specialist's card: the reason, the customer's words, 接入 / 转给… / 无需处理
+    const card = staffChat.locator('.card', { hasText: say('handoff.card.reason.asked') });
+    await card.waitFor({ timeout: 10_000 });
+    expect(await card.locator('.buttons button').allInnerTexts()).toEqual(['接入', '转给…', '无需处理']);
+    await card.getByRole('button', { name: '接入' }).click();
+    await customerChat.locator('.row.out .bubble', { hasText: say('handoff.customer.taken', { name: '刘专员' }) }).waitFor({ timeout: 10_000 });
+
+    // the customer writes: it reaches 刘专员 in WeCom, tagged; the bot itself says nothing
+    await page.fill('#customer-input', '阿姨今天没来，也没打招呼');
+    await page.press('#customer-input', 'Enter');
+    await staffChat.locator('.row.out .bubble', { hasText: '阿姨今天没来，也没打招呼' }).waitFor({ timeout: 10_000 });
+    // 刘专员 answers in the bot's WeCom chat: it goes to the customer as a customer-service message
+    await page.fill('#staff-input', '您好，我马上联系门店给您安排');
+    await page.press('#staff-input', 'Enter');
+    const answer = customerChat.locator('.row.out .bubble', { hasText: '您好，我马上联系门店给您安排' });
+    await answer.waitFor({ timeout: 10_000 });
+    expect(await answer.locator('.via').innerText()).toContain('客服消息');
+
+    // 结束: the customer is back with the bot and asked how it went
+    await page.fill('#staff-input', '结束');
+    await page.press('#staff-input', 'Enter');
+    const closing = customerChat.locator('.row.out .bubble', { hasText: say('handoff.survey.intro') });
+    await closing.waitFor({ timeout: 10_000 });
+    expect(await closing.innerText()).toContain(say('handoff.survey.question'));
+    await staffChat.locator('.row.out .bubble', { hasText: '已结束' }).first().waitFor({ timeout: 10_000 });
+  }, 60_000);
+
+  it('签约码: the page shows a contract customer\'s QR code, and scanning it as the current customer links them', async () => {
+    const now = Date.now();
+    const customerId = await simulator.db.write(async (m) => {
+      const customer = await m.save(m.create(Customer, { platform: null, externalId: null, unionId: null, name: '郑女士', phone: '13900007777', phoneHash: phoneHash('13900007777'), address: null, district: '朝阳区', channel: 'walk_in', isMajor: false, storeId: null, subscribed: false, lastInboundAt: null, createdAt: now }));
+      await m.save(m.create(Contract, { number: 'HTSIMQR01', customerId: customer.id, housekeeperId: null, storeId: null, consultantId: null, serviceType: '保洁', startDate: '2026-01-01', arrivalDate: null, endDate: '2036-12-31', amountFen: 100000, status: 'active', previousId: null, renewalPromptAt: null, renewalReminderAt: null, renewalOutcome: null, createdAt: now }));
+      return customer.id;
+    });
+    await useCustomer(page, 'o_try_scan');
+    await page.click('#qr-open');
+    await page.locator(`#qr-contract option[value="${customerId}"]`).waitFor({ state: 'attached', timeout: 10_000 });
+    await page.selectOption('#qr-contract', String(customerId));
+    // the picture is the fake platform's showqrcode, fetched through the bot's admin API
+    await page.locator('#qr-image').waitFor({ timeout: 10_000 });
+    await page.waitForFunction('document.getElementById("qr-image").naturalWidth > 0', undefined, { timeout: 10_000 });
+    await page.click('#qr-scan');
+    await page.locator('#customer-chat .row.out .bubble', { hasText: 'HTSIMQR01' }).waitFor({ timeout: 10_000 });
+    expect(await simulator.db.reader.findOneByOrFail(Customer, { id: customerId })).toMatchObject({ platform: 'wechat', externalId: 'o_try_scan' });
+  }, 60_000);
 });
+
+async function useCustomer(page: Page, openid: string): Promise<void> {
+  await page.fill('#openid-input', openid);
+  await page.click('#openid-use');
+  await expectValue(page, '#customer-select', openid);
+}
 
 async function expectValue(page: Page, selector: string, value: string): Promise<void> {
   expect(await page.inputValue(selector)).toBe(value);
