@@ -52,6 +52,7 @@ export const consoleMessages = {
   'console.form.monthlyInquiries': '月度咨询分析表',
   'console.form.movements': '家政服务人员流动情况登记表',
   'console.form.lead': '客户信息受理表',
+  'console.form.penaltiesCsv': '员工处罚单汇总（工资扣款，CSV）',
   'console.bad.tooLong': '内容不能超过 {max} 个字',
   'console.monthlyFormTooLarge': '{month} 的月度客户投诉汇总记录表较大，请在工作台「报表」页打印或下载。',
 } as const;

@@ -100,9 +100,18 @@ export function ReportsPage() {
   const [month, setMonth] = useState(lastMonth());
   const report = useLoad<MonthlyReportJson>(() => api.report(month), [month]);
   return (
-    <Card title="报表" extra={<DatePicker picker="month" allowClear={false} onChange={(d) => d && setMonth(d.format('YYYY-MM'))} />}>
+    <Card title={`报表 · ${month}`} extra={<DatePicker picker="month" allowClear={false} onChange={(d) => d && setMonth(d.format('YYYY-MM'))} />}>
       <Space wrap style={{ marginBottom: 12 }}>{report?.forms.map((f) => <Button key={f.url} href={f.url} target="_blank">{f.title}</Button>)}</Space>
-      <pre style={{ whiteSpace: 'pre-wrap', fontFamily: 'inherit' }}>{report?.markdown.replace(/<[^>]+>/g, '')}</pre>
+      {report && report.stores.length > 0 && (
+        <Table size="small" rowKey="store" pagination={false} dataSource={report.stores} style={{ marginBottom: 12 }} columns={[
+          { title: '门店', dataIndex: 'store' },
+          { title: '咨询', dataIndex: 'inquiries' },
+          { title: '成交', dataIndex: 'signed' },
+          { title: '投诉', dataIndex: 'complaints' },
+        ]} />
+      )}
+      <Space wrap>{report?.charts.map((c) => <img key={c.filename} src={c.dataUrl} alt={c.filename} style={{ maxWidth: '100%' }} />)}</Space>
+      {report?.markdown && <pre style={{ whiteSpace: 'pre-wrap', fontFamily: 'inherit' }}>{report.markdown.replace(/<[^>]+>/g, '').replace(/\*\*/g, '')}</pre>}
     </Card>
   );
 }

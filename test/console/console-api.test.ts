@@ -266,6 +266,34 @@ describe('档案: contracts and the spreadsheet import', () => {
   });
 });
 
+describe('报表 per role', () => {
+  it('the GM gets the whole month with its charts; a store manager his store’s line; finance the payroll export only; a consultant nothing', async () => {
+    const month = `${servedCase.slice(2, 6)}-${servedCase.slice(6, 8)}`;
+    const as = async (userId: string) => {
+      const client = new ConsoleClient(sim.botUrl);
+      await client.login(sim.platform, userId);
+      return client;
+    };
+    type Report = { markdown: string; stores: { store: string; complaints: number }[]; charts: { dataUrl: string }[]; forms: { url: string }[] };
+    const gm = (await (await as('gm_zhou')).json<Report>(`/console/api/reports/monthly?month=${month}`)).body;
+    expect(gm.markdown).toContain('经营月报');
+    expect(gm.charts.length).toBeGreaterThan(0);
+    expect(gm.charts.every((c) => c.dataUrl.startsWith('data:image/png;base64,'))).toBe(true);
+    expect(gm.stores.map((s) => s.store).sort()).toEqual(['朝阳门店', '海淀门店']);
+    const manager = (await (await as('mgr_wang')).json<Report>(`/console/api/reports/monthly?month=${month}`)).body;
+    expect(manager).toMatchObject({ markdown: '', charts: [] });
+    expect(manager.stores.map((s) => s.store)).toEqual(['朝阳门店']);
+    const finance = await as('fin_wu');
+    const financeReport = (await finance.json<Report>(`/console/api/reports/monthly?month=${month}`)).body;
+    expect(financeReport.forms.map((f) => f.url)).toEqual([`/console/forms/penalties/${month}.csv`]);
+    const csv = await finance.raw(`/console/forms/penalties/${month}.csv`);
+    expect(csv.status).toBe(200);
+    expect(await csv.text()).toContain('阿姨编号');
+    expect((await finance.raw(`/console/forms/monthly-complaints/${month}.pdf`)).status).toBe(403);
+    expect((await (await as('sales_li')).json(`/console/api/reports/monthly?month=${month}`)).status).toBe(403);
+  });
+});
+
 describe('the forms as PDF (item 4)', () => {
   it('renders each form with its title, the company and its fields; pdftotext reads the Chinese back', async () => {
     const gm = new ConsoleClient(sim.botUrl);

@@ -5,6 +5,9 @@ import type { Database } from '../../entities/database';
 import { complaintRecordForm, leadIntakeForm, monthlyComplaintsForm, monthlyInquiriesForm, movementRegisterForm, penaltyForm, renderPdf, storeIssueForm, type FormContext, type FormResult } from '../../handlers/reports';
 import { ApiError, idParam } from '../http';
 import { stateOf } from './session';
+import { penaltyExport } from '../penalties';
+import { recordView } from '../../handlers/access';
+import { hasRole, type Role } from '../../entities/staff';
 import { say } from '../../../config/say';
 
 /**
@@ -43,6 +46,18 @@ export function formRoutes(config: Config, db: Database, now: () => number): Rou
   router.get('/monthly-complaints/:month.pdf', (ctx) => send(ctx, `${say('console.form.monthlyComplaints')}-${month(ctx)}`, (c) => monthlyComplaintsForm(c, month(ctx))));
   router.get('/monthly-inquiries/:month.pdf', (ctx) => send(ctx, `${say('console.form.monthlyInquiries')}-${month(ctx)}`, (c) => monthlyInquiriesForm(c, month(ctx))));
   router.get('/movements/:month.pdf', (ctx) => send(ctx, `${say('console.form.movements')}-${month(ctx)}`, (c) => movementRegisterForm(c, month(ctx))));
+  /** 员工处罚单 of a month for payroll (finance and HR, the CS manager, the GM): the admin API's CSV. */
+  router.get('/penalties/:month.csv', async (ctx) => {
+    const { staff } = stateOf(ctx);
+    if (!['finance', 'hr', 'cs_manager', 'gm'].some((role) => hasRole(staff, role as Role))) throw new ApiError(403, say('console.refused.form'));
+    const { rows, csv } = await penaltyExport(db, month(ctx), 'approved');
+    await db.write(async (m) => {
+      for (const id of new Set(rows.map((r) => r.housekeeperId))) await recordView(m, { actor: staff.wecomUserId, subject: 'housekeeper', subjectId: id, via: 'export_penalties', fields: ['name'] }, now());
+    });
+    ctx.type = 'text/csv; charset=utf-8';
+    ctx.attachment(`penalties-${month(ctx)}.csv`);
+    ctx.body = csv();
+  });
   router.get('/lead/:id.pdf', (ctx) => send(ctx, `${say('console.form.lead')}-${ctx.params.id}`, (c) => leadIntakeForm(c, idParam(ctx.params.id))));
   return router;
 }

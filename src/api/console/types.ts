@@ -151,6 +151,11 @@ export interface AuditRow {
 
 export interface MonthlyReportJson {
   month: string;
+  /** The GM's monthly summary (the GM and the CS manager). */
   markdown: string;
+  /** Inquiries, signed and complaints per store: every store, or the store manager's own. */
+  stores: { store: string; inquiries: number; signed: number; complaints: number }[];
+  /** The report's charts as PNG data URLs (the GM and the CS manager). */
+  charts: { filename: string; dataUrl: string }[];
   forms: { title: string; url: string }[];
 }
