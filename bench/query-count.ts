@@ -107,6 +107,7 @@ async function main(): Promise<void> {
       counts.clear();
       timeByShape.clear();
       const started = Date.now();
+      const cpuBefore = process.cpuUsage();
       for (let i = 0; i < N; i++) {
         const message = source.next();
         const kind = source.lastKind;
@@ -120,6 +121,10 @@ async function main(): Promise<void> {
         phase = undefined;
       }
       const elapsed = Date.now() - started;
+      const cpu = process.cpuUsage(cpuBefore);
+      // CPU time of this process (bot and the client posting to it), which a busy shared machine
+      // disturbs far less than wall time
+      const cpuMs = (cpu.user + cpu.system) / 1000 / N;
       const total = [...counts.values()].reduce((a, b) => a + b, 0);
       const shapes = new Map<string, number>();
       for (const [sql, n] of counts) shapes.set(shape(sql), (shapes.get(shape(sql)) ?? 0) + n);
@@ -128,7 +133,7 @@ async function main(): Promise<void> {
         console.log(`  ${kind.padEnd(46)} ×${String(row.messages).padStart(4)}  ${(row.statements / row.messages).toFixed(1).padStart(5)} (${(row.transactions / row.messages).toFixed(1)} tx)  + ${(row.delivery / row.messages).toFixed(1)} delivery`);
       }
       byKind.clear();
-      console.log(`\n${dialect} ${endpoint}: ${N} messages one at a time, ${(elapsed / N).toFixed(1)} ms each; ${(total / N).toFixed(1)} statements per message; ${counts.size} distinct SQL strings`);
+      console.log(`\n${dialect} ${endpoint}: ${N} messages one at a time, ${(elapsed / N).toFixed(1)} ms each (${cpuMs.toFixed(2)} ms CPU); ${(total / N).toFixed(1)} statements per message; ${counts.size} distinct SQL strings`);
       console.log('per message: count, ms (time inside the query runner, including waiting for the connection)');
       for (const [sql, n] of [...shapes].sort((a, b) => (timeByShape.get(b[0]) ?? 0) - (timeByShape.get(a[0]) ?? 0)).slice(0, 14)) {
         console.log(`${(n / N).toFixed(2).padStart(6)} ${((timeByShape.get(sql) ?? 0) / N).toFixed(3).padStart(7)}  ${sql}`);

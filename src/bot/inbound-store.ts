@@ -25,6 +25,13 @@ function isUniqueViolation(error: unknown): boolean {
   return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
+/** The new row's id from an INSERT's raw result: better-sqlite3 gives the rowid, mysql2 an OkPacket. */
+function insertedId(raw: unknown): number {
+  const id = typeof raw === 'object' && raw !== null ? (raw as { insertId?: number }).insertId : raw;
+  if (id === undefined || id === null || !Number.isFinite(Number(id))) throw new Error('the database did not report the stored message\'s id');
+  return Number(id);
+}
+
 export class InboundStore {
   constructor(private readonly db: Database, private readonly now: () => number) {}
 
@@ -47,9 +54,14 @@ export class InboundStore {
         receivedAt: now,
         processedAt: null,
       });
-      // insert, not save: no read-back; and ahead of queued handler work, the platform is waiting
-      const result = await this.db.write((manager) => manager.insert(InboundMessage, row), 'urgent');
-      row.id = result.identifiers[0].id as number;
+      // insert without updateEntity: TypeORM would read the row back for its defaults (one more
+      // statement per message); every column is set here and the id is the statement's own.
+      // Urgent: ahead of queued handler work, the platform is waiting.
+      const result = await this.db.write(
+        (manager) => manager.createQueryBuilder().insert().into(InboundMessage).values(row).updateEntity(false).execute(),
+        'urgent',
+      );
+      row.id = insertedId(result.raw);
       return { status: 'claimed', row };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
