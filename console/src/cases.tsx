@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Button, Card, Descriptions, Input, List, message, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { Button, Card, Descriptions, Image, Input, List, message, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
 import { api, type CaseDetail, type CaseRow } from './api';
 import { when } from './nav';
 import { actorName, eventName, statusName } from './labels';
@@ -69,7 +69,25 @@ export function CasePage({ number }: { number: string; go: (to: string) => void 
       <Card title="时间线">
         <Timeline items={detail.timeline.map((e) => ({ children: <span>{when(e.at)} · {e.actorName ?? actorName(e.actor)} · {e.type === 'internal_note' ? <Tag>内部备注</Tag> : eventName(e.type)}{e.note ? `：${e.note}` : ''}</span> }))} />
       </Card>
-      {detail.evidence.length > 0 && <Card title="证据">{detail.evidence.map((e) => <Button key={e.id} href={e.url} size="small">{e.mediaType} · {when(e.receivedAt)}</Button>)}</Card>}
+      {detail.evidence.length > 0 && (
+        <Card title="证据">
+          <Space wrap>
+            {detail.evidence.map((e) =>
+              e.status !== 'stored' ? (
+                <Tag key={e.id}>{e.mediaType} · {e.status === 'failed' ? '未能下载' : '下载中'}</Tag>
+              ) : e.mediaType === 'image' ? (
+                <Image key={e.id} width={120} src={e.url} alt={`证据 ${e.id}`} />
+              ) : e.mediaType === 'voice' ? (
+                <audio key={e.id} controls src={e.url} />
+              ) : e.mediaType === 'video' ? (
+                <video key={e.id} controls width={240} src={e.url} />
+              ) : (
+                <Button key={e.id} href={e.url} size="small">下载 {when(e.receivedAt)}</Button>
+              ),
+            )}
+          </Space>
+        </Card>
+      )}
       {detail.penalties.length > 0 && <Card title="处罚单">{detail.penalties.map((p) => <Button key={p.id} href={p.pdf} target="_blank" size="small">员工处罚单 {p.id} · {p.amountYuan} 元 · {statusName(p.status)}</Button>)}</Card>}
       <Card title="告知客户（进展）">
         <Space.Compact style={{ width: '100%' }}>

@@ -11,12 +11,28 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []): T | nu
 }
 
 export function QueuePage({ go }: { go: (to: string) => void }) {
-  const items = useLoad(() => api.queue().then((r) => r.items));
+  const [version, setVersion] = useState(0);
+  const [words, setWords] = useState<Record<number, string>>({});
+  const items = useLoad(() => api.queue().then((r) => r.items), [version]);
+  const act = (i: QueueItem, action: { choice: string } | { text: string }) =>
+    api.decide(i.number!, i.id, action).then((r) => {
+      if (r.answer) message.info(r.answer);
+      setVersion(version + 1);
+    }, (e) => message.error(e.message));
   return (
     <Card title="我的待办">
       <List loading={!items} dataSource={items ?? []} locale={{ emptyText: '暂无待办' }} renderItem={(i: QueueItem) => (
-        <List.Item actions={[<a key="go" href={`/console${i.link}`} onClick={(e) => (e.preventDefault(), go(i.link))}>详情</a>]}>
-          <List.Item.Meta title={`${i.number ?? ''} ${i.title}`} description={`已等待 ${waited(i.waitedMinutes)} · ${when(i.since)}`} />
+        <List.Item data-testid={`queue-${i.kind}-${i.id}`} actions={[<a key="go" href={`/console${i.link}`} onClick={(e) => (e.preventDefault(), go(i.link))}>详情</a>]}>
+          <Space direction="vertical" style={{ width: '100%' }}>
+            <List.Item.Meta title={`${i.number ?? ''} ${i.title}`} description={`已等待 ${waited(i.waitedMinutes)} · ${when(i.since)}`} />
+            {i.actions && i.actions.choices.length > 0 && <Space wrap>{i.actions.choices.map((c) => <Button key={c.key} size="small" type="primary" onClick={() => act(i, { choice: c.key })}>{c.text}</Button>)}</Space>}
+            {i.actions?.needsText && (
+              <Space.Compact style={{ width: '100%' }}>
+                <Input size="small" placeholder="您的意见" value={words[i.id] ?? ''} onChange={(e) => setWords({ ...words, [i.id]: e.target.value })} />
+                <Button size="small" type="primary" onClick={() => act(i, { text: words[i.id] ?? '' })}>提交</Button>
+              </Space.Compact>
+            )}
+          </Space>
         </List.Item>
       )} />
     </Card>

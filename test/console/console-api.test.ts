@@ -9,6 +9,7 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/run';
 import { TEST_DATA_KEY } from '../support/databases';
 import { eventually } from '../support/harness';
 import { ConsoleClient } from './login-client';
+import { OA, oaSafeRequest } from '../../src/simulator/callbacks';
 
 /**
  * The console's server side (issue 21, items 1, 2, 4) against the real bot and the fake WeCom of
@@ -263,6 +264,29 @@ describe('档案: contracts and the spreadsheet import', () => {
     const hr = new ConsoleClient(sim.botUrl);
     await hr.login(sim.platform, 'hr_chen');
     expect((await hr.json('/console/api/contracts')).status).toBe(403);
+  });
+});
+
+describe('evidence on the case page', () => {
+  it('serves a customer’s photo to those who see the case, and to nobody else', async () => {
+    // 陈女士 sends a photo after her complaint: it joins the case as evidence
+    const xml = `<xml><ToUserName><![CDATA[${OA.ghId}]]></ToUserName><FromUserName><![CDATA[o_demo_1]]></FromUserName><CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://example.invalid/p.jpg]]></PicUrl><MediaId><![CDATA[photo_of_the_vase]]></MediaId><MsgId>${Date.now()}</MsgId></xml>`;
+    const request = oaSafeRequest(xml);
+    expect((await fetch(sim.botUrl + request.path, { method: 'POST', body: request.body, headers: { 'content-type': 'text/xml' } })).status).toBe(200);
+    const gm = new ConsoleClient(sim.botUrl);
+    await gm.login(sim.platform, 'gm_zhou');
+    const evidence = await eventually(async () => {
+      const found = (await gm.json<{ evidence: { url: string; status: string; mediaType: string }[] }>(`/console/api/cases/${servedCase}`)).body.evidence;
+      return found.find((e) => e.status === 'stored');
+    });
+    expect(evidence.mediaType).toBe('image');
+    const photo = await gm.raw(evidence.url);
+    expect(photo.status).toBe(200);
+    expect(Buffer.from(await photo.arrayBuffer()).toString('latin1')).toContain('photo_of_the_vase');
+    const otherStore = new ConsoleClient(sim.botUrl);
+    await otherStore.login(sim.platform, 'mgr_qian');
+    expect((await otherStore.raw(evidence.url)).status).toBe(403);
+    expect((await new ConsoleClient(sim.botUrl).raw(evidence.url)).status).toBe(401);
   });
 });
 

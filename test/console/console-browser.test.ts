@@ -125,6 +125,13 @@ describeWithBrowser('the staff console (Chromium)', () => {
     const refused = await cs.request.post(url, { data: { text: '我来替她写' }, headers: { 'x-csrf-token': csrf } });
     expect(refused.status()).toBe(200);
     expect(((await refused.json()) as { answer: string }).answer).not.toContain('已记录');
+    // the specialist answers her step in place, from 我的待办
+    const specialist = await pageOf('cs_liu');
+    await specialist.goto(`${sim.botUrl}/console/`);
+    const item = specialist.getByTestId(`queue-step-${apology.id}`);
+    await item.getByPlaceholder('您的意见').fill('已电话向客户致歉，约定明天上午处理');
+    await item.getByRole('button', { name: /提\s*交/ }).click();
+    await item.waitFor({ state: 'detached', timeout: 15_000 });
     const words: Record<string, string> = { apology: '已电话向客户致歉', instruction: '请门店核实迟到原因', investigation: '阿姨因地铁故障迟到，已批评教育', decision: '减免当日服务费' };
     for (let round = 0; round < 12; round++) {
       const { steps, status } = (await (await cs.request.get(`${sim.botUrl}/console/api/cases/${ours}`)).json()) as { status: string; steps: { id: number; step: string; status: string; role: string; needsText: boolean }[] };

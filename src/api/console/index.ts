@@ -8,7 +8,8 @@ import type { EvidenceStore } from '../../bot/evidence-store';
 import { scopeOf, seesAudit, seesHousekeepers, seesRecords, seesReports, seesTicket } from '../../handlers/access';
 import { pendingFor } from '../../handlers/staff';
 import { hasRole, type Staff } from '../../entities/staff';
-import { Ticket } from '../../entities';
+import { Approval, Ticket } from '../../entities';
+import { In } from 'typeorm';
 import { apiErrors, ApiError, idParam, iso } from '../http';
 import { archiveConsoleRoutes } from './archives';
 import { authRoutes, type ExchangeCode } from './auth';
@@ -90,9 +91,21 @@ export function consoleApp(deps: ConsoleDeps): Middleware[] {
     ctx.body = { ok: true };
   });
 
+  /**
+   * 我的待办 with the actions in place: a step of a case carries its card's buttons (and whether
+   * it waits for words), which the page posts to the case's step route like the case page does.
+   */
   api.get('/queue', async (ctx) => {
     const items = await pendingFor(db.reader, stateOf(ctx).staff, now());
-    const rows: QueueItem[] = items.map((i) => ({ ...i, since: iso(i.since)! }));
+    const stepIds = items.filter((i) => i.kind === 'step' && i.number).map((i) => i.id);
+    const steps = new Map((stepIds.length ? await db.reader.find(Approval, { where: { id: In(stepIds) } }) : []).map((a) => [a.id, a]));
+    const rows: QueueItem[] = items.map((i) => {
+      const step = i.kind === 'step' && i.number ? steps.get(i.id) : undefined;
+      const buttons = ((step?.card as { buttons?: { key?: unknown; text?: unknown }[] } | null)?.buttons ?? []).filter((b): b is { key: string; text: string } => typeof b.key === 'string' && typeof b.text === 'string');
+      // the card's 回复 button only asks for words in chat; the page has its own box
+      const actions = step ? { choices: buttons.map((b) => ({ key: b.key.split(':').pop()!, text: b.text })).filter((c) => !(step.needsText && c.key === 'reply')), needsText: step.needsText } : undefined;
+      return { ...i, since: iso(i.since)!, actions };
+    });
     ctx.body = { items: rows };
   });
 

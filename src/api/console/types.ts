@@ -31,6 +31,8 @@ export interface QueueItem {
   since: string;
   waitedMinutes: number;
   link: string;
+  /** A case's step, decided in place: its buttons, or a box for words. */
+  actions?: { choices: { key: string; text: string }[]; needsText: boolean };
 }
 
 export interface CaseRow {
