@@ -3,7 +3,8 @@ import { wechatyInstalled } from '../../src/bot/wechaty/channel';
 import { cardText } from '../../src/bot/wechaty/transport';
 import { parseGroupCommand } from '../../src/handlers/approvals';
 import { linkedCustomerId, phoneHash } from '../../src/handlers/customers';
-import { adminSend, staffSays } from '../support/chat';
+import { adminSend, staffClicks, staffSays } from '../support/chat';
+import { nextMsgId, WECOM, wecomRequest } from '../support/wx';
 import { describeEachDatabase } from '../support/databases';
 import { underCi } from '../support/environment';
 import { eventually, startBot, TestClock, type RunningBot } from '../support/harness';
@@ -227,17 +228,18 @@ if (!wechatyInstalled('wechaty-puppet-mock')) {
       await says(people.wang, '阿姨走后家里的金手镯不见了，我要报警');
       serious = await ticketOf(people.wang);
       expect(serious).toMatchObject({ severity: 'serious', status: 'accepted' });
-      // both urgent steps: the CS manager's and the GM's
+      // both urgent steps of the seed's order: the CS manager convenes 行政/人资, the call-taker reassures
+      // (the GM is paged in WeCom to know, and instructs after the CS manager's report)
       const alerts = (await eventually(() => {
         const posts = said(room).slice(before).filter((t) => t.includes(serious.number));
         return posts.length >= 2 ? posts : undefined;
       }))!;
-      const ack = alerts.find((t) => t.includes('请立即安抚客户'))!;
+      const ack = alerts.find((t) => t.includes('请立即召集行政、人资'))!;
       expect(ack).toContain('🔴');
       expect(ack).toContain('待客服部经理处理');
-      expect(ack).toContain(`· 同意 ${serious.number}（已安抚并上报）`);
-      const instruction = alerts.find((t) => t.includes('总经理指示'))!;
-      expect(instruction).toContain(`· 同意 ${serious.number} 处理指示（回复意见）`);
+      expect(ack).toContain(`· 同意 ${serious.number}（已召集行政、人资）`);
+      const reassure = alerts.find((t) => t.includes('请安抚客户'))!;
+      expect(reassure).toContain('待投诉专员处理');
     });
 
     it('a photo from the contact is kept with the case, fetched through the puppet', async () => {
@@ -255,18 +257,22 @@ if (!wechatyInstalled('wechaty-puppet-mock')) {
     it('a manager’s 同意 in the group decides the step through the approval code and is echoed there', async () => {
       if (skipped()) return;
       const echo = await says(people.zhang, `同意 ${serious.number}`, room);
-      expect(echo).toContain('张经理 已同意（已安抚并上报）');
+      expect(echo).toContain('张经理 已同意（已召集行政、人资）');
       expect(echo).toContain(serious.number);
       const ack = await db().reader.findOneByOrFail(Approval, { ticketId: serious.id, step: 'serious_ack' });
       expect(ack).toMatchObject({ status: 'decided', decision: 'done', decidedBy: 'csm' });
       // the WeCom copies of the card show the decision too (the same updateCards path)
       await eventually(async () => (await bot.bot.outbox.backlog()).pending === 0);
-      // the GM answers the step that needs words with the text after the number
+      // the CS manager's first report, then the GM's instruction: steps that need words take the text after the number
+      const report = await eventually(() => said(room).find((t) => t.includes('请向总经理首次汇报') && t.includes(serious.number)));
+      expect(report).toContain(`· 同意 ${serious.number} 首次汇报`);
+      expect(await says(people.zhang, `同意 ${serious.number} 客户金手镯丢失，阿姨否认，建议报警`, room)).toContain('张经理 已回复');
+      await eventually(() => said(room).find((t) => t.includes('请总经理指示处理方案') && t.includes('金手镯丢失')));
       const gmEcho = await says(people.zhou, `同意 ${serious.number} 立即联系阿姨核实，配合警方调查`, room);
       expect(gmEcho).toContain('周总 已回复：立即联系阿姨核实，配合警方调查');
       const instruction = await db().reader.findOneByOrFail(Approval, { ticketId: serious.id, step: 'gm_instruction' });
       expect(instruction).toMatchObject({ status: 'decided', decision: 'text', text: '立即联系阿姨核实，配合警方调查', decidedBy: 'gm01' });
-      expect((await db().reader.findOneByOrFail(Ticket, { id: serious.id })).status).toBe('reported');
+      expect((await db().reader.findOneByOrFail(Ticket, { id: serious.id })).status).toBe('instructed_gm');
       // the next urgent step is posted in turn
       await eventually(() => said(room).find((t) => t.includes('请联系涉事阿姨或其家属') && t.includes(serious.number)));
       // the customer was told through the puppet
@@ -277,6 +283,8 @@ if (!wechatyInstalled('wechaty-puppet-mock')) {
       if (skipped()) return;
       const pending = await db().reader.findOneByOrFail(Approval, { ticketId: serious.id, step: 'housekeeper_contact' });
       expect(pending.status).toBe('pending');
+      // the specialist's own step (reassuring the customer) is his to confirm; the CS manager's is not
+      expect(await says(people.liu, `同意 ${serious.number}`, room)).toContain('刘专员 已同意（已安抚客户）');
       const refusal = await says(people.liu, `同意 ${serious.number}`, room);
       expect(refusal).toContain('需要客服部经理处理，您没有权限');
       expect(bot.logs.lines.some((l) => l.audit === 'approval_refused' && l.reason === 'wrong_role' && l.via === 'wechaty_group')).toBe(true);
@@ -284,7 +292,7 @@ if (!wechatyInstalled('wechaty-puppet-mock')) {
       expect(unlinked).toContain('尚未关联员工账号');
       expect(bot.logs.lines.some((l) => l.audit === 'approval_refused' && l.reason === 'not_staff' && l.user === people.stranger.id)).toBe(true);
       expect(await db().reader.findOneByOrFail(Approval, { id: pending.id })).toMatchObject({ status: 'pending', decision: null, decidedBy: null });
-      expect((await db().reader.findOneByOrFail(Ticket, { id: serious.id })).status).toBe('reported');
+      expect((await db().reader.findOneByOrFail(Ticket, { id: serious.id })).status).toBe('instructed_gm');
       // ordinary talk in the group is neither stored nor answered
       const rows = await db().reader.countBy(InboundMessage, { platform: 'wechaty' });
       const replies = said(room).length;
@@ -302,17 +310,25 @@ if (!wechatyInstalled('wechaty-puppet-mock')) {
       expect(await db().reader.findOneByOrFail(Approval, { ticketId: serious.id, step: 'serious_handling' })).toMatchObject({ status: 'pending' });
     });
 
-    it('a penalty slip: the store manager confirms and the GM rejects it with a reason, in the group', async () => {
+    it('a penalty slip: discussed in the group, witnessed with a photo in WeCom, and the GM rejects it with a reason, in the group', async () => {
       if (skipped()) return;
-      expect(await staffSays(bot, 'csm', `处罚 ${serious.number} A0123 200 未按规定交接钥匙`)).toContain('已开具处罚单');
+      expect(await staffSays(bot, 'cs01', `处罚 ${serious.number} A0123 200 未按规定交接钥匙`)).toContain('已开具处罚单');
       const penalty = await db().reader.findOneByOrFail(Penalty, { ticketId: serious.id });
       const slip = `处罚单${penalty.id}`;
-      await eventually(() => said(room).find((t) => t.includes('员工处罚单：请责任人确认') && t.includes(`· 同意 ${slip}（责任人确认签字）`)));
-      // the slip belongs to the housekeeper's store: another store's manager may not sign it
+      await eventually(() => said(room).find((t) => t.includes('员工处罚单：请与阿姨沟通处罚内容') && t.includes(`· 同意 ${slip}（已与阿姨沟通）`)));
+      expect(await says(people.zhang, `同意 ${slip}`, room)).toContain('张经理 已同意（已与阿姨沟通）');
+      // the witness step: the slip belongs to the housekeeper's store; it needs the photo, so it is done in WeCom
+      const witness = await eventually(() => said(room).find((t) => t.includes('员工处罚单：阿姨签字')));
+      expect(witness).toContain('阿姨已签字（请在企业微信中操作）');
       expect(await says(people.qian, `同意 ${slip}`, room)).toContain(`${slip} 属于其他门店，只有该门店的门店经理可以处理`);
-      expect(await db().reader.findOneByOrFail(Approval, { penaltyId: penalty.id, step: 'penalty_ack' })).toMatchObject({ status: 'pending', decidedBy: null });
-      expect((await db().reader.findOneByOrFail(Penalty, { id: penalty.id })).status).toBe('raised');
-      expect(await says(people.zhao, `同意 ${slip}`, room)).toContain('赵店长 已同意（责任人确认签字）');
+      expect(await says(people.zhao, `同意 ${slip}`, room)).toContain('不能用「同意」处理');
+      const ack = await db().reader.findOneByOrFail(Approval, { penaltyId: penalty.id, step: 'penalty_ack' });
+      expect(ack).toMatchObject({ status: 'pending', decidedBy: null });
+      expect(await staffClicks(bot, 'mgr', ack.taskId, `ap:${ack.id}:ack`)).toContain('拍照');
+      const picture = `<xml><ToUserName><![CDATA[${WECOM.corpId}]]></ToUserName><FromUserName><![CDATA[mgr]]></FromUserName><CreateTime>1764122400</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://example.invalid/p.jpg]]></PicUrl><MediaId><![CDATA[MEDIA_SLIP_W]]></MediaId><MsgId>${nextMsgId()}</MsgId><AgentID>${WECOM.agentId}</AgentID></xml>`;
+      const photo = wecomRequest(picture);
+      expect((await bot.post(photo.path, photo.body)).status).toBe(200);
+      expect((await db().reader.findOneByOrFail(Penalty, { id: penalty.id })).witnessedBy).toBe('mgr');
       const approve = await eventually(() => said(room).find((t) => t.includes('员工处罚单：请总经理审批')));
       expect(approve).toContain(`· 驳回 ${slip} 原因（驳回）`);
       // the store manager may not approve the GM's step

@@ -202,7 +202,7 @@ describeEachDatabase('complaints end to end', ({ db, skipped }) => {
     expect(await staffSays(bot, 'mgr', `处罚 ${ordinary.number} A0123 200 服务态度差被投诉`)).toContain('只有');
     expect(await staffSays(bot, 'cs01', `处罚 ${ordinary.number} A0123 200 服务态度差被投诉`)).toContain('已开具处罚单');
     const discuss = await db().reader.findOneByOrFail(Approval, { step: 'penalty_discuss' });
-    await staffClicks(bot, 'csm', discuss.taskId, `ap:${discuss.id}:discussed`);
+    await staffClicks(bot, 'csm', discuss.taskId, `ap:${discuss.id}:done`);
     const ack = await eventually(() => db().reader.findOneBy(Approval, { step: 'penalty_ack' }));
     await eventually(() => cardsFor('mgr').find((c) => c.task_id === ack!.taskId));
     await staffClicks(bot, 'mgr', ack!.taskId, `ap:${ack!.id}:ack`);

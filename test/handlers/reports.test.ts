@@ -288,7 +288,8 @@ describeEachDatabase('monthly report', ({ db, skipped }) => {
     const bot = await startBot(db(), { clock });
     try {
       const first = await bot.bot.jobs.runNow('monthly-report');
-      expect(first).toMatchObject({ status: 'done', items: 1, errors: 0 });
+      // two items: the month-end sheets for 人资/财务 (issue 16) and the GM's report
+      expect(first).toMatchObject({ status: 'done', items: 2, errors: 0 });
       const uploads = (await eventually(() => {
         const done = bot.platform.delivered('/cgi-bin/media/upload') as any[];
         return done.length === 3 && done;
@@ -320,7 +321,7 @@ describeEachDatabase('monthly report', ({ db, skipped }) => {
       // a second run (another period: a minute later) queues nothing and sends nothing more
       clock.advance(60_000);
       const second = await bot.bot.jobs.runNow('monthly-report');
-      expect(second).toMatchObject({ status: 'done', items: 1, errors: 0 });
+      expect(second).toMatchObject({ status: 'done', items: 2, errors: 0 });
       await outboxDrained(db());
       expect(bot.platform.callsTo('/cgi-bin/media/upload')).toHaveLength(3);
       expect((bot.platform.delivered('/cgi-bin/message/send') as any[]).filter((b) => b.touser === 'gm01')).toHaveLength(4);

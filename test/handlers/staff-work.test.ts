@@ -205,7 +205,7 @@ describeEachDatabase('staff work with the case in front of them', ({ db, skipped
       return { approval: approval!, card: await eventually(() => cardsFor(user).find((c) => c.task_id === approval!.taskId)) };
     };
     const discuss = await step('csm', 'penalty_discuss');
-    await staffClicks(bot, 'csm', discuss.approval.taskId, `ap:${discuss.approval.id}:discussed`);
+    await staffClicks(bot, 'csm', discuss.approval.taskId, `ap:${discuss.approval.id}:done`);
     const sign = await step('mgr', 'penalty_ack');
     expect(await staffClicks(bot, 'mgr', sign.approval.taskId, `ap:${sign.approval.id}:ack`)).toContain('拍照');
     expect((await db().reader.findOneByOrFail(Approval, { id: sign.approval.id })).status).toBe('pending');

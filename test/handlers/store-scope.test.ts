@@ -79,7 +79,7 @@ describeEachDatabase('store scoping of steps and progress notes', ({ db, skipped
     const penalty = await db().reader.findOneByOrFail(Penalty, { ticketId: ticket.id });
     // the seed's order: the CS manager first goes through the slip with the housekeeper
     const discuss = await db().reader.findOneByOrFail(Approval, { penaltyId: penalty.id, step: 'penalty_discuss' });
-    await staffClicks(bot, 'csm', discuss.taskId, `ap:${discuss.id}:discussed`);
+    await staffClicks(bot, 'csm', discuss.taskId, `ap:${discuss.id}:done`);
     const ack = await db().reader.findOneByOrFail(Approval, { penaltyId: penalty.id, step: 'penalty_ack' });
     expect(ack).toMatchObject({ storeId: storeA, recipients: 'mgrA' });
     const unchanged = async () => {

@@ -22,7 +22,7 @@ import { say, sayName } from '../../../config/say';
  */
 
 export const PENALTY_STEPS: Record<string, { role: 'cs_manager' | 'store_manager' | 'gm'; choices: ChoiceSpec[] }> = {
-  penalty_discuss: { role: 'cs_manager', choices: [{ key: 'discussed', text: say('cases.penalty.button.discussed'), style: 1 }] },
+  penalty_discuss: { role: 'cs_manager', choices: [{ key: 'done', text: say('cases.penalty.button.discussed'), style: 1 }] },
   // the store manager presses it, then sends the photo of the signed slip: the photo completes the step
   penalty_ack: { role: 'store_manager', choices: [{ key: 'ack', text: say('cases.penalty.button.signed'), style: 1, keepsOpen: true }] },
   penalty_approve: {
