@@ -267,6 +267,22 @@ describe('档案: contracts and the spreadsheet import', () => {
   });
 });
 
+describe('客户 search', () => {
+  it('finds a customer by phone, name, contract number or housekeeper code, within the viewer’s scope, each one shown audited', async () => {
+    const cs = new ConsoleClient(sim.botUrl);
+    await cs.login(sim.platform, 'csm_zhang');
+    const names = async (c: ConsoleClient, q: string) => (await c.json<{ customers: { name: string }[] }>(`/console/api/customers?q=${encodeURIComponent(q)}`)).body.customers.map((x) => x.name);
+    expect(await names(cs, '139 0000 1111')).toEqual(['陈女士']);
+    expect(await names(cs, '孙女士')).toEqual(['孙女士']);
+    expect(await names(cs, 'htdemo0002')).toEqual(['刘先生']);
+    expect(await names(cs, 'A0001')).toEqual(['陈女士']);
+    const manager = new ConsoleClient(sim.botUrl);
+    await manager.login(sim.platform, 'mgr_wang');
+    expect(await names(manager, '孙女士')).toEqual([]); // 海淀's customer
+    expect(await sim.db.reader.findOneBy(AuditEntry, { actor: 'csm_zhang', action: 'customer.view' })).not.toBeNull();
+  });
+});
+
 describe('evidence on the case page', () => {
   it('serves a customer’s photo to those who see the case, and to nobody else', async () => {
     // 陈女士 sends a photo after her complaint: it joins the case as evidence
@@ -275,10 +291,10 @@ describe('evidence on the case page', () => {
     expect((await fetch(sim.botUrl + request.path, { method: 'POST', body: request.body, headers: { 'content-type': 'text/xml' } })).status).toBe(200);
     const gm = new ConsoleClient(sim.botUrl);
     await gm.login(sim.platform, 'gm_zhou');
-    const evidence = await eventually(async () => {
+    const evidence = (await eventually(async () => {
       const found = (await gm.json<{ evidence: { url: string; status: string; mediaType: string }[] }>(`/console/api/cases/${servedCase}`)).body.evidence;
       return found.find((e) => e.status === 'stored');
-    });
+    }))!;
     expect(evidence.mediaType).toBe('image');
     const photo = await gm.raw(evidence.url);
     expect(photo.status).toBe(200);
