@@ -9,6 +9,7 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/run';
 import { TEST_DATA_KEY } from '../support/databases';
 import { eventually } from '../support/harness';
 import { ConsoleClient } from './login-client';
+import { underCi } from '../support/environment';
 import { OA, oaSafeRequest } from '../../src/simulator/callbacks';
 
 /**
@@ -334,8 +335,19 @@ describe('报表 per role', () => {
   });
 });
 
+/** pdftotext (Debian's poppler-utils; .ci/run installs it) reads the forms back: without it the check is skipped, except under CI. */
+const havePdftotext = (() => {
+  try {
+    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (!havePdftotext && !underCi()) process.stderr.write('console form text check skipped: pdftotext is missing (apt-get install -y poppler-utils)\n');
+
 describe('the forms as PDF (item 4)', () => {
-  it('renders each form with its title, the company and its fields; pdftotext reads the Chinese back', async () => {
+  (havePdftotext || underCi() ? it : it.skip)('renders each form with its title, the company and its fields; pdftotext reads the Chinese back', async () => {
     const gm = new ConsoleClient(sim.botUrl);
     await gm.login(sim.platform, 'gm_zhou');
     const month = (await sim.db.reader.findOneByOrFail(Ticket, { number: servedCase })).number.slice(2, 8).replace(/^(\d{4})(\d{2})$/, '$1-$2');
