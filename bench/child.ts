@@ -89,7 +89,7 @@ async function main(): Promise<void> {
         const gc = (globalThis as { gc?: () => void }).gc;
         gc?.();
         const heapAfterGcMB = gc ? Math.round(process.memoryUsage().heapUsed / 2 ** 20) : undefined;
-        send({ type: 'check', id: message.id, inbound: await count(InboundMessage), outbox: await count(OutboxMessage), handlerRuns: bot.dispatcher.handlerRuns, heapAfterGcMB });
+        send({ type: 'check', id: message.id, inbound: await count(InboundMessage), outbox: await count(OutboxMessage), handlerRuns: bot.dispatcher.handlerRuns, handlerCommits: bot.dispatcher.handlerCommits, heapAfterGcMB });
       }
       if (message.type === 'stop') {
         await bot.stop();

@@ -3,6 +3,8 @@ import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
 import { createConnection } from 'mysql2/promise';
 import type { Database as DatabaseConfig } from '../config';
 import { Database } from '../src/entities/database';
@@ -19,7 +21,8 @@ import { BENCH_STAFF, MessageSource, type Endpoint } from './messages';
  * the replies it queued costs afterwards (the outbox, run by hand between messages here).
  *   npx ts-node --transpile-only bench/query-count.ts [sqlite|mysql] [messages per endpoint] [people]
  * With fewer people than messages every person sends several, so the dialogue's later steps are
- * counted too.
+ * counted too. QC_PROFILE=<file.cpuprofile>: a CPU profile of the message loop alone (no start-up),
+ * for bench/profile-summary.ts.
  */
 
 const dialect = (process.argv[2] ?? 'sqlite') as 'sqlite' | 'mysql';
@@ -101,6 +104,12 @@ async function main(): Promise<void> {
     for (const [id, roles] of staff) await m.save(m.create(Staff, { wecomUserId: id, name: id, roles, storeId: store.id, active: true }));
   });
   const running = await startBot(db, { env: { LOG_LEVEL: 'warn' }, background: false });
+  const profiler = process.env.QC_PROFILE ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   try {
     for (const endpoint of ['/wechat', '/wecom'] as Endpoint[]) {
       const source = new MessageSource(endpoint, 'qc', PEOPLE);
@@ -138,6 +147,10 @@ async function main(): Promise<void> {
       for (const [sql, n] of [...shapes].sort((a, b) => (timeByShape.get(b[0]) ?? 0) - (timeByShape.get(a[0]) ?? 0)).slice(0, 14)) {
         console.log(`${(n / N).toFixed(2).padStart(6)} ${((timeByShape.get(sql) ?? 0) / N).toFixed(3).padStart(7)}  ${sql}`);
       }
+    }
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(process.env.QC_PROFILE!, JSON.stringify(profile));
     }
   } finally {
     await running.stop();

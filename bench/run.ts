@@ -437,7 +437,7 @@ async function main(): Promise<void> {
     }
     const inbound = check.inbound as Record<string, number>;
     const stored = Object.values(inbound).reduce((a, b) => a + b, 0);
-    return { ...check, stored, handlerRunsEqualStored: check.handlerRuns === stored };
+    return { ...check, stored, handledOnce: check.handlerCommits === stored };
   };
 
   try {
@@ -500,10 +500,14 @@ async function main(): Promise<void> {
   const results = verdicts(rows, peakByServer);
   // exactly-once under the load: every stored message handled once, none left unfinished
   for (const [server, check] of Object.entries(checks)) {
-    const c = check as { stored?: number; handlerRuns?: number; inbound?: Record<string, number> };
+    const c = check as { stored?: number; handlerRuns?: number; handlerCommits?: number; inbound?: Record<string, number> };
     if (c.stored === undefined) continue;
     const unfinished = (c.inbound?.received ?? 0) + (c.inbound?.processing ?? 0) + (c.inbound?.failed ?? 0);
-    results.push({ target: `exactly once (${server})`, met: c.handlerRuns === c.stored && unfinished === 0, detail: `stored ${c.stored}, handler runs ${c.handlerRuns}, unfinished or failed ${unfinished}` });
+    results.push({
+      target: `exactly once (${server})`,
+      met: c.handlerCommits === c.stored && unfinished === 0,
+      detail: `stored ${c.stored}, handled and committed ${c.handlerCommits} (runs ${c.handlerRuns}: a run MariaDB rolled back as a deadlock victim is run again), unfinished or failed ${unfinished}`,
+    });
   }
   for (const v of results) console.log(`${v.met ? 'MET   ' : 'MISSED'} ${v.target}: ${v.detail}`);
   console.log('');

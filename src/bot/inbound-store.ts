@@ -119,8 +119,8 @@ export class InboundStore {
   /** Takes over an unfinished message whose claim has lapsed; false if someone else holds it. */
   async claim(row: InboundMessage): Promise<boolean> {
     const now = this.now();
-    const result = await this.db.serial(() =>
-      this.db.source
+    const result = await this.db.statement((manager) =>
+      manager
         .createQueryBuilder()
         .update(InboundMessage)
         .set({ status: 'processing', claimedUntil: now + CLAIM_MS, attempts: () => 'attempts + 1' })

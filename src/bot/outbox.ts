@@ -192,8 +192,8 @@ export class Outbox {
 
   private async claim(row: OutboxMessage): Promise<boolean> {
     const now = this.now();
-    const result = await this.db.serial(() =>
-      this.db.source
+    const result = await this.db.statement((manager) =>
+      manager
         .createQueryBuilder()
         .update(OutboxMessage)
         .set({ lockedUntil: now + (row.kind === MEDIA_KIND ? MEDIA_CLAIM_MS : CLAIM_MS) })
