@@ -4,6 +4,16 @@ import { api, type CaseDetail, type CaseRow } from './api';
 import { when } from './nav';
 import { actorName, eventName, statusName } from './labels';
 
+/** A form: its A4 print view, and the PDF beside it. */
+export function FormLinks({ title, url }: { title: string; url: string }) {
+  return (
+    <Space.Compact>
+      <Button size="small" href={url.replace(/\.pdf$/, '.html')} target="_blank">{title}</Button>
+      <Button size="small" href={url} target="_blank">PDF</Button>
+    </Space.Compact>
+  );
+}
+
 export function CasesPage({ go }: { go: (to: string) => void }) {
   const [kind, setKind] = useState('');
   const [rows, setRows] = useState<CaseRow[]>([]);
@@ -41,7 +51,7 @@ export function CasePage({ number }: { number: string; go: (to: string) => void 
   if (!detail) return <Card loading />;
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      <Card title={`${detail.kindName} ${detail.number}`} extra={detail.forms.map((f) => <Button key={f.url} size="small" href={f.url} target="_blank">{f.title}</Button>)}>
+      <Card title={`${detail.kindName} ${detail.number}`} extra={<Space wrap>{detail.forms.map((f) => <FormLinks key={f.url} {...f} />)}</Space>}>
         <Descriptions size="small" column={{ xs: 1, sm: 2 }} items={[
           { label: '状态', children: statusName(detail.status) },
           { label: '门店', children: detail.storeName ?? '' },

@@ -3,6 +3,7 @@ import { Button, Card, DatePicker, Input, List, message, Select, Space, Table, T
 import { api, type Me, type AuditRow, type CustomerDetail, type CustomerRow, type LeadRow, type MonthlyReportJson, type QueueItem } from './api';
 import { waited, when } from './nav';
 import { statusName } from './labels';
+import { FormLinks } from './cases';
 
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []): T | null {
   const [value, setValue] = useState<T | null>(null);
@@ -46,7 +47,7 @@ const leadColumns = [
   { title: '区域', dataIndex: 'district' },
   { title: '顾问', dataIndex: 'consultantName' },
   { title: '受理', dataIndex: 'createdAt', render: when },
-  { title: '表格', dataIndex: 'pdf', render: (url: string) => <a href={url} target="_blank">客户信息受理表</a> },
+  { title: '表格', dataIndex: 'pdf', render: (url: string) => <FormLinks title="客户信息受理表" url={url} /> },
 ];
 
 const LEAD_STATUSES = ['', 'assigned', 'accepted', 'contacted', 'signed', 'lost'];
@@ -117,7 +118,7 @@ export function ReportsPage() {
   const report = useLoad<MonthlyReportJson>(() => api.report(month), [month]);
   return (
     <Card title={`报表 · ${month}`} extra={<DatePicker picker="month" allowClear={false} onChange={(d) => d && setMonth(d.format('YYYY-MM'))} />}>
-      <Space wrap style={{ marginBottom: 12 }}>{report?.forms.map((f) => <Button key={f.url} href={f.url} target="_blank">{f.title}</Button>)}</Space>
+      <Space wrap style={{ marginBottom: 12 }}>{report?.forms.map((f) => (f.url.endsWith('.pdf') ? <FormLinks key={f.url} {...f} /> : <Button key={f.url} size="small" href={f.url}>{f.title}</Button>))}</Space>
       {report && report.stores.length > 0 && (
         <Table size="small" rowKey="store" pagination={false} dataSource={report.stores} style={{ marginBottom: 12 }} columns={[
           { title: '门店', dataIndex: 'store' },

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { AuditEntry, ConsoleSession, Lead, Staff, Ticket } from '../../src/entities';
+import { AuditEntry, ConsoleSession, Lead, Penalty, Staff, Ticket } from '../../src/entities';
 import { purgeExpired } from '../../src/jobs/retention';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/run';
 import { TEST_DATA_KEY } from '../support/databases';
@@ -360,12 +360,23 @@ describe('the forms as PDF (item 4)', () => {
       [`/console/forms/movements/${month}.pdf`, ['家政服务人员流动情况登记表', '变动明细']],
     ];
     if (leadId) forms.push([`/console/forms/lead/${leadId}.pdf`, ['客户信息受理表', '销售顾问']]);
+    // a penalty slip raised in chat by the CS manager (处罚 TS… 阿姨编号 金额 原因)
+    await sim.session.staffSays('csm_zhang', `处罚 ${servedCase} A0001 200 迟到两小时`);
+    const ticketId = (await sim.db.reader.findOneByOrFail(Ticket, { number: servedCase })).id;
+    const penalty = (await eventually(() => sim.db.reader.findOneBy(Penalty, { ticketId })))!;
+    forms.push([`/console/forms/penalty/${penalty.id}.pdf`, ['员工处罚单', '200.00元', '迟到两小时', '张经理']]);
     for (const [url, expected] of forms) {
       const response = await gm.raw(url);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('application/pdf');
       const text = pdfText(Buffer.from(await response.arrayBuffer()));
       for (const words of [...expected, '成都市乡工汇家政服务有限公司']) expect(text.replace(/\s+/g, '')).toContain(words);
+      // the A4 print view of the same form
+      const print = await gm.raw(url.replace(/\.pdf$/, '.html'));
+      expect(print.headers.get('content-type')).toContain('text/html');
+      const html = await print.text();
+      expect(html).toContain('size: A4');
+      for (const words of [expected[0], '成都市乡工汇家政服务有限公司']) expect(html).toContain(words);
     }
   });
 });

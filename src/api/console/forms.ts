@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Config } from '../../../config';
 import type { Database } from '../../entities/database';
-import { complaintRecordForm, leadIntakeForm, monthlyComplaintsForm, monthlyInquiriesForm, movementRegisterForm, penaltyForm, renderPdf, storeIssueForm, type FormContext, type FormResult } from '../../handlers/reports';
+import { complaintRecordForm, leadIntakeForm, monthlyComplaintsForm, monthlyInquiriesForm, movementRegisterForm, penaltyForm, renderPdf, renderPrintView, storeIssueForm, type FormContext, type FormResult } from '../../handlers/reports';
 import { ApiError, idParam } from '../http';
 import { stateOf } from './session';
 import { penaltyExport } from '../penalties';
@@ -22,11 +22,17 @@ const CASE = /^TS\d{12}$/;
 export function formRoutes(config: Config, db: Database, now: () => number): Router {
   const router = new Router();
 
+  /** `.pdf` sends the PDF (inline: the browser's viewer prints it; `?download=1` saves it); `.html` the A4 print view. */
   const send = async (ctx: Context, name: string, build: (c: FormContext) => Promise<FormResult>) => {
     const { staff } = stateOf(ctx);
     // the audit entries of the look commit with the read
     const result = await db.write((m) => build({ db: m, viewer: staff, now: now(), company: config.companyName, timeZone: config.timezone }));
     if ('refused' in result) throw new ApiError(result.refused === 'not_found' ? 404 : 403, result.refused === 'not_found' ? say('console.missing.record') : say('console.refused.form'));
+    if (ctx.path.endsWith('.html')) {
+      ctx.type = 'text/html; charset=utf-8';
+      ctx.body = renderPrintView(result.form, ctx.path.replace(/\.html$/, '.pdf'));
+      return;
+    }
     ctx.type = 'application/pdf';
     ctx.set('Content-Disposition', `${ctx.query.download === '1' ? 'attachment' : 'inline'}; filename="${encodeURIComponent(name)}.pdf"`);
     ctx.body = await renderPdf(result.form);
@@ -40,12 +46,12 @@ export function formRoutes(config: Config, db: Database, now: () => number): Rou
     return ctx.params.month!;
   };
 
-  router.get('/complaint-record/:number.pdf', (ctx) => send(ctx, `${say('console.form.complaintRecord')}-${caseNo(ctx)}`, (c) => complaintRecordForm(c, caseNo(ctx))));
-  router.get('/store-issue/:number.pdf', (ctx) => send(ctx, `${say('console.form.storeIssue')}-${caseNo(ctx)}`, (c) => storeIssueForm(c, caseNo(ctx))));
-  router.get('/penalty/:id.pdf', (ctx) => send(ctx, `${say('console.form.penalty')}-${ctx.params.id}`, (c) => penaltyForm(c, idParam(ctx.params.id))));
-  router.get('/monthly-complaints/:month.pdf', (ctx) => send(ctx, `${say('console.form.monthlyComplaints')}-${month(ctx)}`, (c) => monthlyComplaintsForm(c, month(ctx))));
-  router.get('/monthly-inquiries/:month.pdf', (ctx) => send(ctx, `${say('console.form.monthlyInquiries')}-${month(ctx)}`, (c) => monthlyInquiriesForm(c, month(ctx))));
-  router.get('/movements/:month.pdf', (ctx) => send(ctx, `${say('console.form.movements')}-${month(ctx)}`, (c) => movementRegisterForm(c, month(ctx))));
+  router.get(['/complaint-record/:number.pdf', '/complaint-record/:number.html'], (ctx) => send(ctx, `${say('console.form.complaintRecord')}-${caseNo(ctx)}`, (c) => complaintRecordForm(c, caseNo(ctx))));
+  router.get(['/store-issue/:number.pdf', '/store-issue/:number.html'], (ctx) => send(ctx, `${say('console.form.storeIssue')}-${caseNo(ctx)}`, (c) => storeIssueForm(c, caseNo(ctx))));
+  router.get(['/penalty/:id.pdf', '/penalty/:id.html'], (ctx) => send(ctx, `${say('console.form.penalty')}-${ctx.params.id}`, (c) => penaltyForm(c, idParam(ctx.params.id))));
+  router.get(['/monthly-complaints/:month.pdf', '/monthly-complaints/:month.html'], (ctx) => send(ctx, `${say('console.form.monthlyComplaints')}-${month(ctx)}`, (c) => monthlyComplaintsForm(c, month(ctx))));
+  router.get(['/monthly-inquiries/:month.pdf', '/monthly-inquiries/:month.html'], (ctx) => send(ctx, `${say('console.form.monthlyInquiries')}-${month(ctx)}`, (c) => monthlyInquiriesForm(c, month(ctx))));
+  router.get(['/movements/:month.pdf', '/movements/:month.html'], (ctx) => send(ctx, `${say('console.form.movements')}-${month(ctx)}`, (c) => movementRegisterForm(c, month(ctx))));
   /** 员工处罚单 of a month for payroll (finance and HR, the CS manager, the GM): the admin API's CSV. */
   router.get('/penalties/:month.csv', async (ctx) => {
     const { staff } = stateOf(ctx);
@@ -58,6 +64,6 @@ export function formRoutes(config: Config, db: Database, now: () => number): Rou
     ctx.attachment(`penalties-${month(ctx)}.csv`);
     ctx.body = csv();
   });
-  router.get('/lead/:id.pdf', (ctx) => send(ctx, `${say('console.form.lead')}-${ctx.params.id}`, (c) => leadIntakeForm(c, idParam(ctx.params.id))));
+  router.get(['/lead/:id.pdf', '/lead/:id.html'], (ctx) => send(ctx, `${say('console.form.lead')}-${ctx.params.id}`, (c) => leadIntakeForm(c, idParam(ctx.params.id))));
   return router;
 }

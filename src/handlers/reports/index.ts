@@ -12,3 +12,4 @@ export { performanceCsv, performanceReport } from './performance';
 export { sendAttendance, sendDeductions } from './payroll';
 export { complaintRecordForm, sendMonthlyComplaintsForm, leadIntakeForm, monthlyComplaintsForm, monthlyInquiriesForm, movementRegisterForm, penaltyForm, storeIssueForm, type FormContext, type FormResult } from './forms';
 export { renderPdf, type FormDoc } from './pdf';
+export { renderPrintView } from './print';
