@@ -4,7 +4,6 @@ import { MAJOR_COMMAND, majorCommand, MERGE_COMMAND, mergeCommand } from './cust
 import { complaintSteps, logProgress, LOOKUP_COMMAND, lookupCommand, noteCommand, penaltyPhoto, penaltySteps, raisePenalty, rhythmCommand, serviceRequestSteps, severityCommand } from './cases';
 import { callButton, MOVEMENT_COMMAND, movementCommand, RENEW_COMMAND, renewCommand, renewalSteps, VISITED_COMMAND, visitSteps } from './contracts';
 import { END_COMMAND, endCommand, HANDOFF_BUTTON, handoffButton, LIST_COMMAND, listCommand, liveChatText, ONCALL_COMMAND, oncallCommand, PASS_COMMAND, passCommand, SWITCH_COMMAND, switchCommand } from './handoff';
-import { END_COMMAND, endCommand, HANDOFF_BUTTON, handoffButton, LIST_COMMAND, listCommand, liveChatText, ONCALL_COMMAND, oncallCommand, PASS_COMMAND, passCommand, SWITCH_COMMAND, switchCommand } from './handoff';
 import { handleCustomerEvent } from './intake';
 import { handleLeadButton, signedLeadSteps } from './leads';
 import type { Handler } from './ports';
@@ -32,17 +31,11 @@ const steps = new StepOwners()
 const staffDesk = new StaffDesk()
   .button('lead:', handleLeadButton) //               lead:<id>:<action> on a lead card
   .button('ap:', approvalButton(steps)) //            ap:<approvalId>:<choice> on an approval card
+  .button('call:', callButton) //                     call:<taskId>:reached|no_answer|later on a call task card
   .button(HANDOFF_BUTTON, handoffButton) //           ho:<handoffId>:take|pass|dismiss on a 转人工 card
   // 待办 and 查 come before everything that reads plain text: they work while a live conversation is held
   .command(TODO_COMMAND, todoCommand) //               待办: what waits for me, oldest first
   .command(LOOKUP_COMMAND, lookupCommand) //          查 TS…/手机/姓名/HT…/阿姨编号, scoped and audited
-  .command(PASS_COMMAND, passCommand) //              转给 TS… 姓名
-  .command(END_COMMAND, endCommand) //                结束 [A]: the live conversation back to the bot
-  .command(SWITCH_COMMAND, switchCommand) //          切换 A
-  .command(LIST_COMMAND, listCommand) //              列表: who I am talking to, who waits
-  .command(ONCALL_COMMAND, oncallCommand) //          值班 [姓名 日期 日期]
-  .button('call:', callButton) //                     call:<taskId>:reached|no_answer|later on a call task card
-  .button(HANDOFF_BUTTON, handoffButton) //           ho:<handoffId>:take|pass|dismiss on a 转人工 card
   .command(PASS_COMMAND, passCommand) //              转给 TS… 姓名
   .command(END_COMMAND, endCommand) //                结束 [A]: the live conversation back to the bot
   .command(SWITCH_COMMAND, switchCommand) //          切换 A
