@@ -1,5 +1,5 @@
 import type { EChartsOption } from 'echarts';
-import { Resvg } from '@resvg/resvg-js';
+import type { Resvg as ResvgClass } from '@resvg/resvg-js';
 import type { MonthlyReport, ReportImage } from './monthly';
 import { say } from '../../../config/say';
 
@@ -44,6 +44,8 @@ export interface RasterImage {
 
 /** SVG → PNG with the bundled Chinese font only. */
 export function rasterize(svg: string): RasterImage {
+  // loaded on the first chart, like echarts: most processes never draw one
+  const { Resvg } = require('@resvg/resvg-js') as { Resvg: typeof ResvgClass };
   const resvg = new Resvg(svg, {
     background: '#ffffff',
     font: { fontFiles: [chartFontFile()], loadSystemFonts: false, defaultFontFamily: CHART_FONT_FAMILY },

@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import type PDFKitDocument from 'pdfkit';
 import { chartFontFile as fontFile } from './charts';
 
 /**
@@ -26,6 +26,8 @@ const A4 = { width: 595.28, height: 841.89 };
 const MARGIN = 48;
 
 export function renderPdf(form: FormDoc): Promise<Buffer> {
+  // pdfkit is loaded when a form is first drawn: about 9 MB that a process answering chat never needs
+  const PDFDocument = require('pdfkit') as typeof PDFKitDocument;
   const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: form.title, Author: form.company }, bufferPages: false });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
