@@ -30,9 +30,9 @@ export function handoffCard(handoff: Handoff, customer: Customer, ticket: Ticket
   return {
     taskId,
     source: say('handoff.card.source'),
-    title: `${prefix}${say('handoff.card.title', { reason, customer: customerLabel(customer) || `客户${customer.id}` })}`.slice(0, 36),
+    title: `${prefix}${say('handoff.card.title', { reason, customer: customerLabel(customer) || say('handoff.someCustomer', { id: customer.id }) })}`.slice(0, 36),
     description: say('handoff.card.waiting', { minutes: acceptMinutes }),
-    emphasis: handoff.urgent ? { title: '紧急', description: reason } : undefined,
+    emphasis: handoff.urgent ? { title: say('handoff.card.urgent'), description: reason } : undefined,
     fields: [
       { label: say('handoff.card.field.case'), value: ticket.number },
       ...said.map((line) => ({ label: say('handoff.card.field.said'), value: line.text.slice(0, 60) })),

@@ -17,7 +17,7 @@ import { addLine, labelOf } from './records';
  */
 
 const HOUR_MS = 3600_000;
-const MEDIA_NAMES: Record<string, string> = { image: '图片', voice: '语音', video: '视频' };
+const MEDIA_NAMES: Record<string, string> = { image: say('handoff.media.image'), voice: say('handoff.media.voice'), video: say('handoff.media.video') };
 
 /** The case the exchange belongs to: one opened during the conversation takes it over, with what was said before. */
 async function caseOf(ctx: FlowContext, handoff: Handoff): Promise<number | null> {
@@ -138,7 +138,7 @@ export async function forwardToStaff(ctx: HandlerContext, handoff: Handoff, cust
   const ticketId = await caseOf(ctx, handoff);
   await ctx.db.update(Handoff, { id: handoff.id }, { focusAt: now, lastActivityAt: now });
   if (event.type === 'text' || (event.type === 'menu_click' && event.key)) {
-    const text = event.type === 'text' ? event.text : `[菜单] ${event.key}`;
+    const text = event.type === 'text' ? event.text : say('handoff.staff.menuClick', { key: event.key });
     ctx.send({ type: 'text', to, text: say('handoff.staff.forwardText', { tag, customer: label, text }) });
     await addLine(ctx.db, handoff, { side: 'customer', actor: 'customer', kind: 'text', text, evidenceId: null, status: 'forwarded', at: now });
     if (ticketId) await addTimeline(ctx.db, { ticketId, type: 'customer_message', actor: 'customer', note: text, data: { handoffId: handoff.id }, at: now });

@@ -5,6 +5,7 @@ import { hasRole } from '../../entities/staff';
 import { customerLabel } from '../customers';
 import { calendarFor } from '../calendar';
 import type { FlowContext } from '../ports';
+import { say } from '../../../config/say';
 
 /** The hand-off records: finding them, the holder's tags, the conversation so far, who is on duty. */
 
@@ -37,7 +38,7 @@ export async function freeTag(db: EntityManager, staffId: number): Promise<strin
 
 export async function labelOf(db: EntityManager, customerId: number): Promise<string> {
   const customer = await db.findOneBy(Customer, { id: customerId });
-  return customerLabel(customer) || `客户${customerId}`;
+  return customerLabel(customer) || say('handoff.someCustomer', { id: customerId });
 }
 
 /** The customer's recent words, read from the stored inbound messages (decrypted here, never logged). */
@@ -47,7 +48,7 @@ export async function recentWords(db: EntityManager, customer: Customer, limit =
   const lines: TranscriptLine[] = [];
   for (const row of rows) {
     const event = row.event as { type?: string; text?: string; recognition?: string; createdAt?: number };
-    const text = event.type === 'text' ? event.text : event.type === 'voice' ? event.recognition ?? '[语音]' : event.type === 'image' ? '[图片]' : undefined;
+    const text = event.type === 'text' ? event.text : event.type === 'voice' ? event.recognition ?? say('handoff.transcript.voice') : event.type === 'image' ? say('handoff.transcript.image') : undefined;
     if (text) lines.push({ from: 'customer', text: text.slice(0, 200), at: row.receivedAt });
     if (lines.length >= limit) break;
   }
@@ -55,8 +56,8 @@ export async function recentWords(db: EntityManager, customer: Customer, limit =
 }
 
 export function transcriptText(lines: TranscriptLine[], timeZone: string): string {
-  if (lines.length === 0) return '（无）';
-  return lines.map((line) => `${new Date(line.at).toLocaleTimeString('zh-CN', { timeZone, hour: '2-digit', minute: '2-digit', hour12: false })} ${line.from === 'customer' ? '客户' : line.from === 'staff' ? '客服' : '机器人'}：${line.text}`).join('\n');
+  if (lines.length === 0) return say('handoff.none');
+  return lines.map((line) => `${new Date(line.at).toLocaleTimeString('zh-CN', { timeZone, hour: '2-digit', minute: '2-digit', hour12: false })} ${say(line.from === 'customer' ? 'handoff.transcript.customer' : line.from === 'staff' ? 'handoff.transcript.staff' : 'handoff.transcript.bot')}：${line.text}`).join('\n');
 }
 
 export function addLine(db: EntityManager, handoff: Handoff, line: Omit<HandoffMessage, 'id' | 'handoffId' | 'customerId'>): Promise<HandoffMessage> {

@@ -39,7 +39,7 @@ async function mayTake(ctx: HandlerContext, staff: Staff | null, handoff: Handof
 
 export async function handoffButton(ctx: HandlerContext, staff: Staff | null, key: string): Promise<void> {
   const match = /^ho:(\d{1,10}):(take|pass|dismiss)$/.exec(key);
-  if (!match) return refuse(ctx, 'bad_key', '这个按钮无法识别。');
+  if (!match) return refuse(ctx, 'bad_key', say('handoff.staff.badButton'));
   const handoff = await ctx.db.findOneBy(Handoff, { id: Number(match[1]) });
   if (!handoff) return refuse(ctx, 'unknown', say('handoff.staff.closedAlready'));
   if (!(await mayTake(ctx, staff, handoff))) return refuse(ctx, 'not_cs_staff', say('handoff.staff.notCs'));
@@ -115,7 +115,7 @@ async function target(ctx: HandlerContext, staff: Staff, tag: string | undefined
 }
 
 async function listOf(ctx: HandlerContext, live: Handoff[]): Promise<string> {
-  return (await Promise.all(live.map(async (h) => `[${h.tag}] ${await labelOf(ctx.db, h.customerId)}`))).join('、') || '（无）';
+  return (await Promise.all(live.map(async (h) => `[${h.tag}] ${await labelOf(ctx.db, h.customerId)}`))).join('、') || say('handoff.none');
 }
 
 /** The holder's plain text (or `@A text`) goes to the customer; false when they hold no conversation. */

@@ -8,6 +8,7 @@ import { normalize } from '../understanding';
 
 const ASKS_FOR_PERSON = /转人工|人工客服|人工服务|找客服|真人|活人|客服在吗|(?:和|跟)(?:人|客服)(?:说|聊|沟通)|接通客服|转接客服|不要机器人|别用机器人/;
 
+// input words: what an upset customer writes, read by soundsUpset and never shown
 const UPSET = new RegExp(
   [
     // demands and threats
