@@ -214,6 +214,9 @@ export const casesMessages = {
   'cases.lookup.contractStatus.ended': '已到期',
   'cases.lookup.contractStatus.terminated': '已终止',
   'cases.lookup.contractStatus.other': '其他',
+  'cases.lookup.contractLine': '{contractNo}（{status}，至{end}）',
+  // a step answered in words rather than with a button (the case record of the console and the forms)
+  'cases.record.answered': '已答复',
   'cases.penalty.status.raised': '待客服部经理沟通',
   'cases.penalty.status.discussed': '待阿姨签字',
   'cases.penalty.status.acknowledged': '待总经理签字',

@@ -31,4 +31,8 @@ export const staffMessages = {
   'staff.queue.handoffWaiting': '转人工待接入（{reason}）',
   'staff.queue.handoffPassed': '转给您的客户待接入（{reason}）',
   'staff.queue.handoffLive': '您正在接待的客户对话',
+  'staff.queue.leadAssigned': '新线索待接单',
+  'staff.queue.leadAccepted': '已接单待联系',
+  'staff.queue.renewalQuestion': '客户咨询续约，待人工回复',
+  'staff.queue.askedForPerson': '客户要求人工服务',
 } as const;

@@ -4,6 +4,7 @@ import type { Staff as StaffRow } from '../../entities/staff';
 import { recordView, scopeOf, seesTicket } from '../access';
 import { mayDecide, roleName } from '../approvals';
 import { addTimeline } from '../records';
+import { say } from '../../../config/say';
 
 /**
  * One case as a person reads it (the console's case page, and 查 TS… in chat): the case, the
@@ -68,7 +69,7 @@ function stepOf(approval: Approval, viewer: StaffRow, storeId: number | null): C
     roleName: roleName(approval.role),
     status: approval.status,
     // the button's own words (同意, 已电话告知…); a step answered in words says so
-    decision: approval.decision === null ? null : (buttons.find((b) => b.key.endsWith(`:${approval.decision}`))?.text ?? (approval.decision === 'text' ? '已答复' : approval.decision)),
+    decision: approval.decision === null ? null : (buttons.find((b) => b.key.endsWith(`:${approval.decision}`))?.text ?? (approval.decision === 'text' ? say('cases.record.answered') : approval.decision)),
     text: approval.text,
     decidedBy: approval.decidedBy,
     decidedAt: approval.decidedAt,

@@ -50,7 +50,7 @@ export async function pendingFor(db: EntityManager, staff: Staff, now: number): 
   if (hasRole(staff, 'consultant')) {
     const leads = await db.find(Lead, { where: { consultantId: staff.id, status: In(['assigned', 'accepted']) }, order: { createdAt: 'ASC' }, take: 200 });
     for (const lead of leads) {
-      items.push({ kind: 'lead', id: lead.id, number: lead.number, title: lead.status === 'assigned' ? '新线索待接单' : '已接单待联系', since: lead.assignedAt ?? lead.createdAt, waitedMinutes: 0, link: `/leads?focus=${lead.id}` });
+      items.push({ kind: 'lead', id: lead.id, number: lead.number, title: say(lead.status === 'assigned' ? 'staff.queue.leadAssigned' : 'staff.queue.leadAccepted'), since: lead.assignedAt ?? lead.createdAt, waitedMinutes: 0, link: `/leads?focus=${lead.id}` });
     }
   }
   if (CS_ROLES.some((role) => hasRole(staff, role))) {
@@ -74,7 +74,7 @@ export async function pendingFor(db: EntityManager, staff: Staff, now: number): 
     }
     const handoffs = await db.find(Ticket, { where: { kind: 'question', status: 'open' }, order: { createdAt: 'ASC' }, take: 200 });
     for (const ticket of handoffs.filter((t) => !covered.has(t.id))) {
-      items.push({ kind: 'handoff', id: ticket.id, number: ticket.number, title: ticket.category === 'renewal' ? '客户咨询续约，待人工回复' : '客户要求人工服务', since: ticket.createdAt, waitedMinutes: 0, link: `/cases/${ticket.number}` });
+      items.push({ kind: 'handoff', id: ticket.id, number: ticket.number, title: say(ticket.category === 'renewal' ? 'staff.queue.renewalQuestion' : 'staff.queue.askedForPerson'), since: ticket.createdAt, waitedMinutes: 0, link: `/cases/${ticket.number}` });
     }
   }
   // calls to customers without a reachable WeChat (issue 15): 约下次 ones wait from when they are due again
