@@ -9,7 +9,7 @@ import { channelName } from '../leads';
 import { leadReport } from './leads';
 import { renderPdf, type FormDoc } from './pdf';
 import { MAX_FILE_BYTES, type FlowContext } from '../ports';
-import { say } from '../../../config/say';
+import { isMessageKey, say, sayName } from '../../../config/say';
 
 /**
  * The seed's named records, filled from what the system holds (issue 21, item 4):
@@ -29,14 +29,15 @@ export interface FormContext {
   timeZone: string;
 }
 
-const KIND: Record<string, string> = { complaint: '投诉', service_request: '售后服务', question: '咨询' };
-const SEVERITY: Record<string, string> = { ordinary: '普通', serious: '严重' };
-const MOVEMENT: Record<string, string> = { new: '新到', on_duty: '上岗', returned: '返回', resigned: '辞职' };
-const PENALTY_STATUS: Record<string, string> = { raised: '已开具', acknowledged: '责任人已确认', approved: '已批准', rejected: '已驳回' };
-const LEAD_STATUS: Record<string, string> = { draft: '登记中', new: '新线索', assigned: '已分配', accepted: '已接单', contacted: '已联系', signed: '已签约', lost: '未成交', cancelled: '已取消' };
+/** The name the catalogue gives a stored value (`reports.form.kind.complaint`), or the value itself when it names none. */
+const named = (key: string, value: string): string => (isMessageKey(key) ? sayName(key, 'reports.form.noValue') : value);
+const KIND = (kind: string) => named(`reports.form.kind.${kind}`, kind);
+const SEVERITY = (severity: string | null) => (severity ? named(`common.severity.${severity}`, '') : '');
+const MOVEMENT_KINDS = ['new', 'on_duty', 'returned', 'resigned'] as const;
+const MOVEMENT = (kind: string) => named(`common.movement.${kind}`, kind);
 
 function footer(c: FormContext): string {
-  return `打印：${c.viewer.name} · ${chineseDateTime(c.now, c.timeZone)} · 未经公司相关领导同意，不得将信息泄露给他人。`;
+  return say('reports.form.footer', { name: c.viewer.name, time: chineseDateTime(c.now, c.timeZone) });
 }
 
 const when = (c: FormContext, at: number | null | undefined) => (at ? chineseDateTime(at, c.timeZone) : '');
@@ -67,21 +68,21 @@ export async function complaintRecordForm(c: FormContext, ticketNo: string): Pro
     form: {
       company: c.company,
       title: say('console.form.complaintRecord'),
-      reference: `编号 ${ticket.number}`,
+      reference: say('reports.form.number', { number: ticket.number }),
       fields: [
-        { label: '受理时间', value: when(c, ticket.createdAt) },
-        { label: '类别', value: `${KIND[ticket.kind] ?? ticket.kind} · ${SEVERITY[ticket.severity ?? ''] ?? ''} · ${ticket.category ?? ''}` },
-        { label: '客户姓名', value: customer.name ?? '' },
-        { label: '联系电话', value: customer.phone ?? '' },
-        { label: '服务地址', value: customer.address ?? customer.district ?? '' },
-        { label: '所属门店', value: opened.record.storeName ?? '' },
-        { label: '涉事家政人员', value: await housekeeperName(c.db, ticket.housekeeperId) },
-        { label: '投诉内容', value: ticket.summary },
-        { label: '当前状态', value: ticket.status },
+        { label: say('reports.form.field.receivedAt'), value: when(c, ticket.createdAt) },
+        { label: say('reports.form.field.category'), value: `${KIND(ticket.kind)} · ${SEVERITY(ticket.severity)} · ${ticket.category ?? ''}` },
+        { label: say('reports.form.field.customerName'), value: customer.name ?? '' },
+        { label: say('reports.form.field.phone'), value: customer.phone ?? '' },
+        { label: say('reports.form.field.address'), value: customer.address ?? customer.district ?? '' },
+        { label: say('reports.form.field.store'), value: opened.record.storeName ?? '' },
+        { label: say('reports.form.field.housekeeper'), value: await housekeeperName(c.db, ticket.housekeeperId) },
+        { label: say('reports.form.field.complaint'), value: ticket.summary },
+        { label: say('reports.form.field.status'), value: ticket.status },
       ],
       tables: [
-        { title: '处理过程', columns: ['时间', '经办人', '事项', '内容'], widths: [1.3, 1, 1.2, 3], rows: opened.record.timeline.map((e) => [when(c, e.at), opened.record.names[e.actor] ?? e.actor, e.type, e.note ?? '']) },
-        { title: '各环节处理', columns: ['环节', '负责', '结果', '意见'], rows: opened.record.steps.map((s) => [s.step, roleName(s.role), s.status === 'decided' ? (s.decision ?? '') : '待处理', s.text ?? '']) },
+        { title: say('reports.form.table.process'), columns: [say('reports.form.col.time'), say('reports.form.col.actor'), say('reports.form.col.event'), say('reports.form.col.content')], widths: [1.3, 1, 1.2, 3], rows: opened.record.timeline.map((e) => [when(c, e.at), opened.record.names[e.actor] ?? e.actor, e.type, e.note ?? '']) },
+        { title: say('reports.form.table.steps'), columns: [say('reports.form.col.step'), say('reports.form.col.owner'), say('reports.form.col.result'), say('reports.form.col.opinion')], rows: opened.record.steps.map((s) => [s.step, roleName(s.role), s.status === 'decided' ? (s.decision ?? '') : say('reports.form.pending'), s.text ?? '']) },
       ],
       signatures: signaturesOf(c, opened.record, null),
       footer: footer(c),
@@ -99,20 +100,21 @@ export async function storeIssueForm(c: FormContext, ticketNo: string): Promise<
     form: {
       company: c.company,
       title: say('console.form.storeIssue'),
-      reference: `编号 ${ticket.number}`,
+      reference: say('reports.form.number', { number: ticket.number }),
       fields: [
-        { label: '门店', value: opened.record.storeName ?? '' },
-        { label: '客户', value: `${customer.name ?? ''} ${customer.phone ?? ''}` },
-        { label: '问题描述', value: ticket.summary },
-        { label: '处理指令', value: textOf(['instruction']) },
-        { label: '调查经过', value: textOf(['investigation', 'investigate']) },
-        { label: '处理决定', value: textOf(['decision', 'decide']) },
-        { label: '结案时间', value: when(c, ticket.closedAt) },
+        { label: say('reports.form.field.storeName'), value: opened.record.storeName ?? '' },
+        { label: say('reports.form.field.customer'), value: `${customer.name ?? ''} ${customer.phone ?? ''}` },
+        { label: say('reports.form.field.problem'), value: ticket.summary },
+        { label: say('reports.form.field.instruction'), value: textOf(['instruction']) },
+        { label: say('reports.form.field.investigation'), value: textOf(['investigation', 'investigate']) },
+        { label: say('reports.form.field.decision'), value: textOf(['decision', 'decide']) },
+        { label: say('reports.form.field.closedAt'), value: when(c, ticket.closedAt) },
       ],
       signatures: [
-        ...signaturesOf(c, opened.record, null).filter((s) => /门店经理|客服部经理|总经理/.test(s.role)),
-        ...(steps.some((s) => s.role === 'cs_manager' && s.status === 'decided') ? [] : [{ role: '客服部经理', name: null, at: null }]),
-        ...(steps.some((s) => s.role === 'gm' && s.status === 'decided') ? [] : [{ role: '总经理', name: null, at: null }]),
+        // the store's, the CS manager's and the GM's signatures, chosen by role rather than by the words of their names
+        ...signaturesOf(c, { ...opened.record, steps: steps.filter((s) => ['store_manager', 'cs_manager', 'gm'].includes(s.role)) }, null),
+        ...(steps.some((s) => s.role === 'cs_manager' && s.status === 'decided') ? [] : [{ role: say('common.role.cs_manager'), name: null, at: null }]),
+        ...(steps.some((s) => s.role === 'gm' && s.status === 'decided') ? [] : [{ role: say('common.role.gm'), name: null, at: null }]),
       ],
       footer: footer(c),
     },
@@ -133,15 +135,15 @@ export async function penaltyForm(c: FormContext, penaltyId: number): Promise<Fo
     form: {
       company: c.company,
       title: say('console.form.penalty'),
-      reference: `处罚单 ${penalty.id} · 工单 ${ticket.number}`,
+      reference: say('reports.form.penaltyReference', { id: penalty.id, caseNo: ticket.number }),
       fields: [
-        { label: '责任人', value: await housekeeperName(c.db, penalty.housekeeperId) },
-        { label: '处罚金额', value: `${(penalty.amountFen / 100).toFixed(2)} 元` },
-        { label: '处罚原因', value: penalty.reason },
-        { label: '扣款月份', value: penalty.month },
-        { label: '状态', value: PENALTY_STATUS[penalty.status] ?? penalty.status },
+        { label: say('reports.form.field.responsible'), value: await housekeeperName(c.db, penalty.housekeeperId) },
+        { label: say('reports.form.field.penaltyAmount'), value: say('reports.form.yuan', { amount: (penalty.amountFen / 100).toFixed(2) }) },
+        { label: say('reports.form.field.penaltyReason'), value: penalty.reason },
+        { label: say('reports.form.field.deductionMonth'), value: penalty.month },
+        { label: say('reports.form.field.state'), value: named(`reports.form.penaltyStatus.${penalty.status}`, penalty.status) },
       ],
-      signatures: [signer('开具（投诉专员/客服部经理）', penalty.raisedBy, penalty.createdAt), signer('责任人确认', penalty.acknowledgedBy, penalty.decidedAt), signer('总经理批准', penalty.approvedBy, penalty.decidedAt)],
+      signatures: [signer(say('reports.form.sign.raised'), penalty.raisedBy, penalty.createdAt), signer(say('reports.form.sign.acknowledged'), penalty.acknowledgedBy, penalty.decidedAt), signer(say('reports.form.sign.approved'), penalty.approvedBy, penalty.decidedAt)],
       footer: footer(c),
     },
   };
@@ -163,19 +165,19 @@ export async function monthlyComplaintsForm(c: FormContext, month: string): Prom
       title: say('console.form.monthlyComplaints'),
       reference: `${month}${storeOnly !== null ? ` · ${stores.get(storeOnly) ?? ''}` : ''}`,
       fields: [
-        { label: '统计月份', value: month },
-        { label: '投诉总数', value: `${tickets.length} 件（严重 ${tickets.filter((t) => t.severity === 'serious').length} 件）` },
-        { label: '已结案', value: `${tickets.filter((t) => t.closedAt !== null).length} 件` },
+        { label: say('reports.form.field.month'), value: month },
+        { label: say('reports.form.field.complaintsTotal'), value: say('reports.form.complaintsTotal', { total: tickets.length, serious: tickets.filter((t) => t.severity === 'serious').length }) },
+        { label: say('reports.form.field.closed'), value: say('reports.form.cases', { count: tickets.filter((t) => t.closedAt !== null).length }) },
       ],
       tables: [
         {
-          title: '投诉明细',
-          columns: ['编号', '日期', '客户', '门店', '类别', '程度', '状态', '结案'],
+          title: say('reports.form.table.complaints'),
+          columns: (['number', 'date', 'customer', 'store', 'category', 'severity', 'status', 'closed'] as const).map((col) => say(`reports.form.col.${col}`)),
           widths: [2.2, 1.3, 1, 1.1, 1.3, 0.7, 1.3, 1.3],
-          rows: tickets.map((t) => [t.number, when(c, t.createdAt).slice(0, 11), customers.get(t.customerId)?.name ?? '', t.storeId ? (stores.get(t.storeId) ?? '') : '', t.category ?? '', SEVERITY[t.severity ?? ''] ?? '', t.status, when(c, t.closedAt).slice(0, 11)]),
+          rows: tickets.map((t) => [t.number, when(c, t.createdAt).slice(0, 11), customers.get(t.customerId)?.name ?? '', t.storeId ? (stores.get(t.storeId) ?? '') : '', t.category ?? '', SEVERITY(t.severity), t.status, when(c, t.closedAt).slice(0, 11)]),
         },
       ],
-      signatures: [{ role: '投诉专员', name: null, at: null }, { role: '客服部经理', name: null, at: null }],
+      signatures: [{ role: say('common.role.cs_specialist'), name: null, at: null }, { role: say('common.role.cs_manager'), name: null, at: null }],
       footer: footer(c),
     },
   };
@@ -187,23 +189,23 @@ export async function monthlyInquiriesForm(c: FormContext, month: string): Promi
   const report = await leadReport(c.db, month, c.timeZone);
   const rows = (groups: Record<string, { inquiries: number; signed: number; lost: number; conversionRate: number }>, name: (k: string) => string = (k) => k) =>
     Object.entries(groups).map(([key, g]) => [name(key), String(g.inquiries), String(g.signed), String(g.lost), `${Math.round(g.conversionRate * 1000) / 10}%`]);
-  const columns = ['', '咨询', '成交', '未成交', '转化率'];
+  const columns = ['', ...(['inquiries', 'signed', 'lost', 'rate'] as const).map((col) => say(`reports.form.col.${col}`))];
   return {
     form: {
       company: c.company,
       title: say('console.form.monthlyInquiries'),
       reference: month,
       fields: [
-        { label: '统计月份', value: month },
-        { label: '咨询总数', value: `${report.totals.inquiries} 条，成交 ${report.totals.signed} 单，转化率 ${Math.round(report.totals.conversionRate * 1000) / 10}%` },
-        { label: '接单用时中位数', value: report.medianMinutesToAccept === null ? '无' : `${report.medianMinutesToAccept} 分钟` },
+        { label: say('reports.form.field.month'), value: month },
+        { label: say('reports.form.field.inquiriesTotal'), value: say('reports.form.inquiriesTotal', { inquiries: report.totals.inquiries, signed: report.totals.signed, rate: Math.round(report.totals.conversionRate * 1000) / 10 }) },
+        { label: say('reports.form.field.medianAccept'), value: report.medianMinutesToAccept === null ? say('reports.form.noValue') : say('reports.form.minutes', { count: report.medianMinutesToAccept }) },
       ],
       tables: [
-        { title: '按渠道', columns: ['渠道', ...columns.slice(1)], rows: rows(report.byChannel, channelName) },
-        { title: '按门店', columns: ['门店', ...columns.slice(1)], rows: rows(report.byStore) },
-        { title: '按顾问', columns: ['顾问', ...columns.slice(1)], rows: rows(report.byConsultant) },
+        { title: say('reports.form.table.byChannel'), columns: [say('reports.form.col.channel'), ...columns.slice(1)], rows: rows(report.byChannel, channelName) },
+        { title: say('reports.form.table.byStore'), columns: [say('reports.form.col.store'), ...columns.slice(1)], rows: rows(report.byStore) },
+        { title: say('reports.form.table.byConsultant'), columns: [say('reports.form.col.consultant'), ...columns.slice(1)], rows: rows(report.byConsultant) },
       ],
-      signatures: [{ role: '客服部经理', name: null, at: null }],
+      signatures: [{ role: say('common.role.cs_manager'), name: null, at: null }],
       footer: footer(c),
     },
   };
@@ -225,20 +227,20 @@ export async function movementRegisterForm(c: FormContext, month: string): Promi
       title: say('console.form.movements'),
       reference: month,
       fields: [
-        { label: '登记月份', value: month },
-        { label: '变动合计', value: Object.entries(MOVEMENT).map(([k, name]) => `${name} ${visible.filter((m) => m.kind === k).length}`).join('，') },
+        { label: say('reports.form.field.registerMonth'), value: month },
+        { label: say('reports.form.field.movementTotals'), value: MOVEMENT_KINDS.map((k) => `${MOVEMENT(k)} ${visible.filter((m) => m.kind === k).length}`).join('，') },
       ],
       tables: [
         {
-          title: '变动明细',
-          columns: ['日期', '编号', '姓名', '门店', '变动', '备注'],
+          title: say('reports.form.table.movements'),
+          columns: (['date', 'number', 'name', 'store', 'movement', 'note'] as const).map((col) => say(`reports.form.col.${col}`)),
           rows: visible.map((m) => {
             const h = housekeepers.get(m.housekeeperId);
-            return [when(c, m.at).slice(0, 11), h?.code ?? '', h?.name ?? '', h?.storeId ? (stores.get(h.storeId) ?? '') : '', MOVEMENT[m.kind] ?? m.kind, m.note ?? ''];
+            return [when(c, m.at).slice(0, 11), h?.code ?? '', h?.name ?? '', h?.storeId ? (stores.get(h.storeId) ?? '') : '', MOVEMENT(m.kind), m.note ?? ''];
           }),
         },
       ],
-      signatures: [{ role: '档案管理员', name: null, at: null }],
+      signatures: [{ role: say('reports.form.sign.archivist'), name: null, at: null }],
       footer: footer(c),
     },
   };
@@ -257,21 +259,21 @@ export async function leadIntakeForm(c: FormContext, leadId: number): Promise<Fo
     form: {
       company: c.company,
       title: say('console.form.lead'),
-      reference: `编号 ${lead.number}`,
+      reference: say('reports.form.number', { number: lead.number }),
       fields: [
-        { label: '受理时间', value: when(c, lead.createdAt) },
-        { label: '来源渠道', value: channelName(lead.channel) },
-        { label: '客户姓名', value: customer.name ?? '' },
-        { label: '联系电话', value: customer.phone ?? '' },
-        { label: '地址 / 区域', value: customer.address ?? lead.district ?? '' },
-        { label: '服务类型', value: lead.serviceType ?? '' },
-        { label: '客户需求', value: lead.need },
-        { label: '期望开始', value: lead.startDate ?? '' },
-        { label: '分配门店', value: store?.name ?? '' },
-        { label: '销售顾问', value: consultant?.name ?? '' },
-        { label: '跟进状态', value: LEAD_STATUS[lead.status] ?? lead.status },
+        { label: say('reports.form.field.receivedAt'), value: when(c, lead.createdAt) },
+        { label: say('reports.form.field.channel'), value: channelName(lead.channel) },
+        { label: say('reports.form.field.customerName'), value: customer.name ?? '' },
+        { label: say('reports.form.field.phone'), value: customer.phone ?? '' },
+        { label: say('reports.form.field.addressOrDistrict'), value: customer.address ?? lead.district ?? '' },
+        { label: say('reports.form.field.serviceType'), value: lead.serviceType ?? '' },
+        { label: say('reports.form.field.need'), value: lead.need },
+        { label: say('reports.form.field.startDate'), value: lead.startDate ?? '' },
+        { label: say('reports.form.field.assignedStore'), value: store?.name ?? '' },
+        { label: say('reports.form.field.consultant'), value: consultant?.name ?? '' },
+        { label: say('reports.form.field.leadStatus'), value: named(`reports.form.leadStatus.${lead.status}`, lead.status) },
       ],
-      signatures: [{ role: '受理人', name: lead.loggedBy ?? null, at: lead.loggedBy ? when(c, lead.createdAt) : null }, { role: '销售顾问', name: consultant && lead.acceptedAt ? consultant.name : null, at: lead.acceptedAt ? when(c, lead.acceptedAt) : null }],
+      signatures: [{ role: say('reports.form.sign.receiver'), name: lead.loggedBy ?? null, at: lead.loggedBy ? when(c, lead.createdAt) : null }, { role: say('common.role.consultant'), name: consultant && lead.acceptedAt ? consultant.name : null, at: lead.acceptedAt ? when(c, lead.acceptedAt) : null }],
       footer: footer(c),
     },
   };

@@ -1,5 +1,6 @@
 import type PDFKitDocument from 'pdfkit';
 import { chartFontFile as fontFile } from './charts';
+import { say } from '../../../config/say';
 
 /**
  * The seed's paper forms as PDF (A4), rendered on the server with pdfkit and the Noto Sans SC the
@@ -77,15 +78,15 @@ export function renderPdf(form: FormDoc): Promise<Buffer> {
       doc.y = top + height;
     };
     line(table.columns, true);
-    if (table.rows.length === 0) line(table.columns.map((_, i) => (i === 0 ? '（无）' : '')), false);
+    if (table.rows.length === 0) line(table.columns.map((_, i) => (i === 0 ? say('reports.form.none') : '')), false);
     for (const cells of table.rows) line(cells, false);
   }
 
-  doc.moveDown(1.2).fontSize(12).text('签字', MARGIN, doc.y);
+  doc.moveDown(1.2).fontSize(12).text(say('reports.form.signatures'), MARGIN, doc.y);
   doc.moveDown(0.4).fontSize(10.5);
   for (const signature of form.signatures) {
     if (doc.y > A4.height - MARGIN - 40) doc.addPage();
-    const signed = signature.name ? `${signature.name}（系统签字 ${signature.at ?? ''}）` : '____________________  日期 __________';
+    const signed = signature.name ? say('reports.form.signedBy', { name: signature.name, at: signature.at ?? '' }) : say('reports.form.unsignedLine');
     doc.text(`${signature.role}：${signed}`, MARGIN, doc.y);
     doc.moveDown(0.5);
   }
