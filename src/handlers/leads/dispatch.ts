@@ -54,8 +54,11 @@ export async function assignLead(ctx: FlowContext, lead: Lead, customer: Custome
     return null;
   }
   Object.assign(lead, { status: 'assigned', consultantId: consultant.id, storeId: store.id, assignedAt: now, updatedAt: now });
-  await ctx.db.update(Lead, { id: lead.id }, { status: 'assigned', consultantId: consultant.id, storeId: store.id, assignedAt: now, updatedAt: now });
+  // the consultant's row first: pointing the lead at them takes a shared lock on it (MariaDB's
+  // foreign-key check), and two handlers that each held that shared lock and then both wanted to
+  // write lastAssignedAt deadlocked, one of them run again from the start (issue 17's bench)
   await ctx.db.update(Staff, { id: consultant.id }, { lastAssignedAt: now });
+  await ctx.db.update(Lead, { id: lead.id }, { status: 'assigned', consultantId: consultant.id, storeId: store.id, assignedAt: now, updatedAt: now });
   await addTimeline(ctx.db, { leadId: lead.id, type: 'assigned', actor: 'system', data: { consultantId: consultant.id, storeId: store.id }, at: now });
   ctx.send(leadCard(lead, customer, consultant, store, ctx.config.timezone));
   return consultant;
