@@ -505,7 +505,8 @@ describeEachDatabase('admin API: archives', ({ db, skipped }) => {
     expect(Number(customers)).toBe(500);
     // eslint-disable-next-line no-console
     console.log(`5,000-row contract import on ${db().kind}: ${elapsed} ms`);
-  });
+    // 5,000 contracts and 500 customers written through the import engine
+  }, 90_000);
 
   it('writes an audit entry for every change, with no personal values, and lists them newest first', async () => {
     if (skipped()) return;
