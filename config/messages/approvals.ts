@@ -7,6 +7,8 @@ export const approvalsMessages = {
   'approvals.kind.handover': '上户交接',
   'approvals.kind.visit': '阿姨回访',
   'approvals.kind.penalty': '员工处罚单',
+  // a step whose card has no title (never its stored id)
+  'approvals.step.other': '审批环节',
   'approvals.urgent': '紧急',
   'approvals.urgentSource': '紧急 · {kind}',
   'approvals.urgentNote': '严重投诉，请立即处理',

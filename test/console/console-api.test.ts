@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { AuditEntry, ConsoleSession, Lead, Penalty, Staff, Ticket } from '../../src/entities';
+import { Approval, AuditEntry, ConsoleSession, Lead, Penalty, Staff, Ticket } from '../../src/entities';
 import { purgeExpired } from '../../src/jobs/retention';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/run';
 import { TEST_DATA_KEY } from '../support/databases';
@@ -365,18 +365,39 @@ describe('the forms as PDF (item 4)', () => {
     const ticketId = (await sim.db.reader.findOneByOrFail(Ticket, { number: servedCase })).id;
     const penalty = (await eventually(() => sim.db.reader.findOneBy(Penalty, { ticketId })))!;
     forms.push([`/console/forms/penalty/${penalty.id}.pdf`, ['员工处罚单', '200.00元', '迟到两小时', '张经理']]);
+    // issue 12, item 4: the case forms name each step by its card and the status, the timeline
+    // entries and the category in Chinese — never a stored id (「apology」, 「penalty_discuss」, 「signed_cs」)
+    // a decided step and the next one open (the console test above may have decided it already)
+    const specialist = new ConsoleClient(sim.botUrl);
+    await specialist.login(sim.platform, 'cs_liu');
+    type Step = { id: number; status: string; mine: boolean; needsText: boolean; choices: { key: string }[] };
+    const open = (await specialist.json<{ steps: Step[] }>(`/console/api/cases/${servedCase}`)).body.steps.find((s) => s.status === 'pending' && s.mine);
+    if (open) expect((await specialist.post(`/console/api/cases/${servedCase}/steps/${open.id}`, open.needsText ? { text: '已向客户致歉' } : { choice: open.choices[0].key })).status).toBe(200);
+    const stepIds = await eventually(async () => {
+      const ids = [...new Set((await sim.db.reader.find(Approval, { where: { ticketId } })).map((a) => a.step))];
+      if (ids.length < 2) throw new Error('the next step is not open yet');
+      return ids;
+    });
+    const caseForms = [`/console/forms/complaint-record/${servedCase}.pdf`, `/console/forms/store-issue/${servedCase}.pdf`, `/console/forms/monthly-complaints/${month}.pdf`];
+    const visible = (html: string) => html.replace(/<style[\s\S]*?<\/style>/g, '').replace(/<[^>]+>/g, ' ');
+    const noRawIds = (readable: string) => {
+      expect(readable).not.toMatch(/\b[a-z]+(?:_[a-z]+)+\b/);
+      for (const id of stepIds) expect(readable).not.toContain(id);
+    };
     for (const [url, expected] of forms) {
       const response = await gm.raw(url);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('application/pdf');
       const text = pdfText(Buffer.from(await response.arrayBuffer()));
       for (const words of [...expected, '成都市乡工汇家政服务有限公司']) expect(text.replace(/\s+/g, '')).toContain(words);
+      if (caseForms.includes(url)) noRawIds(text);
       // the A4 print view of the same form
       const print = await gm.raw(url.replace(/\.pdf$/, '.html'));
       expect(print.headers.get('content-type')).toContain('text/html');
       const html = await print.text();
       expect(html).toContain('size: A4');
       for (const words of [expected[0], '成都市乡工汇家政服务有限公司']) expect(html).toContain(words);
+      if (caseForms.includes(url)) noRawIds(visible(html));
     }
   });
 });

@@ -6,7 +6,7 @@ import type { Staff } from '../../entities/staff';
 import { Ticket } from '../../entities/ticket';
 import type { FlowContext, HandlerContext, StaffAnswer } from '../ports';
 import { refuse, type StepOwner, type StepOwners } from './owners';
-import { pendingTextSteps, recordDecision, updateCards } from './steps';
+import { pendingTextSteps, recordDecision, stepName, updateCards } from './steps';
 import { say } from '../../../config/say';
 
 const TICKET_NUMBER = /TS\d{12}/;
@@ -47,15 +47,13 @@ export async function referenceOf(db: EntityManager, approval: Approval): Promis
   return say('common.penaltySlip', { id: approval.penaltyId ?? approval.id });
 }
 
-const titleOf = (approval: Approval) => (approval.card as { title?: string } | null)?.title ?? approval.step;
-
 /** The bot asks this person for the step's words; their next plain reply (within ASK_MINUTES) answers it. */
 export async function askForWords(ctx: FlowContext, approval: Approval, staff: Staff, reference: string): Promise<string> {
   const now = ctx.clock.now();
   await ctx.db.update(Approval, { id: approval.id }, { askedOf: staff.wecomUserId, askedAt: now });
   Object.assign(approval, { askedOf: staff.wecomUserId, askedAt: now });
   const hint = (approval.card as { emphasis?: { description?: string } } | null)?.emphasis?.description;
-  return say('approvals.answer.ask', { reference, title: titleOf(approval), minutes: ASK_MINUTES, hint: hint ?? say('approvals.answer.askDefault') });
+  return say('approvals.answer.ask', { reference, title: stepName(approval), minutes: ASK_MINUTES, hint: hint ?? say('approvals.answer.askDefault') });
 }
 
 async function handleApproverText(owners: StepOwners, ctx: HandlerContext, staff: Staff, text: string): Promise<boolean> {
@@ -111,7 +109,7 @@ async function answer(owners: StepOwners, ctx: HandlerContext, staff: Staff, app
   }
   updateCards(ctx, approval, staff, say('approvals.replied', { words: words.slice(0, 20) }));
   const next = await owner.decided(ctx, approval, staff, ticket, 'text', words);
-  const confirmed = say('approvals.answer.recorded', { reference, title: titleOf(approval), words });
+  const confirmed = say('approvals.answer.recorded', { reference, title: stepName(approval), words });
   ctx.reply(next ? `${confirmed}\n${next}` : confirmed);
   return true;
 }

@@ -8,4 +8,4 @@ export { approverAnswer, ASK_MINUTES, askForWords, referenceOf, unaddressedAnswe
 export { approvalButton } from './buttons';
 export { managersGroup, parseGroupCommand, type GroupCommand } from './group';
 export { byRole, StepOwners, type StepOwner, type StepOwnership } from './owners';
-export { cardKindName, holdersOf, mayDecide, openApprovalsOf, recordDecision, requestApproval, roleName, updateCards, type CardKind, type ChoiceSpec } from './steps';
+export { cardKindName, holdersOf, mayDecide, openApprovalsOf, recordDecision, requestApproval, roleName, stepName, updateCards, type CardKind, type ChoiceSpec } from './steps';

@@ -57,6 +57,16 @@ export const roleName = (role: string): string => (isMessageKey(`common.role.${r
 export type CardKind = 'complaint' | 'service_request' | 'renewal' | 'handover' | 'visit' | 'penalty';
 export const cardKindName = (kind: CardKind): string => sayName(`approvals.kind.${kind}`, 'approvals.kind.complaint');
 
+/**
+ * A step as people read it: the title of its card (请门店调查并回复调查报告), never its id
+ * (「investigation」). The overdue reminders, the staff queue, the answers in words, the case page
+ * and the printed forms all name steps with this; a step without a card gets `fallback`.
+ */
+export function stepName(approval: Pick<Approval, 'card'>, fallback: string = say('approvals.step.other')): string {
+  const title = (approval.card as { title?: unknown } | null)?.title;
+  return typeof title === 'string' && title !== '' ? title : fallback;
+}
+
 /** Active staff holding a role (in a store, for store roles). */
 export async function holdersOf(db: EntityManager, role: Role, storeId?: number | null): Promise<Staff[]> {
   const active = await db.find(Staff, { where: { active: true }, order: { id: 'ASC' } });

@@ -2,7 +2,7 @@ import { In, type EntityManager } from 'typeorm';
 import { Approval, Customer, Evidence, Penalty, Staff, Store, Ticket, TicketEvent } from '../../entities';
 import type { Staff as StaffRow } from '../../entities/staff';
 import { recordView, scopeOf, seesTicket } from '../access';
-import { mayDecide, roleName } from '../approvals';
+import { mayDecide, roleName, stepName } from '../approvals';
 import { addTimeline } from '../records';
 import { say } from '../../../config/say';
 
@@ -52,7 +52,6 @@ export type CaseLookup = { found: CaseRecord } | { refused: 'not_found' | 'forbi
 const REPLY_KEY = 'reply';
 
 interface CardShape {
-  title?: unknown;
   buttons?: { key?: unknown; text?: unknown }[];
   fields?: unknown;
 }
@@ -64,7 +63,7 @@ function stepOf(approval: Approval, viewer: StaffRow, storeId: number | null): C
   return {
     id: approval.id,
     step: approval.step,
-    title: typeof card.title === 'string' ? card.title : approval.step,
+    title: stepName(approval),
     role: approval.role,
     roleName: roleName(approval.role),
     status: approval.status,

@@ -35,6 +35,11 @@ const KIND = (kind: string) => named(`reports.form.kind.${kind}`, kind);
 const SEVERITY = (severity: string | null) => (severity ? named(`common.severity.${severity}`, '') : '');
 const MOVEMENT_KINDS = ['new', 'on_duty', 'returned', 'resigned'] as const;
 const MOVEMENT = (kind: string) => named(`common.movement.${kind}`, kind);
+/** A case's status, a timeline entry and its actor as staff read them, never the stored code (「signed_cs」, 「step_opened」). */
+const TICKET_STATUS = (status: string) => sayName(`reports.form.ticketStatus.${status}`, 'reports.form.ticketStatus.other');
+const CATEGORY = (category: string | null) => (category ? sayName(`common.category.${category}`, 'common.category.other') : '');
+const EVENT = (type: string) => sayName(`reports.form.event.${type}`, 'reports.form.event.other');
+const actorOf = (record: CaseRecord, actor: string) => record.names[actor] ?? named(`reports.form.actor.${actor}`, actor);
 
 function footer(c: FormContext): string {
   return say('reports.form.footer', { name: c.viewer.name, time: chineseDateTime(c.now, c.timeZone) });
@@ -45,7 +50,7 @@ const when = (c: FormContext, at: number | null | undefined) => (at ? chineseDat
 function signaturesOf(c: FormContext, record: CaseRecord, steps: string[] | null) {
   return record.steps
     .filter((s) => s.status === 'decided' && (steps === null || steps.includes(s.step)))
-    .map((s) => ({ role: `${roleName(s.role)}（${s.step}）`, name: s.decidedBy ? (record.names[s.decidedBy] ?? s.decidedBy) : null, at: when(c, s.decidedAt) }));
+    .map((s) => ({ role: `${roleName(s.role)}（${s.title}）`, name: s.decidedBy ? (record.names[s.decidedBy] ?? s.decidedBy) : null, at: when(c, s.decidedAt) }));
 }
 
 async function housekeeperName(db: EntityManager, id: number | null): Promise<string> {
@@ -71,18 +76,18 @@ export async function complaintRecordForm(c: FormContext, ticketNo: string): Pro
       reference: say('reports.form.number', { number: ticket.number }),
       fields: [
         { label: say('reports.form.field.receivedAt'), value: when(c, ticket.createdAt) },
-        { label: say('reports.form.field.category'), value: `${KIND(ticket.kind)} · ${SEVERITY(ticket.severity)} · ${ticket.category ?? ''}` },
+        { label: say('reports.form.field.category'), value: `${KIND(ticket.kind)} · ${SEVERITY(ticket.severity)} · ${CATEGORY(ticket.category)}` },
         { label: say('reports.form.field.customerName'), value: customer.name ?? '' },
         { label: say('reports.form.field.phone'), value: customer.phone ?? '' },
         { label: say('reports.form.field.address'), value: customer.address ?? customer.district ?? '' },
         { label: say('reports.form.field.store'), value: opened.record.storeName ?? '' },
         { label: say('reports.form.field.housekeeper'), value: await housekeeperName(c.db, ticket.housekeeperId) },
         { label: say('reports.form.field.complaint'), value: ticket.summary },
-        { label: say('reports.form.field.status'), value: ticket.status },
+        { label: say('reports.form.field.status'), value: TICKET_STATUS(ticket.status) },
       ],
       tables: [
-        { title: say('reports.form.table.process'), columns: [say('reports.form.col.time'), say('reports.form.col.actor'), say('reports.form.col.event'), say('reports.form.col.content')], widths: [1.3, 1, 1.2, 3], rows: opened.record.timeline.map((e) => [when(c, e.at), opened.record.names[e.actor] ?? e.actor, e.type, e.note ?? '']) },
-        { title: say('reports.form.table.steps'), columns: [say('reports.form.col.step'), say('reports.form.col.owner'), say('reports.form.col.result'), say('reports.form.col.opinion')], rows: opened.record.steps.map((s) => [s.step, roleName(s.role), s.status === 'decided' ? (s.decision ?? '') : say('reports.form.pending'), s.text ?? '']) },
+        { title: say('reports.form.table.process'), columns: [say('reports.form.col.time'), say('reports.form.col.actor'), say('reports.form.col.event'), say('reports.form.col.content')], widths: [1.3, 1, 1.2, 3], rows: opened.record.timeline.map((e) => [when(c, e.at), actorOf(opened.record, e.actor), EVENT(e.type), e.note ?? '']) },
+        { title: say('reports.form.table.steps'), columns: [say('reports.form.col.step'), say('reports.form.col.owner'), say('reports.form.col.result'), say('reports.form.col.opinion')], rows: opened.record.steps.map((s) => [s.title, s.roleName, s.status === 'decided' ? (s.decision ?? '') : say('reports.form.pending'), s.text ?? '']) },
       ],
       signatures: signaturesOf(c, opened.record, null),
       footer: footer(c),
@@ -174,7 +179,7 @@ export async function monthlyComplaintsForm(c: FormContext, month: string): Prom
           title: say('reports.form.table.complaints'),
           columns: (['number', 'date', 'customer', 'store', 'category', 'severity', 'status', 'closed'] as const).map((col) => say(`reports.form.col.${col}`)),
           widths: [2.2, 1.3, 1, 1.1, 1.3, 0.7, 1.3, 1.3],
-          rows: tickets.map((t) => [t.number, when(c, t.createdAt).slice(0, 11), customers.get(t.customerId)?.name ?? '', t.storeId ? (stores.get(t.storeId) ?? '') : '', t.category ?? '', SEVERITY(t.severity), t.status, when(c, t.closedAt).slice(0, 11)]),
+          rows: tickets.map((t) => [t.number, when(c, t.createdAt).slice(0, 11), customers.get(t.customerId)?.name ?? '', t.storeId ? (stores.get(t.storeId) ?? '') : '', CATEGORY(t.category), SEVERITY(t.severity), TICKET_STATUS(t.status), when(c, t.closedAt).slice(0, 11)]),
         },
       ],
       signatures: [{ role: say('common.role.cs_specialist'), name: null, at: null }, { role: say('common.role.cs_manager'), name: null, at: null }],

@@ -1,7 +1,7 @@
 import { In, type EntityManager } from 'typeorm';
 import { Approval, Lead, Ticket } from '../../entities';
 import { hasRole, type Role, type Staff } from '../../entities/staff';
-import { mayDecide, roleName } from '../approvals';
+import { mayDecide, roleName, stepName } from '../approvals';
 import { openCallTasksFor } from '../contracts';
 import { openHandoffs } from '../handoff';
 import { say } from '../../../config/say';
@@ -41,7 +41,7 @@ export async function pendingFor(db: EntityManager, staff: Staff, now: number): 
       id: step.id,
       number: ticket?.number ?? null,
       // the step as its card names it (请门店调查并回复调查报告), never its id
-      title: `${roleName(step.role)} · ${(step.card as { title?: string } | null)?.title ?? step.step}`,
+      title: `${roleName(step.role)} · ${stepName(step)}`,
       since: step.createdAt,
       waitedMinutes: 0,
       link: ticket ? `/cases/${ticket.number}` : '/',
