@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Database as DatabaseConfig } from '../../config';
@@ -7,6 +6,7 @@ import { Database } from '../../src/entities/database';
 import { InboundMessage, OutboxMessage } from '../../src/entities';
 import type { Handler } from '../../src/handlers/ports';
 import { FakePlatform } from '../../src/simulator/fake-platform';
+import { CuttableProxy } from '../support/cuttable-proxy';
 import { describeEachDatabase, itWithMysql, mysqlConfig, sqliteConfig, TEST_DATA_KEY } from '../support/databases';
 import { eventually, startBot, TestClock, type RunningBot } from '../support/harness';
 import { oaSafeRequest, oaText, platformEnv, wecomRequest, wecomText, type SignedRequest } from '../support/wx';
@@ -31,53 +31,6 @@ async function withConcurrency<T>(items: T[], limit: number, work: (item: T, ind
       }
     }),
   );
-}
-
-/** A TCP hop between the bot and MariaDB that a test can cut (every connection dropped, new ones refused) and restore. */
-class CuttableProxy {
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  private cut = false;
-
-  constructor(private readonly host: string, private readonly port: number) {}
-
-  async start(): Promise<number> {
-    this.server = createServer((client) => {
-      if (this.cut) {
-        client.destroy();
-        return;
-      }
-      const upstream = connect(this.port, this.host);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('error', () => undefined);
-        socket.on('close', () => {
-          this.sockets.delete(socket);
-          client.destroy();
-          upstream.destroy();
-        });
-      }
-      client.pipe(upstream);
-      upstream.pipe(client);
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return (this.server.address() as { port: number }).port;
-  }
-
-  sever(): void {
-    this.cut = true;
-    for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
-  }
-
-  restore(): void {
-    this.cut = false;
-  }
-
-  async stop(): Promise<void> {
-    this.sever();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
 }
 
 describe('database unreachable mid-traffic [mysql]', () => {
