@@ -1,14 +1,13 @@
 import { AuditEntry, Contract, Customer, JobRun } from '../../src/entities';
 import { adminGet, adminSend, customerSays } from '../support/chat';
 import { describeEachDatabase } from '../support/databases';
-import { startBot, TestClock, type RunningBot } from '../support/harness';
+import type { RunningBot, TestClock } from '../support/harness';
+import { startFlow } from '../support/flow';
 
 /**
  * The jobs endpoints (GET /api/jobs, POST /api/jobs/:name/run) over the real admin API, and the
  * part of the daily renewal job that ends contracts past their end date (endContract).
  */
-
-const THURSDAY_10_AM = Date.parse('2026-11-26T02:00:00Z'); // 10:00 in Shanghai, 2026-11-26
 
 describeEachDatabase('jobs API and contracts past their end', ({ db, skipped }) => {
   let bot: RunningBot;
@@ -16,8 +15,7 @@ describeEachDatabase('jobs API and contracts past their end', ({ db, skipped }) 
 
   beforeAll(async () => {
     if (skipped()) return;
-    clock = new TestClock(THURSDAY_10_AM);
-    bot = await startBot(db(), { clock });
+    ({ bot, clock } = await startFlow(db()));
   });
   afterAll(async () => bot?.stop());
 

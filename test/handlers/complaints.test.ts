@@ -1,8 +1,8 @@
 import { Approval, Customer, Housekeeper, Ticket, TicketEvent } from '../../src/entities';
-import { addStaff, addStore } from '../support/seed';
+import { addHousekeeperLi, CHAOYANG, startFlow } from '../support/flow';
 import { describeEachDatabase } from '../support/databases';
 import { adminGet, customerSays, staffClicks, staffSays } from '../support/chat';
-import { eventually, outboxDrained, startBot, TestClock, type RunningBot } from '../support/harness';
+import { eventually, outboxDrained, type RunningBot, type TestClock } from '../support/harness';
 import { nextMsgId, oaSafeRequest, WECOM, wecomRequest } from '../support/wx';
 import { say } from '../../config/say';
 
@@ -13,27 +13,22 @@ import { say } from '../../config/say';
  * escalation, a penalty slip, evidence kept, and the monthly analysis.
  */
 
-const THURSDAY_10_AM = Date.parse('2026-11-26T02:00:00Z');
-
 describeEachDatabase('complaints end to end', ({ db, skipped }) => {
   let bot: RunningBot;
   let clock: TestClock;
 
   beforeAll(async () => {
     if (skipped()) return;
-    clock = new TestClock(THURSDAY_10_AM);
-    bot = await startBot(db(), { clock });
-    await db().write(async (m) => {
-      const store = await addStore(m, 'CY01', '朝阳门店', '朝阳区', true);
-      const person = (wecomUserId: string, name: string, roles: string, storeId: number | null) => addStaff(m, wecomUserId, name, roles, storeId);
-      await person('cs01', '刘专员', 'cs_specialist', null);
-      await person('csm', '张经理', 'cs_manager', null);
-      await person('gm01', '周总', 'gm', null);
-      await person('mgr', '王店长', 'store_manager', store.id);
-      await m.save(
-        m.create(Housekeeper, { code: 'A0123', name: '李阿姨', phone: '13600001234', idNumber: '110101198001011234', emergencyContacts: [{ name: '李强', relation: '儿子', phone: '13600005678' }], skills: '保洁', storeId: store.id, status: 'on_duty', createdAt: clock.now() }),
-      );
-    });
+    ({ bot, clock } = await startFlow(db(), {
+      stores: [CHAOYANG],
+      staff: [
+        ['cs01', '刘专员', 'cs_specialist', null],
+        ['csm', '张经理', 'cs_manager', null],
+        ['gm01', '周总', 'gm', null],
+        ['mgr', '王店长', 'store_manager', 'CY01'],
+      ],
+      seed: async (m, stores) => void (await addHousekeeperLi(m, stores.CY01.id)),
+    }));
   });
   afterAll(async () => bot?.stop());
 

@@ -1,8 +1,8 @@
 import { Customer, Handoff, Ticket } from '../../src/entities';
-import { addStaff, addStore } from '../support/seed';
+import { CHAOYANG, startFlow } from '../support/flow';
 import { describeEachDatabase } from '../support/databases';
 import { customerSays, staffClicks, staffSays } from '../support/chat';
-import { startBot, TestClock, type RunningBot } from '../support/harness';
+import type { RunningBot } from '../support/harness';
 import { say } from '../../config/say';
 
 /**
@@ -12,20 +12,19 @@ import { say } from '../../config/say';
  * below the floor, is not an understood message (issue 14, item 4).
  */
 
-const THURSDAY_10_AM = Date.parse('2026-11-26T02:00:00Z');
-
 describeEachDatabase('hand-offs in the queue, and the classifier floor', ({ db, skipped }) => {
   let bot: RunningBot;
 
   beforeAll(async () => {
     if (skipped()) return;
-    bot = await startBot(db(), { clock: new TestClock(THURSDAY_10_AM) });
-    await db().write(async (m) => {
-      const store = await addStore(m, 'CY01', '朝阳门店', '朝阳区', true);
-      await addStaff(m, 'cs01', '刘专员', 'cs_specialist', store.id);
-      await addStaff(m, 'cs02', '陈专员', 'cs_specialist', store.id);
-      await addStaff(m, 'sales', '李顾问', 'consultant', store.id);
-    });
+    ({ bot } = await startFlow(db(), {
+      stores: [CHAOYANG],
+      staff: [
+        ['cs01', '刘专员', 'cs_specialist', 'CY01'],
+        ['cs02', '陈专员', 'cs_specialist', 'CY01'],
+        ['sales', '李顾问', 'consultant', 'CY01'],
+      ],
+    }));
   });
   afterAll(async () => bot?.stop());
 

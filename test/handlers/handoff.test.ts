@@ -1,8 +1,8 @@
 import { Customer, Evidence, Handoff, HandoffMessage, Survey, Ticket, TicketEvent } from '../../src/entities';
-import { addStaff, addStore } from '../support/seed';
+import { CHAOYANG, startFlow, THURSDAY_10_AM } from '../support/flow';
 import { describeEachDatabase } from '../support/databases';
 import { adminSend, customerSays, staffClicks, staffSays } from '../support/chat';
-import { eventually, startBot, TestClock, type RunningBot } from '../support/harness';
+import { eventually, type RunningBot, type TestClock } from '../support/harness';
 import { oaSafeRequest } from '../support/wx';
 
 /**
@@ -12,7 +12,6 @@ import { oaSafeRequest } from '../support/wx';
  * customers without crossing, and a refused 接入. Real bot, real encrypted callbacks, real DBs.
  */
 
-const THURSDAY_10_AM = Date.parse('2026-11-26T02:00:00Z');
 const THURSDAY_9_PM = Date.parse('2026-11-26T13:00:00Z');
 const MINUTE = 60_000;
 
@@ -22,15 +21,15 @@ describeEachDatabase('hand-off to a person', ({ db, skipped }) => {
 
   beforeAll(async () => {
     if (skipped()) return;
-    clock = new TestClock(THURSDAY_10_AM);
-    bot = await startBot(db(), { clock });
-    await db().write(async (m) => {
-      const store = await addStore(m, 'CY01', '朝阳门店', '朝阳区', true);
-      await addStaff(m, 'cs01', '刘专员', 'cs_specialist', store.id);
-      await addStaff(m, 'cs02', '陈专员', 'cs_specialist', store.id);
-      await addStaff(m, 'csm', '张经理', 'cs_manager', store.id);
-      await addStaff(m, 'sales', '李顾问', 'consultant', store.id);
-    });
+    ({ bot, clock } = await startFlow(db(), {
+      stores: [CHAOYANG],
+      staff: [
+        ['cs01', '刘专员', 'cs_specialist', 'CY01'],
+        ['cs02', '陈专员', 'cs_specialist', 'CY01'],
+        ['csm', '张经理', 'cs_manager', 'CY01'],
+        ['sales', '李顾问', 'consultant', 'CY01'],
+      ],
+    }));
   });
   afterAll(async () => bot?.stop());
   beforeEach(() => clock?.set(THURSDAY_10_AM));

@@ -1,9 +1,9 @@
 import { Approval, AuditEntry, Contract, Customer, CustomerLink, Housekeeper, Lead, Ticket } from '../../src/entities';
 import { phoneHash } from '../../src/handlers/customers';
-import { addStaff, addStore } from '../support/seed';
+import { CHAOYANG, HAIDIAN, startFlow, THURSDAY_10_AM } from '../support/flow';
 import { describeEachDatabase } from '../support/databases';
 import { adminSend, customerEvent, customerSays, staffClicks, staffSays } from '../support/chat';
-import { eventually, startBot, TestClock, TEST_ADMIN_TOKEN, type RunningBot } from '../support/harness';
+import { eventually, TEST_ADMIN_TOKEN, type RunningBot, type TestClock } from '../support/harness';
 import { say } from '../../config/say';
 
 /**
@@ -14,7 +14,7 @@ import { say } from '../../config/say';
  * serious card, and merging two records.
  */
 
-const SIGNING_DAY = Date.parse('2026-11-26T02:00:00Z');
+const SIGNING_DAY = THURSDAY_10_AM;
 
 describeEachDatabase('one customer, one record', ({ db, skipped }) => {
   let bot: RunningBot;
@@ -37,28 +37,31 @@ describeEachDatabase('one customer, one record', ({ db, skipped }) => {
 
   beforeAll(async () => {
     if (skipped()) return;
-    clock = new TestClock(SIGNING_DAY);
-    bot = await startBot(db(), { clock });
-    await db().write(async (m) => {
-      const a = await addStore(m, 'CY01', '朝阳门店', '朝阳区', true);
-      const b = await addStore(m, 'HD01', '海淀门店', '海淀区');
-      storeA = a.id;
-      await addStaff(m, 'cs01', '刘专员', 'cs_specialist', null);
-      await addStaff(m, 'csm', '张经理', 'cs_manager', null);
-      await addStaff(m, 'gm01', '周总', 'gm', null);
-      await addStaff(m, 'mgrA', '王店长', 'store_manager', a.id);
-      await addStaff(m, 'mgrB', '钱店长', 'store_manager', b.id);
-      const li = await m.save(m.create(Housekeeper, { code: 'A0123', name: '李阿姨', phone: '13600001234', idNumber: null, emergencyContacts: [{ name: '李强', relation: '儿子', phone: '13600005678' }], skills: '保洁', storeId: a.id, status: 'on_duty', createdAt: SIGNING_DAY }));
-      const wang = await m.save(m.create(Housekeeper, { code: 'A0456', name: '王阿姨', phone: '13600004567', idNumber: null, emergencyContacts: [], skills: '育儿嫂', storeId: b.id, status: 'on_duty', createdAt: SIGNING_DAY }));
-      const contractCustomer = async (key: string, name: string, phone: string, number: string, housekeeperId: number, storeId: number) => {
-        const customer = await m.save(m.create(Customer, { platform: null, externalId: null, unionId: null, name, phone, phoneHash: phoneHash(phone), address: null, district: null, channel: 'walk_in', isMajor: false, storeId: null, subscribed: false, lastInboundAt: null, createdAt: SIGNING_DAY }));
-        await m.save(m.create(Contract, { number, customerId: customer.id, housekeeperId, storeId, consultantId: null, serviceType: '保洁', startDate: '2026-11-26', arrivalDate: null, endDate: '2027-11-25', amountFen: 600000, status: 'active', previousId: null, renewalPromptAt: null, renewalReminderAt: null, renewalOutcome: null, createdAt: SIGNING_DAY }));
-        ids[key] = customer.id;
-      };
-      await contractCustomer('chen', '陈女士', '13800001111', 'HT20261234', li.id, a.id);
-      await contractCustomer('zhou', '周先生', '13800003333', 'HT20263333', li.id, a.id);
-      await contractCustomer('wu', '吴女士', '13800002222', 'HT20265678', wang.id, b.id);
+    const flow = await startFlow(db(), {
+      at: SIGNING_DAY,
+      stores: [CHAOYANG, HAIDIAN],
+      staff: [
+        ['cs01', '刘专员', 'cs_specialist', null],
+        ['csm', '张经理', 'cs_manager', null],
+        ['gm01', '周总', 'gm', null],
+        ['mgrA', '王店长', 'store_manager', 'CY01'],
+        ['mgrB', '钱店长', 'store_manager', 'HD01'],
+      ],
+      seed: async (m, { CY01: a, HD01: b }) => {
+        const li = await m.save(m.create(Housekeeper, { code: 'A0123', name: '李阿姨', phone: '13600001234', idNumber: null, emergencyContacts: [{ name: '李强', relation: '儿子', phone: '13600005678' }], skills: '保洁', storeId: a.id, status: 'on_duty', createdAt: SIGNING_DAY }));
+        const wang = await m.save(m.create(Housekeeper, { code: 'A0456', name: '王阿姨', phone: '13600004567', idNumber: null, emergencyContacts: [], skills: '育儿嫂', storeId: b.id, status: 'on_duty', createdAt: SIGNING_DAY }));
+        const contractCustomer = async (key: string, name: string, phone: string, number: string, housekeeperId: number, storeId: number) => {
+          const customer = await m.save(m.create(Customer, { platform: null, externalId: null, unionId: null, name, phone, phoneHash: phoneHash(phone), address: null, district: null, channel: 'walk_in', isMajor: false, storeId: null, subscribed: false, lastInboundAt: null, createdAt: SIGNING_DAY }));
+          await m.save(m.create(Contract, { number, customerId: customer.id, housekeeperId, storeId, consultantId: null, serviceType: '保洁', startDate: '2026-11-26', arrivalDate: null, endDate: '2027-11-25', amountFen: 600000, status: 'active', previousId: null, renewalPromptAt: null, renewalReminderAt: null, renewalOutcome: null, createdAt: SIGNING_DAY }));
+          ids[key] = customer.id;
+        };
+        await contractCustomer('chen', '陈女士', '13800001111', 'HT20261234', li.id, a.id);
+        await contractCustomer('zhou', '周先生', '13800003333', 'HT20263333', li.id, a.id);
+        await contractCustomer('wu', '吴女士', '13800002222', 'HT20265678', wang.id, b.id);
+      },
     });
+    ({ bot, clock } = flow);
+    storeA = flow.stores.CY01.id;
   });
   afterAll(async () => bot?.stop());
 

@@ -1,8 +1,8 @@
 import { Approval, Contract, Customer, Survey, Ticket } from '../../src/entities';
-import { addStaff, addStore } from '../support/seed';
+import { CHAOYANG, startFlow } from '../support/flow';
 import { describeEachDatabase } from '../support/databases';
 import { customerSays, staffClicks, staffSays } from '../support/chat';
-import { eventually, startBot, TestClock, type RunningBot } from '../support/harness';
+import { eventually, type RunningBot, type TestClock } from '../support/harness';
 
 /**
  * After-sales requests (R-AS-1): feedback → confirmation (warranty decided, the customer told which
@@ -10,22 +10,19 @@ import { eventually, startBot, TestClock, type RunningBot } from '../support/har
  * 15-day no-reason window are accepted without questions, later ones follow the contract.
  */
 
-const THURSDAY_10_AM = Date.parse('2026-11-26T02:00:00Z');
-
 describeEachDatabase('service requests', ({ db, skipped }) => {
   let bot: RunningBot;
   let clock: TestClock;
 
   beforeAll(async () => {
     if (skipped()) return;
-    clock = new TestClock(THURSDAY_10_AM);
-    bot = await startBot(db(), { clock });
-    await db().write(async (m) => {
-      const store = await addStore(m, 'CY01', '朝阳门店', '朝阳区', true);
-      const person = (wecomUserId: string, name: string, roles: string) => addStaff(m, wecomUserId, name, roles, store.id);
-      await person('cs01', '刘专员', 'cs_specialist');
-      await person('mgr', '王店长', 'store_manager');
-    });
+    ({ bot, clock } = await startFlow(db(), {
+      stores: [CHAOYANG],
+      staff: [
+        ['cs01', '刘专员', 'cs_specialist', 'CY01'],
+        ['mgr', '王店长', 'store_manager', 'CY01'],
+      ],
+    }));
   });
   afterAll(async () => bot?.stop());
 

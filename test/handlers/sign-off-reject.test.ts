@@ -1,8 +1,8 @@
 import { Approval, Customer, Ticket } from '../../src/entities';
-import { addStaff, addStore } from '../support/seed';
+import { CHAOYANG, startFlow } from '../support/flow';
 import { describeEachDatabase } from '../support/databases';
 import { customerSays, staffClicks, staffSays } from '../support/chat';
-import { eventually, startBot, TestClock, type RunningBot } from '../support/harness';
+import { eventually, type RunningBot } from '../support/harness';
 
 /**
  * 驳回 on the sign-off steps of the 门店问题处理详情表 (R-CP-2): a rejected signature, by the CS
@@ -10,21 +10,20 @@ import { eventually, startBot, TestClock, type RunningBot } from '../support/har
  * is told to the customer and goes through telling and signing again.
  */
 
-const THURSDAY_10_AM = Date.parse('2026-11-26T02:00:00Z');
-
 describeEachDatabase('sign-off rejected', ({ db, skipped }) => {
   let bot: RunningBot;
 
   beforeAll(async () => {
     if (skipped()) return;
-    bot = await startBot(db(), { clock: new TestClock(THURSDAY_10_AM) });
-    await db().write(async (m) => {
-      const store = await addStore(m, 'CY01', '朝阳门店', '朝阳区', true);
-      await addStaff(m, 'cs01', '刘专员', 'cs_specialist', null);
-      await addStaff(m, 'csm', '张经理', 'cs_manager', null);
-      await addStaff(m, 'gm01', '周总', 'gm', null);
-      await addStaff(m, 'mgr', '王店长', 'store_manager', store.id);
-    });
+    ({ bot } = await startFlow(db(), {
+      stores: [CHAOYANG],
+      staff: [
+        ['cs01', '刘专员', 'cs_specialist', null],
+        ['csm', '张经理', 'cs_manager', null],
+        ['gm01', '周总', 'gm', null],
+        ['mgr', '王店长', 'store_manager', 'CY01'],
+      ],
+    }));
   });
   afterAll(async () => bot?.stop());
 

@@ -1,9 +1,9 @@
 import { Approval, AuditEntry, Customer, Housekeeper, HousekeeperMovement, Lead, Penalty, Ticket, TicketEvent } from '../../src/entities';
-import { addStaff, addStore } from '../support/seed';
+import { addHousekeeperLi, CHAOYANG, HAIDIAN, startFlow } from '../support/flow';
 import { describeEachDatabase } from '../support/databases';
 import { customerSays, staffClicks, staffSays } from '../support/chat';
 import { nextMsgId, WECOM, wecomRequest } from '../support/wx';
-import { eventually, startBot, TestClock, type RunningBot } from '../support/harness';
+import { eventually, type RunningBot, type TestClock } from '../support/harness';
 
 /**
  * Staff work with the case in front of them (issue 16): each card shows what its reader needs,
@@ -12,30 +12,27 @@ import { eventually, startBot, TestClock, type RunningBot } from '../support/har
  * (「好的」, 「待办」, 「查 TS…」 are never recorded as a step's answer).
  */
 
-const THURSDAY_10_AM = Date.parse('2026-11-26T02:00:00Z');
-
 describeEachDatabase('staff work with the case in front of them', ({ db, skipped }) => {
   let bot: RunningBot;
   let clock: TestClock;
 
   beforeAll(async () => {
     if (skipped()) return;
-    clock = new TestClock(THURSDAY_10_AM);
-    bot = await startBot(db(), { clock });
-    await db().write(async (m) => {
-      const store = await addStore(m, 'CY01', '朝阳门店', '朝阳区', true);
-      const other = await addStore(m, 'HD01', '海淀门店', '海淀区');
-      await addStaff(m, 'cs01', '刘专员', 'cs_specialist', null);
-      await addStaff(m, 'csm', '张经理', 'cs_manager', null);
-      await addStaff(m, 'gm01', '周总', 'gm', null);
-      await addStaff(m, 'mgr', '王店长', 'store_manager', store.id);
-      await addStaff(m, 'mgr2', '赵店长', 'store_manager', other.id);
-      await addStaff(m, 'adm', '孙行政', 'admin', null);
-      await addStaff(m, 'hr01', '钱人资', 'hr', null);
-      await addStaff(m, 'fin01', '吴财务', 'finance', null);
-      await addStaff(m, 'sales01', '陈顾问', 'consultant', store.id);
-      await m.save(m.create(Housekeeper, { code: 'A0123', name: '李阿姨', phone: '13600001234', idNumber: '110101198001011234', emergencyContacts: [{ name: '李强', relation: '儿子', phone: '13600005678' }], skills: '保洁', storeId: store.id, status: 'on_duty', createdAt: clock.now() }));
-    });
+    ({ bot, clock } = await startFlow(db(), {
+      stores: [CHAOYANG, HAIDIAN],
+      staff: [
+        ['cs01', '刘专员', 'cs_specialist', null],
+        ['csm', '张经理', 'cs_manager', null],
+        ['gm01', '周总', 'gm', null],
+        ['mgr', '王店长', 'store_manager', 'CY01'],
+        ['mgr2', '赵店长', 'store_manager', 'HD01'],
+        ['adm', '孙行政', 'admin', null],
+        ['hr01', '钱人资', 'hr', null],
+        ['fin01', '吴财务', 'finance', null],
+        ['sales01', '陈顾问', 'consultant', 'CY01'],
+      ],
+      seed: async (m, stores) => void (await addHousekeeperLi(m, stores.CY01.id)),
+    }));
   });
   afterAll(async () => bot?.stop());
 

@@ -1,10 +1,10 @@
 import { Approval, Customer, Housekeeper, Penalty, Ticket, TicketEvent } from '../../src/entities';
 import { phoneHash } from '../../src/handlers/customers';
-import { addStaff, addStore } from '../support/seed';
+import { CHAOYANG, HAIDIAN, startFlow, THURSDAY_10_AM } from '../support/flow';
 import { describeEachDatabase } from '../support/databases';
 import { customerSays, staffClicks, staffSays } from '../support/chat';
 import { nextMsgId, WECOM, wecomRequest } from '../support/wx';
-import { eventually, startBot, TestClock, type RunningBot } from '../support/harness';
+import { eventually, type RunningBot } from '../support/harness';
 
 /**
  * Store scoping (issue 19, item 3): a store's people act on their own store's cases only. Store A's
@@ -12,8 +12,6 @@ import { eventually, startBot, TestClock, type RunningBot } from '../support/har
  * slip (refused, nothing changed, nothing sent), A's manager doing both; and a card click whose
  * TaskId is not the card of the step it names.
  */
-
-const THURSDAY_10_AM = Date.parse('2026-11-26T02:00:00Z');
 
 describeEachDatabase('store scoping of steps and progress notes', ({ db, skipped }) => {
   let bot: RunningBot;
@@ -26,21 +24,24 @@ describeEachDatabase('store scoping of steps and progress notes', ({ db, skipped
 
   beforeAll(async () => {
     if (skipped()) return;
-    bot = await startBot(db(), { clock: new TestClock(THURSDAY_10_AM) });
-    await db().write(async (m) => {
-      const a = await addStore(m, 'CY01', '朝阳门店', '朝阳区', true);
-      const b = await addStore(m, 'HD01', '海淀门店', '海淀区');
-      storeA = a.id;
-      await addStaff(m, 'cs01', '刘专员', 'cs_specialist', null);
-      await addStaff(m, 'csm', '张经理', 'cs_manager', null);
-      await addStaff(m, 'gm01', '周总', 'gm', null);
-      await addStaff(m, 'mgrA', '王店长', 'store_manager', a.id);
-      await addStaff(m, 'mgrB', '钱店长', 'store_manager', b.id);
-      await m.save(m.create(Housekeeper, { code: 'A0123', name: '李阿姨', phone: '13600001234', idNumber: null, emergencyContacts: [], skills: '保洁', storeId: a.id, status: 'on_duty', createdAt: THURSDAY_10_AM }));
-      await m.save(
-        m.create(Customer, { platform: 'wechat', externalId: 'o_store_a', unionId: null, name: '陈女士', phone: '13800001111', phoneHash: phoneHash('13800001111'), address: null, district: '朝阳区', channel: 'wechat', isMajor: false, storeId: a.id, subscribed: true, lastInboundAt: null, createdAt: THURSDAY_10_AM }),
-      );
+    const flow = await startFlow(db(), {
+      stores: [CHAOYANG, HAIDIAN],
+      staff: [
+        ['cs01', '刘专员', 'cs_specialist', null],
+        ['csm', '张经理', 'cs_manager', null],
+        ['gm01', '周总', 'gm', null],
+        ['mgrA', '王店长', 'store_manager', 'CY01'],
+        ['mgrB', '钱店长', 'store_manager', 'HD01'],
+      ],
+      seed: async (m, { CY01: a }) => {
+        await m.save(m.create(Housekeeper, { code: 'A0123', name: '李阿姨', phone: '13600001234', idNumber: null, emergencyContacts: [], skills: '保洁', storeId: a.id, status: 'on_duty', createdAt: THURSDAY_10_AM }));
+        await m.save(
+          m.create(Customer, { platform: 'wechat', externalId: 'o_store_a', unionId: null, name: '陈女士', phone: '13800001111', phoneHash: phoneHash('13800001111'), address: null, district: '朝阳区', channel: 'wechat', isMajor: false, storeId: a.id, subscribed: true, lastInboundAt: null, createdAt: THURSDAY_10_AM }),
+        );
+      },
     });
+    bot = flow.bot;
+    storeA = flow.stores.CY01.id;
     await customerSays(bot, 'o_store_a', '阿姨态度很差，说她两句还顶嘴');
     await customerSays(bot, 'o_store_a', '没有');
     const customer = await db().reader.findOneByOrFail(Customer, { externalId: 'o_store_a' });
