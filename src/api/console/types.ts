@@ -1,8 +1,11 @@
 /**
  * The console's JSON shapes: the server builds them, the front-end (console/src/api.ts) imports
  * them as types, so the two cannot drift apart. Instants are ISO strings. Nothing here imports
- * code: the front-end bundle takes only the types.
+ * code, only types (erased from the bundle): where a shape is the handlers' own, it is derived from
+ * their type rather than written twice.
  */
+
+import type { CaseStep } from '../../lib/case-step';
 
 export type Page = 'queue' | 'cases' | 'leads' | 'customers' | 'archives' | 'reports' | 'audit';
 
@@ -47,25 +50,13 @@ export interface CaseRow {
   closedAt: string | null;
 }
 
-export interface CaseStepJson {
-  id: number;
-  step: string;
-  title: string;
-  role: string;
-  roleName: string;
-  status: string;
-  decision: string | null;
-  text: string | null;
-  decidedBy: string | null;
+/** A step as JSON: the case record's step (src/lib/case-step.ts, handlers/cases/record.ts) with its instants as ISO strings and who decided it by name. */
+export type CaseStepJson = Omit<CaseStep, 'decidedAt' | 'dueAt' | 'createdAt'> & {
   decidedByName: string | null;
   decidedAt: string | null;
   dueAt: string | null;
   createdAt: string;
-  needsText: boolean;
-  /** The viewer may decide it now: with one of `choices`, or in words when it needs text. */
-  mine: boolean;
-  choices: { key: string; text: string }[];
-}
+};
 
 export interface CaseDetail extends CaseRow {
   summary: string;

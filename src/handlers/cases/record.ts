@@ -5,6 +5,7 @@ import { recordView, scopeOf, seesTicket } from '../access';
 import { mayDecide, roleName, stepName } from '../approvals';
 import { addTimeline } from '../records';
 import { say } from '../../../config/say';
+import type { CaseStep } from '../../lib/case-step';
 
 /**
  * One case as a person reads it (the console's case page, and 查 TS… in chat): the case, the
@@ -13,26 +14,7 @@ import { say } from '../../../config/say';
  * audit entry naming the case and the fields shown.
  */
 
-export interface CaseStep {
-  id: number;
-  step: string;
-  /** The step as people read it: the title of its card (安抚客户并致歉…). */
-  title: string;
-  role: string;
-  roleName: string;
-  status: string;
-  decision: string | null;
-  text: string | null;
-  decidedBy: string | null;
-  decidedAt: number | null;
-  dueAt: number | null;
-  createdAt: number;
-  needsText: boolean;
-  /** The viewer may decide it now (with a button, or in words when it needs text). */
-  mine: boolean;
-  /** What the viewer may press now (the card's own buttons); empty when they may not decide it. */
-  choices: { key: string; text: string }[];
-}
+export type { CaseStep };
 
 export interface CaseRecord {
   ticket: Ticket;
