@@ -209,12 +209,8 @@ export async function saveContract(session: Session, existing: Contract | null, 
     }
   }
   if (input.store !== undefined) {
-    if (input.store === null) values.storeId = null;
-    else {
-      const store = lookups.store(input.store);
-      if (!store) problems.push(`unknown store code: ${input.store.slice(0, 40)}`);
-      else values.storeId = store.id;
-    }
+    const storeId = lookups.storeIdOf(input.store, problems);
+    if (storeId !== undefined) values.storeId = storeId;
   }
   if (input.consultant !== undefined) {
     if (input.consultant === null) values.consultantId = null;

@@ -145,12 +145,8 @@ export async function saveHousekeeper(session: Session, existing: Housekeeper | 
   if (input.emergencyContacts !== undefined) values.emergencyContacts = input.emergencyContacts;
   if (input.skills !== undefined) values.skills = input.skills.join(',');
   if (input.store !== undefined) {
-    if (input.store === null) values.storeId = null;
-    else {
-      const store = lookups.store(input.store);
-      if (!store) problems.push(`unknown store code: ${input.store.slice(0, 40)}`);
-      else values.storeId = store.id;
-    }
+    const storeId = lookups.storeIdOf(input.store, problems);
+    if (storeId !== undefined) values.storeId = storeId;
   }
   if (problems.length) return undefined;
 

@@ -53,6 +53,14 @@ export class Lookups {
     return this.stores.get(code.toLowerCase());
   }
 
+  /** A row's store given by code (null clears it): its id, or undefined with the problem noted. */
+  storeIdOf(code: string | null, problems: string[]): number | null | undefined {
+    if (code === null) return null;
+    const store = this.store(code);
+    if (!store) problems.push(`unknown store code: ${code.slice(0, 40)}`);
+    return store?.id;
+  }
+
   consultant(wecomUserId: string): Staff | undefined {
     return this.staff.get(wecomUserId.toLowerCase());
   }
