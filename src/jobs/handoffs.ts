@@ -7,7 +7,7 @@ export const handoffTimeouts: JobWork = {
   name: 'handoffs',
   period: perMinute,
   async run(ctx) {
-    const read = { db: ctx.db.reader, clock: ctx.clock, config: ctx.config, log: ctx.log };
+    const { read } = ctx;
     for (const handoff of await notTakenInTime(read)) {
       await ctx.item(`handoff:${handoff.id}:escalate`, (flow) => escalateNotTaken(flow, handoff.id));
     }

@@ -7,7 +7,7 @@ export const leadTimeouts: JobWork = {
   name: 'lead-timeouts',
   period: perMinute,
   async run(ctx) {
-    const read = { db: ctx.db.reader, clock: ctx.clock, config: ctx.config, log: ctx.log };
+    const { read } = ctx;
     for (const lead of await overdueAssignedLeads(read)) {
       await ctx.item(`lead:${lead.id}:accept-timeout:${lead.assignedAt}`, (flow) => reassignOverdueLead(flow, lead.id, lead.assignedAt!));
     }

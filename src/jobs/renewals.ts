@@ -7,7 +7,7 @@ export const renewalPrompts: JobWork = {
   name: 'renewal-prompts',
   period: perDay,
   async run(ctx) {
-    const read = { db: ctx.db.reader, clock: ctx.clock, config: ctx.config };
+    const { read } = ctx;
     // a handled contract no longer matches, so batches are re-read until nothing new comes back
     // (a contract whose item failed is not retried in this run: the next run picks it up)
     const tried = new Set<number>();

@@ -24,6 +24,8 @@ export interface JobContext {
   db: Database;
   /** The period this run covers (see Job.period). */
   period: string;
+  /** The reader with the clock, the configuration and the log: what a job hands the handlers that find its due items. */
+  read: Omit<FlowContext, 'send'>;
   /**
    * Handles one item in its own transaction. `itemKey` names the item and what is done to it
    * (e.g. `contract:12:term:3:prompt`): messages it sends are queued under that key, once.
@@ -239,6 +241,7 @@ export class JobRunner {
       log,
       db,
       period,
+      read: { db: db.reader, clock, config, log },
       item: async (itemKey, step) => {
         try {
           const queued = await db.write(async (manager) => {

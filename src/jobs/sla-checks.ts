@@ -7,7 +7,7 @@ export const slaChecks: JobWork = {
   name: 'sla-checks',
   period: perMinute,
   async run(ctx) {
-    const read = { db: ctx.db.reader, clock: ctx.clock };
+    const { read } = ctx;
     for (const ticket of await feedbackDue(read)) {
       await ctx.item(`ticket:${ticket.id}:feedback:${ticket.feedbackDueAt}`, (flow) => sendProgressFeedback(flow, ticket.id, ticket.feedbackDueAt!));
     }

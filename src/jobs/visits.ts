@@ -7,7 +7,7 @@ export const arrivalsAndVisits: JobWork = {
   name: 'arrivals-and-visits',
   period: perDay,
   async run(ctx) {
-    const read = { db: ctx.db.reader, clock: ctx.clock, config: ctx.config };
+    const { read } = ctx;
     for (const contract of await arrivingTomorrow(read)) {
       await ctx.item(`contract:${contract.id}:handover:${contract.arrivalDate}`, (flow) => prepareArrival(flow, contract.id));
     }
