@@ -1,5 +1,5 @@
 import { Approval, Customer, Housekeeper, Ticket, TicketEvent } from '../../src/entities';
-import { addHousekeeperLi, CHAOYANG, startFlow } from '../support/flow';
+import { addHousekeeperLi, CHAOYANG, HEAD_OFFICE, startFlow } from '../support/flow';
 import { describeEachDatabase } from '../support/databases';
 import { adminGet, customerSays, staffClicks, staffSays } from '../support/chat';
 import { eventually, outboxDrained, type RunningBot, type TestClock } from '../support/harness';
@@ -22,9 +22,7 @@ describeEachDatabase('complaints end to end', ({ db, skipped }) => {
     ({ bot, clock } = await startFlow(db(), {
       stores: [CHAOYANG],
       staff: [
-        ['cs01', '刘专员', 'cs_specialist', null],
-        ['csm', '张经理', 'cs_manager', null],
-        ['gm01', '周总', 'gm', null],
+        ...HEAD_OFFICE,
         ['mgr', '王店长', 'store_manager', 'CY01'],
       ],
       seed: async (m, stores) => void (await addHousekeeperLi(m, stores.CY01.id)),

@@ -1,6 +1,6 @@
 import { Approval, AuditEntry, Contract, Customer, CustomerLink, Housekeeper, Lead, Ticket } from '../../src/entities';
 import { phoneHash } from '../../src/handlers/customers';
-import { CHAOYANG, HAIDIAN, startFlow, THURSDAY_10_AM } from '../support/flow';
+import { CHAOYANG, HAIDIAN, HEAD_OFFICE, startFlow, THURSDAY_10_AM } from '../support/flow';
 import { describeEachDatabase } from '../support/databases';
 import { adminSend, customerEvent, customerSays, staffClicks, staffSays } from '../support/chat';
 import { eventually, TEST_ADMIN_TOKEN, type RunningBot, type TestClock } from '../support/harness';
@@ -41,9 +41,7 @@ describeEachDatabase('one customer, one record', ({ db, skipped }) => {
       at: SIGNING_DAY,
       stores: [CHAOYANG, HAIDIAN],
       staff: [
-        ['cs01', '刘专员', 'cs_specialist', null],
-        ['csm', '张经理', 'cs_manager', null],
-        ['gm01', '周总', 'gm', null],
+        ...HEAD_OFFICE,
         ['mgrA', '王店长', 'store_manager', 'CY01'],
         ['mgrB', '钱店长', 'store_manager', 'HD01'],
       ],

@@ -1,5 +1,5 @@
 import { Approval, Customer, Ticket } from '../../src/entities';
-import { CHAOYANG, startFlow } from '../support/flow';
+import { CHAOYANG, HEAD_OFFICE, startFlow } from '../support/flow';
 import { describeEachDatabase } from '../support/databases';
 import { customerSays, staffClicks, staffSays } from '../support/chat';
 import { eventually, type RunningBot } from '../support/harness';
@@ -18,9 +18,7 @@ describeEachDatabase('sign-off rejected', ({ db, skipped }) => {
     ({ bot } = await startFlow(db(), {
       stores: [CHAOYANG],
       staff: [
-        ['cs01', '刘专员', 'cs_specialist', null],
-        ['csm', '张经理', 'cs_manager', null],
-        ['gm01', '周总', 'gm', null],
+        ...HEAD_OFFICE,
         ['mgr', '王店长', 'store_manager', 'CY01'],
       ],
     }));

@@ -1,5 +1,5 @@
 import { Approval, AuditEntry, Customer, Housekeeper, HousekeeperMovement, Lead, Penalty, Ticket, TicketEvent } from '../../src/entities';
-import { addHousekeeperLi, CHAOYANG, HAIDIAN, startFlow } from '../support/flow';
+import { addHousekeeperLi, CHAOYANG, HAIDIAN, HEAD_OFFICE, startFlow } from '../support/flow';
 import { describeEachDatabase } from '../support/databases';
 import { customerSays, staffClicks, staffSays } from '../support/chat';
 import { nextMsgId, WECOM, wecomRequest } from '../support/wx';
@@ -21,9 +21,7 @@ describeEachDatabase('staff work with the case in front of them', ({ db, skipped
     ({ bot, clock } = await startFlow(db(), {
       stores: [CHAOYANG, HAIDIAN],
       staff: [
-        ['cs01', '刘专员', 'cs_specialist', null],
-        ['csm', '张经理', 'cs_manager', null],
-        ['gm01', '周总', 'gm', null],
+        ...HEAD_OFFICE,
         ['mgr', '王店长', 'store_manager', 'CY01'],
         ['mgr2', '赵店长', 'store_manager', 'HD01'],
         ['adm', '孙行政', 'admin', null],

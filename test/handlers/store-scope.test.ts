@@ -1,6 +1,6 @@
 import { Approval, Customer, Housekeeper, Penalty, Ticket, TicketEvent } from '../../src/entities';
 import { phoneHash } from '../../src/handlers/customers';
-import { CHAOYANG, HAIDIAN, startFlow, THURSDAY_10_AM } from '../support/flow';
+import { CHAOYANG, HAIDIAN, HEAD_OFFICE, startFlow, THURSDAY_10_AM } from '../support/flow';
 import { describeEachDatabase } from '../support/databases';
 import { customerSays, staffClicks, staffSays } from '../support/chat';
 import { nextMsgId, WECOM, wecomRequest } from '../support/wx';
@@ -27,9 +27,7 @@ describeEachDatabase('store scoping of steps and progress notes', ({ db, skipped
     const flow = await startFlow(db(), {
       stores: [CHAOYANG, HAIDIAN],
       staff: [
-        ['cs01', '刘专员', 'cs_specialist', null],
-        ['csm', '张经理', 'cs_manager', null],
-        ['gm01', '周总', 'gm', null],
+        ...HEAD_OFFICE,
         ['mgrA', '王店长', 'store_manager', 'CY01'],
         ['mgrB', '钱店长', 'store_manager', 'HD01'],
       ],

@@ -14,6 +14,13 @@ export const HAIDIAN = ['HD01', '海淀门店', '海淀区'] as const;
 /** A member of staff: WeCom UserID, name, roles, and the code of their store (none for company-wide roles). */
 export type StaffSpec = readonly [wecomUserId: string, name: string, roles: string, store: string | null];
 
+/** The head office's customer-service chain, company-wide: specialist 刘专员, CS manager 张经理, GM 周总. */
+export const HEAD_OFFICE: readonly StaffSpec[] = [
+  ['cs01', '刘专员', 'cs_specialist', null],
+  ['csm', '张经理', 'cs_manager', null],
+  ['gm01', '周总', 'gm', null],
+];
+
 export interface FlowSetup {
   /** Where the test clock starts; THURSDAY_10_AM unless said. */
   at?: number;
