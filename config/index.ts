@@ -81,6 +81,11 @@ export interface Config {
     /** How long a request may wait for its handler before it is acknowledged empty (WeChat gives up at 5 s). */
     replyBudgetMs: number;
   };
+  /**
+   * The optional language model (issue 14, item 5), asked only when the rules and the classifier
+   * are unsure; undefined (LLM_BASE_URL unset): never asked.
+   */
+  llm?: { baseUrl: string; apiKey?: string; model: string; timeoutMs: number };
   outbox: { pollMs: number; maxAttempts: number };
   /** Flood control: one customer must not page the managers (or fill the database) without limit. */
   limits: {
@@ -352,6 +357,14 @@ export function loadConfig(env: Env = process.env): Config {
       maxBodyBytes: parseWith(env, 'WEBHOOK_MAX_BODY_BYTES', positiveInt, 16 * 1024),
       replyBudgetMs: parseWith(env, 'WEBHOOK_REPLY_BUDGET_MS', positiveInt.max(4500, 'must stay under WeChat’s 5 s'), 3500),
     },
+    llm: env.LLM_BASE_URL
+      ? {
+          baseUrl: parseWith(env, 'LLM_BASE_URL', z.string().url(), ''),
+          apiKey: env.LLM_API_KEY || undefined,
+          model: parseWith(env, 'LLM_MODEL', z.string().min(1), 'qwen-plus'),
+          timeoutMs: parseWith(env, 'LLM_TIMEOUT_MS', positiveInt.max(4000, 'must stay inside the reply budget'), 1500),
+        }
+      : undefined,
     outbox: {
       pollMs: parseWith(env, 'OUTBOX_POLL_MS', positiveInt, 1000),
       maxAttempts: parseWith(env, 'OUTBOX_MAX_ATTEMPTS', positiveInt, 8),

@@ -7,6 +7,7 @@ import type { Config } from '../config';
 import type { Database } from './entities/database';
 import { Dispatcher } from './bot/dispatcher';
 import { EvidenceStore } from './bot/evidence-store';
+import { prepareWith } from './bot/llm/client';
 import { InboundStore } from './bot/inbound-store';
 import { enqueue, Outbox, type Transport } from './bot/outbox';
 import { SandboxTransport } from './bot/sandbox';
@@ -84,6 +85,7 @@ export class Bot {
       log: log.child({ component: 'dispatcher' }),
       clock: this.clock,
       responseCodes: this.responseCodes,
+      prepare: prepareWith(config, log, now),
     });
     this.jobs = new JobRunner(JOBS, { db, config, clock: this.clock, log: log.child({ component: 'jobs' }), outbox: this.outbox });
     const apiLog = log.child({ component: 'api' });

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config';
 import type { InboundMessage } from '../entities';
 import type { Database } from '../entities/database';
-import type { Clock, Handler, HandlerContext, OutboundMessage } from '../handlers/ports';
+import type { Clock, Handler, HandlerContext, OutboundMessage, Prepared } from '../handlers/ports';
 import type { InboundEvent } from './inbound-event';
 import type { InboundStore } from './inbound-store';
 import { enqueue, type Outbox } from './outbox';
@@ -36,7 +36,19 @@ interface Run {
   late: boolean;
   /** The handler finished and the reply mode was decided: the answer is about to exist. */
   deciding: boolean;
+  /** When the platform stops waiting; undefined for a recovered message nobody waits for. */
+  deadline?: number;
 }
+
+/**
+ * Work done before the handler's transaction, such as asking the optional language model: a network
+ * call inside the transaction would hold the SQLite write lock. Given the time it may take.
+ */
+export type Prepare = (event: InboundEvent, budgetMs: number) => Promise<Prepared | undefined>;
+/** Left of the reply budget for the handler itself after preparing. */
+const HANDLER_RESERVE_MS = 1000;
+/** The longest a prepare step may take when nobody waits for the reply (a recovered message). */
+const PREPARE_MAX_MS = 5000;
 
 export interface DispatcherDeps {
   db: Database;
@@ -47,6 +59,7 @@ export interface DispatcherDeps {
   log: Logger;
   clock: Clock;
   responseCodes?: ResponseCodes;
+  prepare?: Prepare;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -73,7 +86,7 @@ export class Dispatcher {
     const limited = await this.rateLimit(event, render);
     if (limited !== undefined) return limited;
     const outcome = await this.deps.store.store(event);
-    const run: Run = { late: false, deciding: false };
+    const run: Run = { late: false, deciding: false, deadline };
     if (outcome.status === 'claimed') {
       return this.withinBudget(this.track(outcome.row, event, render, run), run, deadline);
     }
@@ -185,6 +198,26 @@ export class Dispatcher {
     return null;
   }
 
+  /** The prepare hook, bounded by the reply budget and a hard timer; its failure only costs its help. */
+  private async prepare(event: InboundEvent, run: Run, log: Logger): Promise<Prepared | undefined> {
+    const { prepare } = this.deps;
+    if (!prepare) return undefined;
+    const budgetMs = run.deadline === undefined ? PREPARE_MAX_MS : Math.min(PREPARE_MAX_MS, run.deadline - Date.now() - HANDLER_RESERVE_MS);
+    if (budgetMs <= 0) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), budgetMs);
+    });
+    try {
+      return await Promise.race([prepare(event, budgetMs), expired]);
+    } catch (error) {
+      log.warn({ err: error }, 'preparing the message failed; the handler works without it');
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async process(row: InboundMessage, event: InboundEvent, render: PassiveRenderer | undefined, run: Run): Promise<string | null> {
     const { db, store, handler, outbox, config, clock } = this.deps;
     const log = this.deps.log.child({ inboundId: row.id, platform: event.platform, kind: event.type });
@@ -192,6 +225,7 @@ export class Dispatcher {
       if (event.type === 'card_click' && event.responseCode && this.deps.responseCodes) {
         await this.deps.responseCodes.remember(event.taskId, event.from, event.responseCode);
       }
+      const prepared = await this.prepare(event, run, log);
       const passive = await db.write(async (manager) => {
         const replies: string[] = [];
         const messages: OutboundMessage[] = [];
@@ -203,6 +237,7 @@ export class Dispatcher {
           log,
           reply: (text) => replies.push(text),
           send: (message) => messages.push(message),
+          prepared,
         };
         this.handlerRuns++;
         await handler(ctx);

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
 import type { Staff } from '../entities/staff';
+import type { Understanding } from './understanding';
 
 /**
  * What a flow may use. Handlers never see XML, crypto, Koa or HTTP: they say what should be
@@ -130,6 +131,22 @@ export interface HandlerContext extends FlowContext {
   event: InboundEvent;
   /** Answer the sender on the channel they wrote from. */
   reply(text: string): void;
+  /** Worked out before the transaction (the language model is consulted there, never under the write lock). */
+  prepared?: Prepared;
+}
+
+/** A customer's text understood ahead of the handler, perhaps with the language model's opinion. */
+export interface Prepared {
+  text: string;
+  understanding: Understanding;
+}
+
+/**
+ * The optional language model (issue 14, item 5): one chat completion, its answer's text, or null
+ * when it timed out, failed, refused or is not configured. src/bot/llm speaks the HTTP.
+ */
+export interface Advisor {
+  ask(system: string, user: string, timeoutMs: number): Promise<string | null>;
 }
 
 export type Handler = (ctx: HandlerContext) => Promise<void>;

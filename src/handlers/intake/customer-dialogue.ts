@@ -77,7 +77,8 @@ async function respond(ctx: HandlerContext, customer: Customer, text: string): P
     if (survey.lowScore) await followUpLowScore(ctx, customer, survey.lowScore.summary);
     return;
   }
-  const understood = understand(text, now, ctx.config.timezone);
+  // understood before the transaction when the dispatcher prepared it (perhaps with the language model's help)
+  const understood = ctx.prepared?.text === text ? ctx.prepared.understanding : understand(text, now, ctx.config.timezone);
   const dialogue = await loadDialogue(ctx.db, customer.id, now);
   if (!belowFloor(understood) || dialogue) await endStreak(ctx.db, customer.id, now);
   else if (understood.intent !== 'unknown' && !understood.slots.phone && (await notUnderstoodAgain(ctx.db, customer.id, now))) {

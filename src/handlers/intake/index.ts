@@ -7,6 +7,8 @@ import { answerPhoneLink, askPhoneLink, customerByExternalId, linkByScene } from
 import { attachMedia, handleCustomerText } from './customer-dialogue';
 import { say } from '../../../config/say';
 
+export { prepareUnderstanding } from './prepare';
+
 /** Everything a customer sends on the OA (or personal WeChat): messages, menu clicks, follows. */
 
 /** OA custom-menu keys (自定义菜单) and what a customer means by pressing them: input words, read by the understanding, never shown. */

@@ -7,7 +7,9 @@
  *   dates.ts      dates in Chinese (后天, 下个月1号, chrono.zh)  answers.ts  survey scores, yes/no
  *   model.ts      the trained classifiers (intent, harm)        combine.ts  rules + model, confidence
  *   separate.ts   the question that separates two intents the model hesitates between
+ *   advice.ts     the optional language model, asked only when unsure
  */
+export { applyAdvice, parseAdvice, SYSTEM_PROMPT, type Advice } from './advice';
 export { parseSurveyAnswer, parseYesNo } from './answers';
 export { understand } from './classify';
 export { FLOOR } from './combine';

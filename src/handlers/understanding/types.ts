@@ -30,8 +30,8 @@ export interface Understanding {
    * model's probability for it (0 when nothing understood it). For the dialogue and the hand-off.
    */
   confidence: number;
-  /** Who settled the intent: the rules, the trained model, or both agreeing. */
-  decidedBy: 'rules' | 'model' | 'both';
+  /** Who settled the intent: the rules, the trained model, both agreeing, or the optional language model. */
+  decidedBy: 'rules' | 'model' | 'both' | 'llm';
   /**
    * Set when the understanding is not sure enough to act alone:
    * - between: the model hesitates between two intents — ask one question that separates them;
