@@ -34,6 +34,7 @@ export const api = {
   progress: (number: string, text: string) => post<ActionResult>(`/console/api/cases/${number}/progress`, { text }),
   note: (number: string, text: string) => post<ActionResult>(`/console/api/cases/${number}/notes`, { text }),
   consultants: () => call<{ consultants: { id: number; name: string; storeId: number | null }[] }>('/console/api/consultants'),
+  leadAction: (leadId: number, choice: string) => post<ActionResult>(`/console/api/leads/${leadId}/actions`, { choice }),
   reassign: (leadId: number, consultantId: number) => post<ActionResult>(`/console/api/leads/${leadId}/reassign`, { consultantId }),
   leads: (status = '') => call<{ leads: LeadRow[] }>(`/console/api/leads${status ? `?status=${status}` : ''}`),
   customers: (q = '') => call<{ customers: CustomerRow[] }>(`/console/api/customers${q ? `?q=${encodeURIComponent(q)}` : ''}`),

@@ -15,8 +15,9 @@ export function QueuePage({ go }: { go: (to: string) => void }) {
   const [version, setVersion] = useState(0);
   const [words, setWords] = useState<Record<number, string>>({});
   const items = useLoad(() => api.queue().then((r) => r.items), [version]);
+  // a lead's buttons are its lead card's; a step's go to its case, as on the case page
   const act = (i: QueueItem, action: { choice: string } | { text: string }) =>
-    api.decide(i.number!, i.id, action).then((r) => {
+    (i.kind === 'lead' && 'choice' in action ? api.leadAction(i.id, action.choice) : api.decide(i.number!, i.id, action)).then((r) => {
       if (r.answer) message.info(r.answer);
       setVersion(version + 1);
     }, (e) => message.error(e.message));

@@ -231,6 +231,40 @@ describe('改派 a lead (线索 page)', () => {
     await eventually(() => sim.platform.delivered('/cgi-bin/message/send').filter((b) => b.touser === other && b.msgtype === 'template_card').length > cardsBefore);
     expect(await sim.db.reader.findOneBy(AuditEntry, { action: 'lead.reassign', subjectId: lead.id, actor: 'mgr_wang' })).not.toBeNull();
   });
+
+  it('我的待办: the consultant accepts her lead in place, through the lead card’s own rules; another consultant is refused', async () => {
+    type Item = { kind: string; id: number; actions?: { choices: { key: string; text: string }[]; needsText: boolean } };
+    const lead = (await sim.db.reader.findOneBy(Lead, { status: 'assigned' }))!;
+    const holder = await sim.db.reader.findOneByOrFail(Staff, { id: lead.consultantId! });
+    const login = async (userId: string) => {
+      const client = new ConsoleClient(sim.botUrl);
+      await client.login(sim.platform, userId);
+      return client;
+    };
+    const mine = await login(holder.wecomUserId);
+    const stranger = await login(holder.wecomUserId === 'sales_li' ? 'sales_zhao' : 'sales_li');
+    const itemOf = async (c: ConsoleClient) => (await c.json<{ items: Item[] }>('/console/api/queue')).body.items.find((i) => i.kind === 'lead' && i.id === lead.id);
+    expect((await itemOf(mine))?.actions).toEqual({ choices: [{ key: 'accept', text: '接单' }, { key: 'contacted', text: '已联系' }, { key: 'signed', text: '已签单' }, { key: 'lost', text: '未成交' }, { key: 'handback', text: '退回' }], needsText: false });
+    expect(await itemOf(stranger)).toBeUndefined();
+
+    const url = `/console/api/leads/${lead.id}/actions`;
+    expect((await stranger.post(url, { choice: 'accept' })).status).toBe(403);
+    expect((await (await login('sales_sun')).post(url, { choice: 'accept' })).status).toBe(403); // 海淀's consultant
+    expect((await mine.post(url, { choice: 'accept; drop' })).status).toBe(400);
+    expect((await mine.post('/console/api/leads/999999/actions', { choice: 'accept' })).status).toBe(404);
+    expect((await sim.db.reader.findOneByOrFail(Lead, { id: lead.id })).status).toBe('assigned');
+
+    const accepted = await mine.post<{ answer: string | null }>(url, { choice: 'accept' });
+    expect(accepted.status).toBe(200);
+    expect((await sim.db.reader.findOneByOrFail(Lead, { id: lead.id })).status).toBe('accepted');
+    expect(await sim.db.reader.findOneBy(AuditEntry, { action: 'lead.accept', subjectId: lead.id, actor: holder.wecomUserId })).not.toBeNull();
+    expect((await itemOf(mine))?.actions?.choices.map((c) => c.key)).toEqual(['contacted', 'signed', 'lost', 'handback']);
+    // pressed again: the chat's own answer, nothing changes
+    const again = await mine.post<{ answer: string | null }>(url, { choice: 'accept' });
+    expect(again.status).toBe(200);
+    expect(again.body.answer).toContain('无需重复操作');
+    expect((await sim.db.reader.findOneByOrFail(Lead, { id: lead.id })).status).toBe('accepted');
+  });
 });
 
 describe('档案: contracts and the spreadsheet import', () => {

@@ -5,12 +5,14 @@ import type { Config } from '../../../config';
 import { Store } from '../../entities';
 import type { Database } from '../../entities/database';
 import type { EvidenceStore } from '../../bot/evidence-store';
-import { scopeOf, seesAudit, seesHousekeepers, seesRecords, seesReports, seesTicket } from '../../handlers/access';
+import { scopeOf, seesAudit, seesHousekeepers, seesLead, seesRecords, seesReports, seesTicket } from '../../handlers/access';
+import { leadChoices, leadTaskId } from '../../handlers/leads';
 import { pendingFor } from '../../handlers/staff';
 import { hasRole, type Staff } from '../../entities/staff';
-import { Approval, Ticket } from '../../entities';
+import { Approval, Lead, Ticket } from '../../entities';
 import { In } from 'typeorm';
 import { apiErrors, ApiError, idParam, iso } from '../http';
+import { readJsonObject } from '../upsert';
 import { archiveConsoleRoutes } from './archives';
 import { authRoutes, type ExchangeCode } from './auth';
 import { caseRoutes, type Perform } from './cases';
@@ -22,7 +24,7 @@ import { peopleRoutes } from './people';
 import { reportRoutes } from './reports';
 import { clearSessionCookie, requireSession, Sessions, stateOf } from './session';
 import { securityHeaders, serveConsole } from './static';
-import type { Me, Page, QueueItem } from './types';
+import type { ActionResult, Me, Page, QueueItem } from './types';
 import { say } from '../../../config/say';
 
 /**
@@ -93,20 +95,45 @@ export function consoleApp(deps: ConsoleDeps): Middleware[] {
 
   /**
    * 我的待办 with the actions in place: a step of a case carries its card's buttons (and whether
-   * it waits for words), which the page posts to the case's step route like the case page does.
+   * it waits for words), which the page posts to the case's step route like the case page does;
+   * a lead carries its lead card's buttons, posted to the lead's action route below.
    */
   api.get('/queue', async (ctx) => {
     const items = await pendingFor(db.reader, stateOf(ctx).staff, now());
     const stepIds = items.filter((i) => i.kind === 'step' && i.number).map((i) => i.id);
     const steps = new Map((stepIds.length ? await db.reader.find(Approval, { where: { id: In(stepIds) } }) : []).map((a) => [a.id, a]));
+    const leadIds = items.filter((i) => i.kind === 'lead').map((i) => i.id);
+    const leads = new Map((leadIds.length ? await db.reader.find(Lead, { where: { id: In(leadIds) } }) : []).map((l) => [l.id, l]));
     const rows: QueueItem[] = items.map((i) => {
       const step = i.kind === 'step' && i.number ? steps.get(i.id) : undefined;
       const buttons = ((step?.card as { buttons?: { key?: unknown; text?: unknown }[] } | null)?.buttons ?? []).filter((b): b is { key: string; text: string } => typeof b.key === 'string' && typeof b.text === 'string');
       // the card's 回复 button only asks for words in chat; the page has its own box
-      const actions = step ? { choices: buttons.map((b) => ({ key: b.key.split(':').pop()!, text: b.text })).filter((c) => !(step.needsText && c.key === 'reply')), needsText: step.needsText } : undefined;
+      const lead = i.kind === 'lead' ? leads.get(i.id) : undefined;
+      const actions = step
+        ? { choices: buttons.map((b) => ({ key: b.key.split(':').pop()!, text: b.text })).filter((c) => !(step.needsText && c.key === 'reply')), needsText: step.needsText }
+        : lead
+          ? { choices: leadChoices(lead), needsText: false }
+          : undefined;
       return { ...i, since: iso(i.since)!, actions };
     });
     ctx.body = { items: rows };
+  });
+
+  /**
+   * A lead card's button pressed in the console ({choice}: accept, contacted, …): out of the
+   * viewer's scope is refused here; otherwise it goes to the bot's table of contents as the press
+   * on the current card it stands for, so the leads room decides (whose lead, which state) exactly
+   * as in chat, and its answer (a refusal, or nothing) comes back.
+   */
+  api.post('/leads/:id/actions', async (ctx) => {
+    const { staff } = stateOf(ctx);
+    const lead = await db.reader.findOneBy(Lead, { id: idParam(ctx.params.id) });
+    if (!lead) throw new ApiError(404, say('console.missing.record'));
+    if (!seesLead(scopeOf(staff), lead)) throw new ApiError(403, say('console.refused.lead'));
+    const body = await readJsonObject(ctx);
+    if (typeof body.choice !== 'string' || !/^[a-z]{1,32}$/.test(body.choice)) throw new ApiError(400, say('console.bad.choice'));
+    const result: ActionResult = { answer: await deps.perform(staff.wecomUserId, { type: 'card_click', key: `lead:${lead.id}:${body.choice}`, taskId: leadTaskId(lead) }) };
+    ctx.body = result;
   });
 
   /** A customer's photo, voice or video on a case the viewer may see. */

@@ -34,7 +34,7 @@ export interface QueueItem {
   since: string;
   waitedMinutes: number;
   link: string;
-  /** A case's step, decided in place: its buttons, or a box for words. */
+  /** Decided in place: a case's step (its buttons, or a box for words) or a lead (its lead card's buttons). */
   actions?: { choices: { key: string; text: string }[]; needsText: boolean };
 }
 

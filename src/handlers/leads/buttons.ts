@@ -33,6 +33,11 @@ const NEXT_BUTTONS: Partial<Record<LeadStatus, LeadAction[]>> = {
   contacted: ['signed', 'lost'],
 };
 
+/** The card's buttons a lead in this state still offers, as {key, text}: the console's 我的待办 shows the same ones in place. */
+export function leadChoices(lead: Pick<Lead, 'status'>): { key: LeadAction; text: string }[] {
+  return (NEXT_BUTTONS[lead.status] ?? []).map((action) => ({ key: action, text: say(`leads.button.${action}`) }));
+}
+
 export function parseLeadKey(key: string): { leadId: number; action: LeadAction } | undefined {
   const match = /^lead:(\d{1,10}):([a-z]+)$/.exec(key);
   if (!match || !(LEAD_ACTIONS as readonly string[]).includes(match[2])) return undefined;

@@ -3,8 +3,8 @@
  * consultant get it (dispatch.ts), the `lead:` buttons on the card (buttons.ts), time-outs that
  * reassign or remind (timeouts.ts), and the status a customer is told (status.ts).
  */
-export { handleLeadButton } from './buttons';
-export { channelName } from './cards';
+export { handleLeadButton, leadChoices } from './buttons';
+export { channelName, leadTaskId } from './cards';
 export { submitLead } from './dispatch';
 export { createLead, openLeadOf, setLeadStatus, updateLeadFacts } from './records';
 export { reassignLead, type ReassignOutcome } from './reassign';
