@@ -91,7 +91,7 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
-export function platformState(inbound: boolean, outbound: boolean): string {
+function platformState(inbound: boolean, outbound: boolean): string {
   if (inbound && outbound) return 'configured';
   if (!inbound && !outbound) return 'sandbox (no credentials)';
   return inbound ? 'inbound only, outbound in sandbox' : 'outbound only (no callback token)';
