@@ -93,7 +93,7 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
  * parsing a forged body of many elements cost 40-170 ms of CPU per request with no secret needed.
  * Exactly one <Encrypt> element, its value plain or in one CDATA section, base64 characters only.
  */
-export function scanEncrypt(body: string): string {
+function scanEncrypt(body: string): string {
   const open = body.indexOf(ENCRYPT_OPEN);
   if (open < 0) throw new XmlError('missing Encrypt');
   const start = open + ENCRYPT_OPEN.length;
