@@ -59,7 +59,7 @@ export async function handleCustomerText(ctx: HandlerContext, customer: Customer
   let ticket = await latestOpenTicket(ctx.db, customer.id);
   if (!ticket || ticket.kind !== 'complaint') ticket = await openComplaint(ctx, customer, { severity: 'ordinary', category: 'other', summary: text, channel: channelOf(customer) }, 'customer');
   const person = await handOff(ctx, customer, { reason: 'upset', text, urgent: true, ticketId: ticket.id });
-  const kept = said.filter((line) => line !== NOT_UNDERSTOOD && !line.includes('handoff'));
+  const kept = said.filter((line) => line !== NOT_UNDERSTOOD);
   ctx.reply([say('handoff.customer.upset'), ...(kept.length > 0 ? kept : [complaintAccepted(ctx, ticket)]), person].join('\n'));
 }
 
