@@ -86,9 +86,6 @@ export const COMPLAINT_STEPS: Record<string, StepDef> = {
 /** Documents the seed lists for a police report (报案) with the housekeeper's papers. */
 export const POLICE_DOCUMENTS = [say('cases.police.doc1'), say('cases.police.doc2'), say('cases.police.doc3'), say('cases.police.doc4'), say('cases.police.doc5')];
 
-/** What a complaint step is called on screen (reminders, the managers' group): its card title, never its id. */
-export const complaintStepName = (step: string): string | undefined => (COMPLAINT_STEPS[step] ? say(COMPLAINT_STEPS[step].title) : undefined);
-
 /** A case's severity and category as staff read them: 「普通 · 服务态度」. */
 export function severityCategory(ticket: Pick<Ticket, 'severity' | 'category'>): string {
   return say('common.severityCategory', {
