@@ -4,7 +4,7 @@
  * the managers' WeChat group (group.ts). Each step belongs to the flow that opened it: the flows
  * register their StepOwnership in the table of contents, and this room never imports them.
  */
-export { approverAnswer, ASK_MINUTES, askForWords, referenceOf, unaddressedAnswer } from './answers';
+export { approverAnswer, askForWords, referenceOf, unaddressedAnswer } from './answers';
 export { approvalButton } from './buttons';
 export { managersGroup, parseGroupCommand, type GroupCommand } from './group';
 export { byRole, StepOwners, type StepOwner, type StepOwnership } from './owners';

@@ -5,7 +5,7 @@
  */
 export { logProgress, noteCommand, rhythmCommand, severityCommand } from './commands';
 export { LOOKUP_COMMAND, lookupCommand } from './lookup';
-export { housekeeperRecord, stepContent, wordsOf } from './cards';
+export { housekeeperRecord, stepContent } from './cards';
 export { complaintPromise, leadPromise } from './commitments';
 export { complaintAccepted, joinComplaint, openComplaint, recentOpenComplaint, upgradeToSerious } from './complaints';
 export { linkCaseCommand, linkCaseTo, type CaseLinkRefusal } from './links';

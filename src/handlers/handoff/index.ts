@@ -14,7 +14,7 @@ import { addLine, openHandoffOf } from './records';
  */
 export { handOff, type HandoffReason } from './open';
 export { asksForPerson, soundsUpset } from './tone';
-export { oncallCommand, ONCALL_COMMAND, onCallNow, addShift, shiftsFrom, daysSpan } from './oncall';
+export { oncallCommand, ONCALL_COMMAND, onCallNow, addShift, shiftsFrom } from './oncall';
 export { END_COMMAND, endCommand, HANDOFF_BUTTON, handoffButton, LIST_COMMAND, listCommand, liveChatText, PASS_COMMAND, passCommand, SWITCH_COMMAND, switchCommand } from './staff';
 export { closeIdle, escalateNotTaken, handOffStalled, idleConversations, notTakenInTime, stalledDialogues } from './timeouts';
 
