@@ -1,8 +1,9 @@
-import { AccessToken, CardResponseCode, OutboxMessage } from '../../src/entities';
+import { CardResponseCode, OutboxMessage } from '../../src/entities';
 import { enqueue } from '../../src/bot/outbox';
 import type { OutboundMessage } from '../../src/handlers/ports';
 import { FakePlatform } from '../../src/simulator/fake-platform';
 import { describeEachDatabase } from '../support/databases';
+import { freshOutbox } from '../support/outbox';
 import { startBot, TestClock, type RunningBot } from '../support/harness';
 
 /**
@@ -25,12 +26,7 @@ describeEachDatabase('card updates and their response code', ({ db, skipped }) =
 
   beforeEach(async () => {
     if (skipped()) return;
-    platform = new FakePlatform();
-    await platform.start();
-    clock = new TestClock();
-    await db().write(async (m) => {
-      for (const entity of [OutboxMessage, AccessToken, CardResponseCode]) await m.createQueryBuilder().delete().from(entity).execute();
-    });
+    ({ platform, clock } = await freshOutbox(db()));
     running = await startBot(db(), { platform, clock, background: false });
   });
   afterEach(async () => {

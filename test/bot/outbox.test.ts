@@ -1,8 +1,9 @@
-import { AccessToken, CardResponseCode, OutboxMessage } from '../../src/entities';
+import { OutboxMessage } from '../../src/entities';
 import { enqueue } from '../../src/bot/outbox';
 import type { OutboundMessage } from '../../src/handlers/ports';
 import { FakePlatform } from '../../src/simulator/fake-platform';
 import { describeEachDatabase } from '../support/databases';
+import { freshOutbox } from '../support/outbox';
 import { startBot, TestClock, type RunningBot } from '../support/harness';
 
 const toCustomer = (id: string, text = '您好'): OutboundMessage => ({ type: 'text', to: { platform: 'wechat', id }, text });
@@ -22,13 +23,8 @@ describeEachDatabase('outbox and platform clients', ({ db, skipped }) => {
 
   beforeEach(async () => {
     if (skipped()) return;
-    platform = new FakePlatform();
-    await platform.start();
-    clock = new TestClock();
     // each test starts from an empty outbox and token cache (the fake platform is new too)
-    await db().write(async (m) => {
-      for (const entity of [OutboxMessage, AccessToken, CardResponseCode]) await m.createQueryBuilder().delete().from(entity).execute();
-    });
+    ({ platform, clock } = await freshOutbox(db()));
   });
   afterEach(async () => {
     await Promise.all(bots.splice(0).map((b) => b.stop()));
