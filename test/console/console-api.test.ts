@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Approval, AuditEntry, ConsoleSession, Lead, Penalty, Staff, Ticket } from '../../src/entities';
 import { purgeExpired } from '../../src/jobs/retention';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/run';
-import { TEST_DATA_KEY } from '../support/databases';
+import type { RunningSimulator } from '../../src/simulator/run';
 import { eventually } from '../support/harness';
 import { ConsoleClient } from './login-client';
 import { underCi } from '../support/environment';
+import { simulatorWithTwoCases } from '../support/console-sim';
 import { OA, oaSafeRequest } from '../../src/simulator/callbacks';
 
 /**
@@ -34,16 +34,7 @@ const pdfText = (pdf: Buffer) => {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'console-api-'));
-  sim = await startSimulator({ port: 0, botPort: 0, dbFile: join(dir, 'sim.sqlite'), dataKey: TEST_DATA_KEY, jobs: false, web: false, logStream: new Writable({ write: (c, _e, done) => (logs.push(String(c)), done()) }) });
-  await sim.session.customerSays('o_demo_1', '阿姨今天迟到了两个小时，我要投诉');
-  await sim.session.customerSays('o_demo_3', '阿姨打碎了我家的花瓶，我要投诉');
-  const tickets = await eventually(async () => {
-    const rows = await sim.db.reader.find(Ticket, { order: { id: 'ASC' } });
-    if (rows.length < 2) throw new Error('cases not there yet');
-    return rows;
-  });
-  servedCase = tickets[0].number;
-  otherCase = tickets[1].number;
+  ({ sim, cases: [servedCase, otherCase] } = await simulatorWithTwoCases(dir, new Writable({ write: (c, _e, done) => (logs.push(String(c)), done()) })));
   // a new customer's inquiry: a lead for a 朝阳 consultant
   await sim.session.customerSays('o_try_1', '我想找个月嫂，朝阳区，13800138000');
   await sim.session.customerSays('o_try_1', '陈女士');

@@ -4,11 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { Ticket } from '../../src/entities';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/run';
-import { TEST_DATA_KEY } from '../support/databases';
+import type { RunningSimulator } from '../../src/simulator/run';
 import { underCi } from '../support/environment';
-import { eventually } from '../support/harness';
+import { simulatorWithTwoCases } from '../support/console-sim';
 
 /**
  * The console in Debian's Chromium (issue 21, done-when): staff log in through the fake WeCom
@@ -60,15 +58,7 @@ describeWithBrowser('the staff console (Chromium)', () => {
     const newest = Math.max(...readdirSync(join(ROOT, 'console', 'src')).map((f) => statSync(join(ROOT, 'console', 'src', f)).mtimeMs), statSync(join(ROOT, 'src', 'api', 'console', 'types.ts')).mtimeMs);
     if (!existsSync(built) || statSync(built).mtimeMs < newest) execFileSync('npm', ['run', 'build:console'], { cwd: ROOT, stdio: 'ignore' });
     dir = mkdtempSync(join(tmpdir(), 'console-browser-'));
-    sim = await startSimulator({ port: 0, botPort: 0, dbFile: join(dir, 'sim.sqlite'), dataKey: TEST_DATA_KEY, jobs: false, web: false, logStream: new Writable({ write: (_c, _e, done) => done() }) });
-    await sim.session.customerSays('o_demo_1', '阿姨今天迟到了两个小时，我要投诉');
-    await sim.session.customerSays('o_demo_3', '阿姨打碎了我家的花瓶，我要投诉');
-    const tickets = await eventually(async () => {
-      const rows = await sim.db.reader.find(Ticket, { order: { id: 'ASC' } });
-      if (rows.length < 2) throw new Error('cases not there yet');
-      return rows;
-    });
-    [ours, theirs] = tickets.map((t) => t.number);
+    ({ sim, cases: [ours, theirs] } = await simulatorWithTwoCases(dir, new Writable({ write: (_c, _e, done) => done() })));
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
   }, 90_000);
 
