@@ -35,6 +35,9 @@ const runnerModule =
 let phase: { kind: string; delivery: boolean } | undefined;
 const byKind = new Map<string, { messages: number; statements: number; transactions: number; delivery: number }>();
 const counts = new Map<string, number>();
+/** QC_DETAIL=1: the statements of each kind of message by shape, to see what one message runs. */
+const DETAIL = process.env.QC_DETAIL === '1';
+const shapesByKind = new Map<string, Map<string, number>>();
 const timeByShape = new Map<string, number>();
 const original = runnerModule.prototype.query;
 runnerModule.prototype.query = async function (this: unknown, sql: string, ...rest: unknown[]) {
@@ -44,6 +47,11 @@ runnerModule.prototype.query = async function (this: unknown, sql: string, ...re
     if (phase.delivery) row.delivery++;
     else {
       row.statements++;
+      if (DETAIL) {
+        const kindShapes = shapesByKind.get(phase.kind) ?? new Map<string, number>();
+        kindShapes.set(shape(sql), (kindShapes.get(shape(sql)) ?? 0) + 1);
+        shapesByKind.set(phase.kind, kindShapes);
+      }
       if (/^(BEGIN|START TRANSACTION)/i.test(sql)) row.transactions++;
     }
   }
@@ -140,8 +148,10 @@ async function main(): Promise<void> {
       console.log(`\n${dialect} ${endpoint}, per kind of message: statements to store and handle it (of them transactions), then to deliver what it queued`);
       for (const [kind, row] of byKind) {
         console.log(`  ${kind.padEnd(46)} ×${String(row.messages).padStart(4)}  ${(row.statements / row.messages).toFixed(1).padStart(5)} (${(row.transactions / row.messages).toFixed(1)} tx)  + ${(row.delivery / row.messages).toFixed(1)} delivery`);
+        for (const [sql, n] of [...(shapesByKind.get(kind) ?? [])].sort((a, b) => b[1] - a[1])) console.log(`      ${(n / row.messages).toFixed(2).padStart(5)}  ${sql}`);
       }
       byKind.clear();
+      shapesByKind.clear();
       console.log(`\n${dialect} ${endpoint}: ${N} messages one at a time, ${(elapsed / N).toFixed(1)} ms each (${cpuMs.toFixed(2)} ms CPU); ${(total / N).toFixed(1)} statements per message; ${counts.size} distinct SQL strings`);
       console.log('per message: count, ms (time inside the query runner, including waiting for the connection)');
       for (const [sql, n] of [...shapes].sort((a, b) => (timeByShape.get(b[0]) ?? 0) - (timeByShape.get(a[0]) ?? 0)).slice(0, 14)) {

@@ -3,6 +3,7 @@ import { In, IsNull, LessThan, type DataSource, type EntityManager } from 'typeo
 import { ApplyValueTransformers } from 'typeorm/util/ApplyValueTransformers';
 import type { Database } from '../entities/database';
 import { InboundMessage } from '../entities';
+import { insertRow } from '../entities/rows';
 import { dedupKey, type InboundEvent } from './inbound-event';
 
 /**
@@ -24,13 +25,6 @@ function isUniqueViolation(error: unknown): boolean {
   const err = error as { code?: string; errno?: number; driverError?: { code?: string } };
   const code = err.driverError?.code ?? err.code;
   return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
-
-/** The new row's id from an INSERT's raw result: better-sqlite3 gives the rowid, mysql2 an OkPacket. */
-function insertedId(raw: unknown): number {
-  const id = typeof raw === 'object' && raw !== null ? (raw as { insertId?: number }).insertId : raw;
-  if (id === undefined || id === null || !Number.isFinite(Number(id))) throw new Error('the database did not report the stored message\'s id');
-  return Number(id);
 }
 
 /**
@@ -70,28 +64,26 @@ export class InboundStore {
     const key = dedupKey(event);
     const now = this.now();
     try {
-      const row = this.db.reader.create(InboundMessage, {
-        dedupKey: key,
-        platform: event.platform,
-        kind: event.type,
-        sender: event.from,
-        event,
-        status: 'processing',
-        attempts: 1,
-        claimedUntil: now + CLAIM_MS,
-        reply: null,
-        error: null,
-        receivedAt: now,
-        processedAt: null,
-      });
-      // insert without updateEntity: TypeORM would read the row back for its defaults (one more
-      // statement per message); every column is set here and the id is the statement's own.
+      // every column set here, the id the statement's own: nothing read back (rows.ts).
       // Urgent: ahead of queued handler work, the platform is waiting.
-      const result = await this.db.write(
-        (manager) => manager.createQueryBuilder().insert().into(InboundMessage).values(row).updateEntity(false).execute(),
+      const row = await this.db.write(
+        (manager) =>
+          insertRow(manager, InboundMessage, {
+            dedupKey: key,
+            platform: event.platform,
+            kind: event.type,
+            sender: event.from,
+            event,
+            status: 'processing',
+            attempts: 1,
+            claimedUntil: now + CLAIM_MS,
+            reply: null,
+            error: null,
+            receivedAt: now,
+            processedAt: null,
+          }),
         'urgent',
       );
-      row.id = insertedId(result.raw);
       return { status: 'claimed', row };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;

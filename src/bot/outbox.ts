@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { In, IsNull, LessThan, LessThanOrEqual, Not, type EntityManager } from 'typeorm';
 import type { Database } from '../entities/database';
 import { OutboxMessage } from '../entities';
+import { insertRow } from '../entities/rows';
 import type { OutboundMessage } from '../handlers/ports';
 import { dispositionOf } from './api-client';
 import type { Platform } from './inbound-event';
@@ -60,26 +61,28 @@ export async function enqueue(
   items: { dedupKey: string; message: OutboundMessage }[],
   now: number,
 ): Promise<void> {
-  if (items.length === 0) return;
-  const existing = await manager.find(OutboxMessage, { select: { dedupKey: true }, where: { dedupKey: In(items.map((i) => i.dedupKey)) } });
-  const queued = new Set(existing.map((row) => row.dedupKey));
-  const fresh = items.filter((item) => !queued.has(item.dedupKey));
-  for (const { dedupKey, message } of fresh) {
-    await manager.insert(OutboxMessage, {
-      dedupKey,
-      platform: platformOf(message),
-      kind: message.type,
-      recipient: recipientOf(message),
-      payload: message,
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: now,
-      lockedUntil: null,
-      lastError: null,
-      result: null,
-      createdAt: now,
-      deliveredAt: null,
-    });
+  // one statement a message: a dedup key already queued (a handler run again) is left as it is
+  for (const { dedupKey, message } of items) {
+    await insertRow(
+      manager,
+      OutboxMessage,
+      {
+        dedupKey,
+        platform: platformOf(message),
+        kind: message.type,
+        recipient: recipientOf(message),
+        payload: message,
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+        lockedUntil: null,
+        lastError: null,
+        result: null,
+        createdAt: now,
+        deliveredAt: null,
+      },
+      { ifAbsent: true },
+    );
   }
 }
 

@@ -74,10 +74,11 @@ export interface SurveyReply {
 
 /** Takes a customer's reply as the answer to their open survey; null when it is not one. */
 export async function answerSurvey(ctx: HandlerContext, customer: Customer, text: string): Promise<SurveyReply | null> {
-  const survey = await openSurveyOf(ctx.db, customer.id, ctx.clock.now());
-  if (!survey) return null;
+  // words that are no survey answer need no look-up
   const parsed = parseSurveyAnswer(text);
   if (!parsed) return null;
+  const survey = await openSurveyOf(ctx.db, customer.id, ctx.clock.now());
+  if (!survey) return null;
   const questions = JSON.parse(survey.questions) as string[];
   const answers = [...((survey.answers as Answer[] | null) ?? []), { question: questions[survey.current], score: parsed.score, comment: parsed.comment }];
   if (survey.current + 1 < questions.length) {

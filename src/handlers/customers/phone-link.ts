@@ -8,6 +8,7 @@ import { mergeCustomers } from './merge';
 import { maskPhone } from './phones';
 import { customerLabel } from './records';
 import { welcomeFor } from './link-codes';
+import { findRow } from '../../entities/rows';
 
 /**
  * Linking by phone, confirmed (R-ID-1): a follower (OA or personal WeChat) who gives a phone
@@ -31,8 +32,10 @@ async function contractCustomerWithPhone(ctx: HandlerContext, customer: Customer
 }
 
 /** After a customer's message: if they just gave a contract customer's phone, ask the question (once per pair). */
-export async function askPhoneLink(ctx: HandlerContext, customerId: number): Promise<void> {
-  const customer = await ctx.db.findOneBy(Customer, { id: customerId });
+export async function askPhoneLink(ctx: HandlerContext, asked: Customer): Promise<void> {
+  // nothing to ask a customer who has given no phone (this message may have given one: the row is read again then)
+  if (!asked.phone) return;
+  const customer = await findRow(ctx.db, Customer, { id: asked.id });
   if (!customer || customer.mergedIntoId !== null || !customer.phone) return;
   if (await ctx.db.existsBy(Contract, { customerId: customer.id })) return;
   const target = await contractCustomerWithPhone(ctx, customer);
@@ -66,10 +69,11 @@ async function isRight(ctx: HandlerContext, targetId: number, answer: { digits?:
 /** A reply while the question is open: true when it was taken as the answer (right or wrong). */
 export async function answerPhoneLink(ctx: HandlerContext, customer: Customer, text: string): Promise<boolean> {
   const now = ctx.clock.now();
-  const link = await ctx.db.findOne(CustomerLink, { where: { kind: 'phone', requesterId: customer.id, status: 'open', expiresAt: MoreThan(now) }, order: { id: 'DESC' } });
-  if (!link) return false;
+  // words that cannot be the answer need no look-up
   const answer = answerOf(text);
   if (!answer) return false;
+  const link = await ctx.db.findOne(CustomerLink, { where: { kind: 'phone', requesterId: customer.id, status: 'open', expiresAt: MoreThan(now) }, order: { id: 'DESC' } });
+  if (!link) return false;
   const target = await ctx.db.findOneByOrFail(Customer, { id: link.customerId });
   if (!(await isRight(ctx, target.id, answer))) {
     const attempts = link.attempts + 1;

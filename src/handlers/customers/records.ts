@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { Customer } from '../../entities';
 import { maskPhone, normalisePhone, phoneHash } from './phones';
+import { findRow, insertRow, updateRows } from '../../entities/rows';
 
 /** Customer records: created on first contact, found by platform id or phone, updated from what they say. */
 
@@ -32,8 +33,8 @@ export function customerLabel(customer: Pick<Customer, 'name' | 'phone'> | null 
 
 export async function customerByExternalId(db: EntityManager, platform: string, externalId: string, now: number): Promise<Customer> {
   // a merged record gave its WeChat id to the record it joined, so this finds the live one
-  const existing = await db.findOneBy(Customer, { platform, externalId });
-  return existing ?? db.save(newCustomer(db, { platform, externalId, channel: platform, now }));
+  const existing = await findRow(db, Customer, { platform, externalId });
+  return existing ?? insertRow(db, Customer, newCustomer(db, { platform, externalId, channel: platform, now }));
 }
 
 export async function customerByPhone(db: EntityManager, phone: string): Promise<Customer | null> {
@@ -57,6 +58,6 @@ export async function updateCustomer(
   if (facts.address && facts.address !== customer.address) changes.address = facts.address;
   if (Object.keys(changes).length === 0) return;
   Object.assign(customer, changes);
-  await db.update(Customer, { id: customer.id }, changes);
+  await updateRows(db, Customer, { id: customer.id }, changes);
   // a phone that belongs to another record links nothing by itself: phone-link.ts asks first
 }

@@ -4,6 +4,7 @@ import { Handoff, HandoffStreak } from '../../entities/handoff';
 import type { HandlerContext } from '../ports';
 import { forwardToStaff, openAllowance } from './live';
 import { addLine, openHandoffOf } from './records';
+import { findRow, insertRow, updateRows } from '../../entities/rows';
 
 /**
  * The hand-off room (R-HO): a person takes over when the bot cannot help (open.ts: the record,
@@ -38,16 +39,16 @@ export async function customerArrives(ctx: HandlerContext, customer: Customer): 
 
 /** Counts a message the bot did not understand; true on the second in a row (time for a person). */
 export async function notUnderstoodAgain(db: EntityManager, customerId: number, now: number): Promise<boolean> {
-  const streak = await db.findOneBy(HandoffStreak, { customerId });
+  const streak = await findRow(db, HandoffStreak, { customerId });
   const misses = (streak?.misses ?? 0) + 1;
-  if (streak) await db.update(HandoffStreak, { id: streak.id }, { misses: misses >= 2 ? 0 : misses, updatedAt: now });
-  else await db.insert(HandoffStreak, { customerId, misses, updatedAt: now });
+  if (streak) await updateRows(db, HandoffStreak, { id: streak.id }, { misses: misses >= 2 ? 0 : misses, updatedAt: now });
+  else await insertRow(db, HandoffStreak, { customerId, misses, updatedAt: now });
   return misses >= 2;
 }
 
 /** A message the bot understood ends the streak. */
 export async function understood(db: EntityManager, customerId: number, now: number): Promise<void> {
-  await db.update(HandoffStreak, { customerId }, { misses: 0, updatedAt: now });
+  await updateRows(db, HandoffStreak, { customerId }, { misses: 0, updatedAt: now });
 }
 
 /** For the staff queue (工作台): hand-offs waiting for someone or held by a member of staff. */

@@ -6,6 +6,7 @@ import { say } from '../../../config/say';
 import type { FlowContext, HandlerContext, InboundEvent } from '../ports';
 import { addTimeline } from '../records';
 import { addLine, labelOf } from './records';
+import { findRow, updateRows } from '../../entities/rows';
 
 /**
  * The live conversation (R-HO-2): what the customer writes reaches the member of staff who took
@@ -99,13 +100,13 @@ async function templateAlreadySent(ctx: FlowContext, handoff: Handoff): Promise<
  */
 export async function openAllowance(ctx: HandlerContext, customer: Customer): Promise<void> {
   const now = ctx.clock.now();
-  const newest = await ctx.db.findOne(Handoff, { where: { customerId: customer.id }, order: { id: 'DESC' } });
+  const newest = await findRow(ctx.db, Handoff, { customerId: customer.id }, { id: 'DESC' });
   if (!newest) return;
   const kind = ctx.event.type === 'subscribe' || ctx.event.type === 'menu_click' ? 'event' : 'message';
   newest.windowOpenedAt = now;
   newest.windowKind = kind;
   newest.sentInWindow = 0;
-  await ctx.db.update(Handoff, { id: newest.id }, { windowOpenedAt: now, windowKind: kind, sentInWindow: 0 });
+  await updateRows(ctx.db, Handoff, { id: newest.id }, { windowOpenedAt: now, windowKind: kind, sentInWindow: 0 });
   const held = await ctx.db.find(HandoffMessage, { where: { customerId: customer.id, status: 'held' }, order: { id: 'ASC' } });
   if (held.length === 0) return;
   const to = { platform: (customer.platform ?? 'wechat') as 'wechat', id: customer.externalId ?? '' };

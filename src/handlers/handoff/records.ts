@@ -6,6 +6,7 @@ import { customerLabel } from '../customers';
 import { calendarFor } from '../calendar';
 import type { FlowContext } from '../ports';
 import { say } from '../../../config/say';
+import { findRow } from '../../entities/rows';
 
 /** The hand-off records: finding them, the holder's tags, the conversation so far, who is on duty. */
 
@@ -23,7 +24,7 @@ export interface TranscriptLine {
 export const caseNo = (handoff: Pick<Handoff, 'id'>) => `#${handoff.id}`;
 
 export function openHandoffOf(db: EntityManager, customerId: number): Promise<Handoff | null> {
-  return db.findOne(Handoff, { where: { customerId, status: In(OPEN_STATUSES) }, order: { id: 'DESC' } });
+  return findRow(db, Handoff, { customerId, status: OPEN_STATUSES }, { id: 'DESC' });
 }
 
 export function liveHandoffsOf(db: EntityManager, staffId: number): Promise<Handoff[]> {

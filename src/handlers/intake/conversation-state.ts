@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { Conversation } from '../../entities';
 import type { Intent, Slots } from '../understanding';
+import { findRow, insertRow, updateRows } from '../../entities/rows';
 
 /** Where a customer's dialogue stands, kept in the database so any instance can continue it. */
 
@@ -21,7 +22,7 @@ export interface ActiveDialogue {
 }
 
 export async function loadDialogue(db: EntityManager, customerId: number, now: number): Promise<ActiveDialogue | null> {
-  const row = await db.findOneBy(Conversation, { customerId });
+  const row = await findRow(db, Conversation, { customerId });
   if (!row || row.expiresAt <= now || row.flow === 'idle') return null;
   const state = (row.state ?? {}) as { slots?: Slots; asked?: Awaiting[]; pending?: ActiveDialogue['pending'] };
   return {
@@ -45,11 +46,10 @@ export async function saveDialogue(db: EntityManager, customerId: number, dialog
     updatedAt: now,
     expiresAt: now + idleMinutes * 60_000,
   };
-  const existing = await db.findOneBy(Conversation, { customerId });
-  if (existing) await db.update(Conversation, { id: existing.id }, values);
-  else await db.insert(Conversation, { customerId, ...values });
+  // one row per customer (unique): an update, or an insert the first time
+  if ((await updateRows(db, Conversation, { customerId }, values)) === 0) await insertRow(db, Conversation, { customerId, ...values });
 }
 
 export async function endDialogue(db: EntityManager, customerId: number, now: number): Promise<void> {
-  await db.update(Conversation, { customerId }, { flow: 'idle', awaiting: null, leadId: null, ticketId: null, state: null, updatedAt: now, expiresAt: now });
+  await updateRows(db, Conversation, { customerId }, { flow: 'idle', awaiting: null, leadId: null, ticketId: null, state: null, updatedAt: now, expiresAt: now });
 }

@@ -6,6 +6,7 @@ import { customerArrives } from '../handoff';
 import { answerPhoneLink, askPhoneLink, customerByExternalId, linkByScene } from '../customers';
 import { attachMedia, handleCustomerText } from './customer-dialogue';
 import { say } from '../../../config/say';
+import { updateRows } from '../../entities/rows';
 
 export { prepareUnderstanding } from './prepare';
 
@@ -24,7 +25,7 @@ export async function handleCustomerEvent(ctx: HandlerContext): Promise<void> {
   const { event } = ctx;
   const now = ctx.clock.now();
   const customer = await customerByExternalId(ctx.db, event.platform, event.from, now);
-  await ctx.db.update(CustomerEntity, { id: customer.id }, { lastInboundAt: now, subscribed: event.type !== 'unsubscribe' });
+  await updateRows(ctx.db, CustomerEntity, { id: customer.id }, { lastInboundAt: now, subscribed: event.type !== 'unsubscribe' });
   // a member of staff holding this conversation gets the message instead of the bot (R-HO-2)
   if ((await customerArrives(ctx, customer)) === 'live') return;
   switch (event.type) {
@@ -32,7 +33,7 @@ export async function handleCustomerEvent(ctx: HandlerContext): Promise<void> {
       // the answer to 「合同编号后4位或阿姨的姓」 comes first; a phone just given may bring that question
       if (await answerPhoneLink(ctx, customer, event.text)) return;
       await handleCustomerText(ctx, customer, event.text);
-      return askPhoneLink(ctx, customer.id);
+      return askPhoneLink(ctx, customer);
     case 'voice':
       // WeChat's speech recognition, when on, gives us the words; the recording stays as evidence
       if (event.recognition) return handleCustomerText(ctx, customer, event.recognition);

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { TicketEvent } from '../../entities';
+import { insertRow } from '../../entities/rows';
 
 /** The timeline of a case or a lead: every step, message and decision, in order. */
 
@@ -14,7 +15,8 @@ export interface TimelineEntry {
 }
 
 export async function addTimeline(db: EntityManager, entry: TimelineEntry): Promise<void> {
-  await db.insert(TicketEvent, {
+  // rows.ts: one INSERT, not read back
+  await insertRow(db, TicketEvent, {
     ticketId: entry.ticketId ?? null,
     leadId: entry.leadId ?? null,
     type: entry.type,

@@ -1,6 +1,7 @@
 import { Staff } from '../../entities/staff';
 import type { HandlerContext, StaffAnswer, StaffButton, StaffCommand } from '../ports';
 import { say } from '../../../config/say';
+import { findRow } from '../../entities/rows';
 
 /**
  * What staff send the bot in WeCom, routed the way a grammY composer routes: card buttons by the
@@ -59,7 +60,7 @@ export class StaffDesk {
 
   readonly handle = async (ctx: HandlerContext): Promise<void> => {
     const { event } = ctx;
-    const staff = await ctx.db.findOneBy(Staff, { wecomUserId: event.from });
+    const staff = await findRow(ctx.db, Staff, { wecomUserId: event.from });
     if (event.type === 'card_click') {
       const button = this.buttons.find((b) => event.key.startsWith(b.prefix));
       if (button) return button.press(ctx, staff, event.key, event.taskId);
