@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { createHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../config';
@@ -74,11 +76,27 @@ async function main(): Promise<void> {
   await seed(db);
   const bot = new Bot({ config, db, log });
   const server = await bot.listen(0, '127.0.0.1');
+  // where a slow answer's time went: the event loop's delay, and the server's own view of each
+  // request (from its headers being read to its answer written), reset at every "stats"
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
+  const served = createHistogram();
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    const started = process.hrtime.bigint();
+    res.once('finish', () => served.record(Math.max(1, Number((process.hrtime.bigint() - started) / 1000n))));
+  });
+  const timings = () => {
+    const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+    const out = { loopDelayP99Ms: ms(loopDelay.percentile(99)), loopDelayMaxMs: ms(loopDelay.max), servedP99Ms: Math.round(served.percentile(99) / 100) / 10, servedMaxMs: Math.round(served.max / 100) / 10 };
+    loopDelay.reset();
+    served.reset();
+    return out;
+  };
   bot.startBackground();
   send({ type: 'ready', port: (server.address() as AddressInfo).port });
   process.on('message', (message: Request) => {
     void (async () => {
-      if (message.type === 'stats') send({ type: 'stats', id: message.id, handlerRuns: bot.dispatcher.handlerRuns, ...memory() });
+      if (message.type === 'stats') send({ type: 'stats', id: message.id, handlerRuns: bot.dispatcher.handlerRuns, ...memory(), ...timings() });
       if (message.type === 'check') {
         const count = async (entity: typeof InboundMessage | typeof OutboxMessage) =>
           Object.fromEntries(

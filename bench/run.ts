@@ -22,6 +22,7 @@ import { MessageSource, type Endpoint } from './messages';
  *   BENCH_ONLY=baseline,sqlite,mariadb
  *   BENCH_POOL=20000              envelopes pre-built per run (more are built on demand)
  *   BENCH_CPU_PROF=1              the bot children run with --cpu-prof into bench/profiles/
+ *   BENCH_NODE_FLAGS="--a=1 --b"   V8 flags of the servers instead of those of `npm start`
  *   BENCH_TS_NODE=1               run the servers under ts-node (as `npm start` does) instead of
  *                                 transpiled JavaScript (as `npm run build` + node would): the
  *                                 TypeScript compiler then stays in memory (~90 MB more RSS)
@@ -68,6 +69,14 @@ function transpile(): string {
 
 let build: string | undefined;
 
+/**
+ * The V8 flags `npm start` runs the bot with (package.json): the servers here run with them too,
+ * so the memory measured is production's. BENCH_NODE_FLAGS replaces them, to try others.
+ */
+const START_FLAGS = (env.BENCH_NODE_FLAGS ?? (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start)
+  .split(/\s+/)
+  .filter((word) => /^--[\w-]+=?\S*$/.test(word));
+
 /** Issue 17's targets. */
 const TARGETS = {
   p99At50Ms: 100,
@@ -99,6 +108,8 @@ interface Row {
   heapTotalMB: number;
   heapUsedMB: number;
   externalMB: number;
+  /** The bot's own view: event-loop delay and request time from headers read to answer written (bench/child.ts). */
+  server?: { loopDelayP99Ms: number; loopDelayMaxMs: number; servedP99Ms: number; servedMaxMs: number };
 }
 
 // ---------- child processes ----------
@@ -127,7 +138,7 @@ class Child {
     const script = build ? join(build, 'bench', 'child.js') : join(__dirname, 'child.ts');
     const proc = fork(script, [], {
       env: { ...env, ...childEnv, BENCH_MODE: mode, NODE_PATH: join(ROOT, 'node_modules') },
-      execArgv: [...(build ? [] : ['-r', 'ts-node/register/transpile-only']), ...execArgv],
+      execArgv: [...(build ? [] : ['-r', 'ts-node/register/transpile-only']), ...START_FLAGS, ...execArgv],
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     });
     const logLevels: Record<string, number> = {};
@@ -386,6 +397,7 @@ async function main(): Promise<void> {
       const source = new MessageSource(endpoint, target.slice(0, 2));
       if (WARMUP_SECONDS > 0) await drive(port, source, 10, WARMUP_SECONDS, 0);
       for (const connections of CONNECTIONS) {
+        await child.ask('stats'); // resets the child's timings: they cover this run alone
         const load = await drive(port, source, connections, SECONDS, target === 'baseline' ? 2_000 : POOL);
         const r = load.result;
         const base = baselineRps.get(`${endpoint}@${connections}`);
@@ -411,13 +423,14 @@ async function main(): Promise<void> {
           heapTotalMB: mb(stats.heapTotalBytes),
           heapUsedMB: mb(stats.heapUsedBytes),
           externalMB: mb(stats.externalBytes),
+          ...(stats.servedP99Ms !== undefined ? { server: { loopDelayP99Ms: Number(stats.loopDelayP99Ms), loopDelayMaxMs: Number(stats.loopDelayMaxMs), servedP99Ms: Number(stats.servedP99Ms), servedMaxMs: Number(stats.servedMaxMs) } } : {}),
         };
         if (target === 'baseline') baselineRps.set(`${endpoint}@${connections}`, row.requestsPerSec);
         rows.push(row);
         console.log(
           `  ${target} ${endpoint} @${connections}: ${fmt(row.requestsPerSec)} req/s, p50 ${fmt(row.latencyMs.p50, 1)} p99 ${fmt(row.latencyMs.p99, 1)} max ${fmt(row.latencyMs.max)} ms, ` +
             `errors ${row.errors} (timeouts ${row.timeouts}), non-2xx ${row.non2xx}, passive/empty ${row.passiveReplies}/${row.emptyAcks}` +
-            `${row.ratio === null ? '' : `, ratio ${row.ratio.toFixed(2)}`}, RSS ${fmt(row.rssMB)} MB (peak ${fmt(row.peakRssMB)}; V8 heap ${row.heapUsedMB}/${row.heapTotalMB}, external ${row.externalMB})`,
+            `${row.ratio === null ? '' : `, ratio ${row.ratio.toFixed(2)}`}, RSS ${fmt(row.rssMB)} MB (peak ${fmt(row.peakRssMB)}; V8 heap ${row.heapUsedMB}/${row.heapTotalMB}, external ${row.externalMB})${row.server ? `; server: served p99 ${row.server.servedP99Ms} max ${row.server.servedMaxMs} ms, event-loop delay p99 ${row.server.loopDelayP99Ms} max ${row.server.loopDelayMaxMs} ms` : ''}`,
         );
       }
     }

@@ -60,7 +60,7 @@ describe('the npm scripts', () => {
   const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 
   it('npm start and the operator commands run the compiled JavaScript with node; npm run dev keeps ts-node', () => {
-    expect(scripts.start).toMatch(/^node (--[\w-]+ )*dist\/src\/main\.js$/);
+    expect(scripts.start).toMatch(/^node (--[\w-]+(=\d+)? )*dist\/src\/main\.js$/);
     expect(scripts.backup).toMatch(/^node (--[\w-]+ )*dist\/scripts\/backup\.js$/);
     expect(scripts['check:data']).toMatch(/^node (--[\w-]+ )*dist\/scripts\/check-data\.js$/);
     expect(scripts.dev).toBe('ts-node --transpile-only src/main.ts');

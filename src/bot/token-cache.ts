@@ -24,6 +24,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class TokenCache implements TokenSource {
   private inflight: Promise<string> | undefined;
+  /**
+   * The token last read from or written to the database, kept until its refresh margin: reading
+   * and decrypting the row for every outbound call cost a statement per message (issue 17). A
+   * token another instance invalidated meanwhile is refused by the platform; the client then
+   * invalidates it here too and the next get() reads the database again.
+   */
+  private held: { token: string; expiresAt: number } | undefined;
 
   constructor(
     private readonly db: Database,
@@ -43,6 +50,7 @@ export class TokenCache implements TokenSource {
   }
 
   async invalidate(token: string): Promise<void> {
+    if (this.held?.token === token) this.held = undefined;
     await this.db.serial(() =>
       this.db.source
         .createQueryBuilder()
@@ -54,8 +62,12 @@ export class TokenCache implements TokenSource {
   }
 
   private async usable(): Promise<string | undefined> {
+    if (this.held && this.held.expiresAt - REFRESH_MARGIN_MS > this.now()) return this.held.token;
+    this.held = undefined;
     const row = await this.db.reader.findOneBy(AccessToken, { tokenKey: this.key });
-    return row?.token && row.expiresAt - REFRESH_MARGIN_MS > this.now() ? row.token : undefined;
+    if (!row?.token || row.expiresAt - REFRESH_MARGIN_MS <= this.now()) return undefined;
+    this.held = { token: row.token, expiresAt: row.expiresAt };
+    return row.token;
   }
 
   private async refresh(): Promise<string> {
@@ -68,15 +80,17 @@ export class TokenCache implements TokenSource {
           const fresh = await this.usable();
           if (fresh) return fresh;
           const { token, expiresInSeconds } = await this.fetchToken();
+          const expiresAt = this.now() + expiresInSeconds * 1000;
           await this.db.write((manager) =>
             manager.update(AccessToken, { tokenKey: this.key }, {
               token,
               tokenHash: hashOf(token),
-              expiresAt: this.now() + expiresInSeconds * 1000,
+              expiresAt,
               lockedUntil: null,
               refreshCount: () => 'refreshCount + 1',
             }),
           );
+          this.held = { token, expiresAt };
           this.log.info({ tokenKey: this.key, expiresInSeconds }, 'access token refreshed');
           return token;
         } finally {

@@ -74,6 +74,11 @@ class WriteQueue {
       const [first] = group;
       if (first.solo) await first.solo().then(first.resolve, first.reject);
       else await commitTogether(first.source!, group);
+      // back to the event loop between groups: SQLite answers synchronously, so without this the
+      // queue, refilled by the work each commit resolves, ran on in microtasks and no socket was
+      // read for seconds under load (issue 17: requests of 8 s at p99 with a median of 200 ms);
+      // the requests read meanwhile join the next group
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     this.running = false;
   }

@@ -42,7 +42,7 @@ describeEachDatabase('plain-SQL rows behave as the ORM', ({ db }) => {
   });
 
   it('ifAbsent leaves a row with the same unique key as it was, and fails on nothing else', async () => {
-    const row = (text: string) => ({ dedupKey: 'rows:dup', platform: 'wechat', kind: 'text', recipient: 'o_rows', payload: { text }, status: 'pending', attempts: 0, nextAttemptAt: 1, createdAt: 1 });
+    const row = (text: string) => ({ dedupKey: 'rows:dup', platform: 'wechat', kind: 'text', recipient: 'o_rows', payload: { text }, status: 'pending' as const, attempts: 0, nextAttemptAt: 1, createdAt: 1 });
     await db().write((m) => insertRow(m, OutboxMessage, row('first'), { ifAbsent: true }));
     await db().write((m) => insertRow(m, OutboxMessage, row('second'), { ifAbsent: true }));
     const stored = await db().reader.findBy(OutboxMessage, { dedupKey: 'rows:dup' });

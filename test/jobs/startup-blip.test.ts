@@ -73,7 +73,9 @@ describe('a database blip while the jobs catch up at start [mysql]', () => {
     proxy!.restore();
     await bot.bot.jobs.caughtUp;
     const runs = await direct!.reader.find(JobRun);
-    expect(runs.map((run) => run.job).sort()).toEqual(JOBS.map((job) => job.name).sort());
+    // every job's missed run (once a period: the unique key); a job due every few minutes may also
+    // have run for its next period when a real cron tick fell inside the test (seen under load)
+    expect([...new Set(runs.map((run) => run.job))].sort()).toEqual(JOBS.map((job) => job.name).sort());
     expect(runs.every((run) => run.status === 'done')).toBe(true);
     expect(bot.logs.find((line) => line.msg === 'missed job runs caught up')).toBeDefined();
     expect((await bot.get('/readyz')).status).toBe(200);
