@@ -46,8 +46,12 @@ export async function saveDialogue(db: EntityManager, customerId: number, dialog
     updatedAt: now,
     expiresAt: now + idleMinutes * 60_000,
   };
-  // one row per customer (unique): an update, or an insert the first time
-  if ((await updateRows(db, Conversation, { customerId }, values)) === 0) await insertRow(db, Conversation, { customerId, ...values });
+  // read first, not "UPDATE, and INSERT when it changed nothing": on MariaDB an UPDATE that finds
+  // no row gap-locks the unique index, and two new customers' inserts into that gap deadlock (the
+  // bench saw 80 re-runs in 949 messages; issue 18 was the same pattern)
+  const existing = await findRow(db, Conversation, { customerId });
+  if (existing) await updateRows(db, Conversation, { id: existing.id }, values);
+  else await insertRow(db, Conversation, { customerId, ...values });
 }
 
 export async function endDialogue(db: EntityManager, customerId: number, now: number): Promise<void> {
