@@ -109,7 +109,8 @@ export class Dispatcher {
     const limit = this.deps.config.limits.ratePerMinute;
     if (limit <= 0) return undefined;
     const { store, db, clock } = this.deps;
-    const recent = await store.countFrom(event.platform, event.from, clock.now() - MINUTE_MS);
+    // counted up to one past the limit: all that the answer below depends on
+    const recent = await store.countFrom(event.platform, event.from, clock.now() - MINUTE_MS, limit + 1);
     if (recent < limit || (await store.has(event))) return undefined;
     const log = this.deps.log.child({ platform: event.platform, kind: event.type });
     if (recent > limit) {

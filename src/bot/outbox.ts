@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import { In, IsNull, LessThan, LessThanOrEqual, Not, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { Database } from '../entities/database';
 import { OutboxMessage } from '../entities';
-import { insertRow } from '../entities/rows';
+import { findRowsWhere, insertRow, run, updateRows } from '../entities/rows';
 import type { OutboundMessage } from '../handlers/ports';
 import { dispositionOf } from './api-client';
 import type { Platform } from './inbound-event';
@@ -107,6 +107,7 @@ export class Outbox {
     media: { draining: undefined, again: false },
   };
   private readonly now: () => number;
+  private claimStatement: string | undefined;
 
   constructor(
     private readonly db: Database,
@@ -163,16 +164,16 @@ export class Outbox {
 
   private async drainLane(lane: Lane): Promise<number> {
     let attempted = 0;
-    const kind = lane === 'media' ? MEDIA_KIND : Not(MEDIA_KIND);
     for (;;) {
-      const due = await this.db.reader.find(OutboxMessage, {
-        where: [
-          { status: 'pending', kind, nextAttemptAt: LessThanOrEqual(this.now()), lockedUntil: IsNull() },
-          { status: 'pending', kind, nextAttemptAt: LessThanOrEqual(this.now()), lockedUntil: LessThan(this.now()) },
-        ],
-        order: { nextAttemptAt: 'ASC', id: 'ASC' },
-        take: BATCH,
-      });
+      // written once as SQL (rows.ts): on the index of status and due time, run after every commit that queued something
+      const now = this.now();
+      const due = await findRowsWhere(
+        this.db.reader,
+        OutboxMessage,
+        (q) => `${q('status')} = 'pending' AND ${q('nextAttemptAt')} <= ? AND (${q('lockedUntil')} IS NULL OR ${q('lockedUntil')} < ?) AND ${q('kind')} ${lane === 'media' ? '=' : '<>'} ?`,
+        [now, now, MEDIA_KIND],
+        `ORDER BY nextAttemptAt ASC, id ASC LIMIT ${BATCH}`,
+      );
       if (due.length === 0) return attempted;
       for (const row of due) {
         if (await this.claim(row)) {
@@ -195,14 +196,8 @@ export class Outbox {
 
   private async claim(row: OutboxMessage): Promise<boolean> {
     const now = this.now();
-    const result = await this.db.statement((manager) =>
-      manager
-        .createQueryBuilder()
-        .update(OutboxMessage)
-        .set({ lockedUntil: now + (row.kind === MEDIA_KIND ? MEDIA_CLAIM_MS : CLAIM_MS) })
-        .where("id = :id AND status = 'pending' AND (lockedUntil IS NULL OR lockedUntil < :now)", { id: row.id, now })
-        .execute(),
-    );
+    const lockedUntil = now + (row.kind === MEDIA_KIND ? MEDIA_CLAIM_MS : CLAIM_MS);
+    const result = await this.db.statement((manager) => run(manager, this.claimSql(manager), [lockedUntil, row.id, now]));
     return (result.affected ?? 0) === 1;
   }
 
@@ -242,6 +237,11 @@ export class Outbox {
   }
 
   private async finish(id: number, changes: Partial<Omit<OutboxMessage, 'payload'>>): Promise<void> {
-    await this.db.write((manager) => manager.update(OutboxMessage, { id }, { ...changes, lockedUntil: null }));
+    await this.db.write((manager) => updateRows(manager, OutboxMessage, { id }, { ...changes, lockedUntil: null }));
+  }
+
+  private claimSql(manager: EntityManager): string {
+    const q = (name: string) => manager.connection.driver.escape(name);
+    return (this.claimStatement ??= `UPDATE ${q('outbox_message')} SET ${q('lockedUntil')} = ? WHERE ${q('id')} = ? AND ${q('status')} = 'pending' AND (${q('lockedUntil')} IS NULL OR ${q('lockedUntil')} < ?)`);
   }
 }

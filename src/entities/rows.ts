@@ -42,18 +42,21 @@ function columnOf(metadata: EntityMetadata, property: string): ColumnMetadata {
   return column;
 }
 
-/** What the driver binds for a value: its own conversion, and on SQLite integers as 64-bit integers (as Database.bindIntegers). */
+/** What better-sqlite3 is given for a plain value: integers as 64-bit integers (as Database.bindIntegers), booleans as 0/1. */
+function bindPlain(manager: EntityManager, value: unknown): unknown {
+  if (manager.connection.driver.options.type !== 'better-sqlite3') return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value;
+}
+
+/** What the driver binds for a column's value: its own conversion (transformers included), then as above. */
 function bindValue(manager: EntityManager, column: ColumnMetadata, value: unknown): unknown {
-  const prepared = manager.connection.driver.preparePersistentValue(value, column);
-  if (manager.connection.driver.options.type === 'better-sqlite3') {
-    if (typeof prepared === 'number' && Number.isSafeInteger(prepared)) return BigInt(prepared);
-    if (typeof prepared === 'boolean') return prepared ? 1 : 0;
-  }
-  return prepared;
+  return bindPlain(manager, manager.connection.driver.preparePersistentValue(value, column));
 }
 
 /** One statement on the manager's connection (its transaction), answered with rows, the count changed and the new id. */
-async function run(manager: EntityManager, sql: string, values: unknown[]): Promise<QueryResult> {
+export async function run(manager: EntityManager, sql: string, values: unknown[]): Promise<QueryResult> {
   const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
   try {
     return (await runner.query(sql, values, true)) as QueryResult;
@@ -191,4 +194,38 @@ export async function updateRows<E extends ObjectLiteral>(manager: EntityManager
   });
   const values = [...set.map(([property, value]) => bindValue(manager, columnOf(metadata, property), value)), ...whereValues(manager, metadata, where)];
   return (await run(manager, shape.sql, values)).affected ?? 0;
+}
+
+/** How many rows match `where`, by the value of one column (no entry for a value with none). */
+export async function countRowsBy<E extends ObjectLiteral, K extends keyof E>(manager: EntityManager, target: EntityTarget<E>, where: Where<E>, by: K): Promise<Map<E[K], number>> {
+  const metadata = manager.connection.getMetadata(target);
+  const clause = whereClause(manager, metadata, where);
+  const column = columnOf(metadata, String(by));
+  const shape = shapeOf(metadata, `count|${String(by)}|${clause.key}`, () => {
+    const q = (name: string) => manager.connection.driver.escape(name);
+    return { sql: `SELECT ${q(column.databaseName)} AS ${q('value')}, COUNT(*) AS ${q('n')} FROM ${q(metadata.tableName)}${clause.text} GROUP BY ${q(column.databaseName)}`, params: clause.params };
+  });
+  const result = await run(manager, shape.sql, whereValues(manager, metadata, where));
+  const counts = new Map<E[K], number>();
+  for (const row of result.records as { value: unknown; n: number | string }[]) counts.set(manager.connection.driver.prepareHydratedValue(row.value, column) as E[K], Number(row.n));
+  return counts;
+}
+
+/**
+ * Rows of the entity matching a condition the caller writes in SQL, for what equality cannot say
+ * (ranges, OR): `condition` uses the database's quoting through `q`, with ? placeholders.
+ */
+export async function findRowsWhere<E extends ObjectLiteral>(
+  manager: EntityManager,
+  target: EntityTarget<E>,
+  condition: (q: (name: string) => string) => string,
+  values: unknown[],
+  orderAndLimit = '',
+): Promise<E[]> {
+  const metadata = manager.connection.getMetadata(target);
+  const q = (name: string) => manager.connection.driver.escape(name);
+  const key = `where|${condition(q)}|${orderAndLimit}`;
+  const shape = shapeOf(metadata, key, () => ({ sql: `SELECT ${metadata.columns.map((c) => q(c.databaseName)).join(', ')} FROM ${q(metadata.tableName)} WHERE ${condition(q)} ${orderAndLimit}`.trimEnd(), params: [] }));
+  const result = await run(manager, shape.sql, values.map((value) => bindPlain(manager, value)));
+  return (result.records as Record<string, unknown>[]).map((row) => hydrate<E>(manager, metadata, row));
 }

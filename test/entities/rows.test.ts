@@ -1,5 +1,5 @@
 import { Customer, Handoff, OutboxMessage } from '../../src/entities';
-import { findRow, findRows, insertRow, updateRows } from '../../src/entities/rows';
+import { countRowsBy, findRow, findRows, insertRow, updateRows } from '../../src/entities/rows';
 import { describeEachDatabase } from '../support/databases';
 
 /**
@@ -39,6 +39,10 @@ describeEachDatabase('plain-SQL rows behave as the ORM', ({ db }) => {
     expect(await db().write((m) => updateRows(m, Handoff, { customerId: customer.id, status: ['waiting', 'live'] }, { status: 'closed', closedAt: 99 }))).toBe(2);
     expect(await db().write((m) => updateRows(m, Handoff, { customerId: customer.id, status: 'waiting' }, { status: 'closed' }))).toBe(0);
     expect(await db().reader.countBy(Handoff, { customerId: customer.id, status: 'closed' })).toBe(3);
+    await db().write((m) => updateRows(m, Handoff, { id: first.id }, { staffId: null, status: 'waiting' }));
+    const byStatus = await db().write((m) => countRowsBy(m, Handoff, { customerId: customer.id }, 'status'));
+    expect([...byStatus].sort()).toEqual([['closed', 2], ['waiting', 1]]);
+    expect(await db().write((m) => countRowsBy(m, Handoff, { customerId: customer.id, status: ['live'] }, 'status'))).toEqual(new Map());
   });
 
   it('ifAbsent leaves a row with the same unique key as it was, and fails on nothing else', async () => {

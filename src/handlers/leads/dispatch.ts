@@ -1,12 +1,13 @@
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { Customer } from '../../entities';
-import { Lead } from '../../entities/lead';
+import { Lead, type LeadStatus } from '../../entities/lead';
 import { hasRole, Staff } from '../../entities/staff';
 import { Store } from '../../entities/store';
 import { leadCard } from './cards';
 import type { FlowContext, OutboundMessage } from '../ports';
 import { addTimeline } from '../records';
 import { say } from '../../../config/say';
+import { countRowsBy } from '../../entities/rows';
 
 /**
  * Lead assignment (R-LD-2), the one place the rule lives:
@@ -15,7 +16,7 @@ import { say } from '../../../config/say';
  *      longest since their last assignment.
  */
 
-const WORKING_LEAD_STATUSES = ['assigned', 'accepted', 'contacted'];
+const WORKING_LEAD_STATUSES: LeadStatus[] = ['assigned', 'accepted', 'contacted'];
 
 export async function storeForDistrict(db: EntityManager, district: string | null): Promise<Store | null> {
   const stores = await db.find(Store, { order: { id: 'ASC' } });
@@ -28,9 +29,8 @@ export async function pickConsultant(db: EntityManager, storeId: number, exclude
     (s) => hasRole(s, 'consultant') && !exclude.includes(s.id),
   );
   if (staff.length === 0) return null;
-  const open = await db.find(Lead, { select: { consultantId: true }, where: { consultantId: In(staff.map((s) => s.id)), status: In(WORKING_LEAD_STATUSES) } });
-  const load = new Map<number, number>();
-  for (const lead of open) load.set(lead.consultantId!, (load.get(lead.consultantId!) ?? 0) + 1);
+  // counted by the database: loading every open lead to count them grew with the backlog (issue 17)
+  const load = await countRowsBy(db, Lead, { consultantId: staff.map((s) => s.id), status: WORKING_LEAD_STATUSES }, 'consultantId');
   return [...staff].sort((a, b) => (load.get(a.id) ?? 0) - (load.get(b.id) ?? 0) || (a.lastAssignedAt ?? 0) - (b.lastAssignedAt ?? 0) || a.id - b.id)[0];
 }
 
