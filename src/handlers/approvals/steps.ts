@@ -8,6 +8,7 @@ import { audit } from '../records';
 import { addTimeline } from '../records';
 import { chineseDateTime } from '../calendar';
 import { isMessageKey, say, sayName } from '../../../config/say';
+import { findRows, insertRow, updateRows } from '../../entities/rows';
 
 /**
  * Approvals in chat (R-AP-1): a decision the seed gives to a role becomes a WeCom card with
@@ -69,7 +70,7 @@ export function stepName(approval: Pick<Approval, 'card'>, fallback: string = sa
 
 /** Active staff holding a role (in a store, for store roles). */
 export async function holdersOf(db: EntityManager, role: Role, storeId?: number | null): Promise<Staff[]> {
-  const active = await db.find(Staff, { where: { active: true }, order: { id: 'ASC' } });
+  const active = await findRows(db, Staff, { active: true }, { id: 'ASC' });
   return active.filter((s) => hasRole(s, role) && (!STORE_ROLES.includes(role) || storeId === undefined || storeId === null || s.storeId === storeId));
 }
 
@@ -100,35 +101,34 @@ export async function requestApproval(ctx: FlowContext, request: ApprovalRequest
   const storeId = request.storeId ?? request.ticket?.storeId ?? null;
   const recipients = request.recipients ?? (await holdersOf(ctx.db, request.role, storeId));
   const dueAt = calendarFor(ctx).addWorkingHours(now, ctx.config.stepDueWorkingHours, ctx.config.workingHours);
-  const approval = await ctx.db.save(
-    ctx.db.create(Approval, {
-      ticketId: request.ticket?.id ?? null,
-      penaltyId: request.penaltyId ?? null,
-      contractId: request.contractId ?? null,
-      visitId: request.visitId ?? null,
-      leadId: request.leadId ?? null,
-      askedOf: null,
-      askedAt: null,
-      storeId,
-      step: request.step,
-      role: request.role,
-      status: 'pending',
-      decision: null,
-      text: null,
-      needsText: request.needsText,
-      decidedBy: null,
-      decidedAt: null,
-      taskId: `ap-${request.step}-${now}-${Math.random().toString(36).slice(2, 8)}`,
-      recipients: recipients.map((s) => s.wecomUserId).join(','),
-      createdAt: now,
-      dueAt,
-      escalated: false,
-      card: null,
-    }),
-  );
+  const approval = await insertRow(ctx.db, Approval, {
+    ticketId: request.ticket?.id ?? null,
+    penaltyId: request.penaltyId ?? null,
+    contractId: request.contractId ?? null,
+    visitId: request.visitId ?? null,
+    leadId: request.leadId ?? null,
+    askedOf: null,
+    askedAt: null,
+    storeId,
+    step: request.step,
+    role: request.role,
+    status: 'pending',
+    decision: null,
+    text: null,
+    needsText: request.needsText,
+    decidedBy: null,
+    decidedAt: null,
+    taskId: `ap-${request.step}-${now}-${Math.random().toString(36).slice(2, 8)}`,
+    recipients: recipients.map((s) => s.wecomUserId).join(','),
+    createdAt: now,
+    dueAt,
+    escalated: false,
+    card: null,
+  });
+  // the card's buttons carry the step's id: written once the row has one
   const card = cardOf(approval, request);
   approval.card = card;
-  await ctx.db.save(approval);
+  await updateRows(ctx.db, Approval, { id: approval.id }, { card });
   if (recipients.length === 0) {
     ctx.log.warn({ approvalId: approval.id, step: request.step, role: request.role }, 'approval step has nobody holding the role: it waits, visible in the admin API');
   } else {

@@ -7,6 +7,7 @@ import type { Deadlines } from './commitments';
 import { addTimeline, nextNumber } from '../records';
 import { contractForCase } from '../customers';
 import { customerReachable, openCallTask } from '../contracts';
+import { insertRow } from '../../entities/rows';
 
 /** Tickets: complaints, service requests and hand-offs share numbering, deadlines and timeline. */
 
@@ -42,7 +43,8 @@ export async function createTicket(db: EntityManager, customer: Customer, facts:
     ...facts.deadlines,
     closedAt: null,
   });
-  const saved = await db.save(ticket);
+  // rows.ts: one INSERT, not read back
+  const saved = await insertRow(db, Ticket, ticket);
   await addTimeline(db, {
     ticketId: saved.id,
     type: 'created',

@@ -3,7 +3,7 @@ import type { Customer } from '../../entities';
 import { Handoff, HandoffStreak } from '../../entities/handoff';
 import type { HandlerContext } from '../ports';
 import { forwardToStaff, openAllowance } from './live';
-import { addLine, openHandoffOf } from './records';
+import { addLine, OPEN_STATUSES, openHandoffOf } from './records';
 import { findRow, insertRow, updateRows } from '../../entities/rows';
 
 /**
@@ -25,8 +25,10 @@ export { closeIdle, escalateNotTaken, handOffStalled, idleConversations, notTake
  * nothing); while a hand-off waits it is kept for whoever takes it ('waiting': the bot goes on).
  */
 export async function customerArrives(ctx: HandlerContext, customer: Customer): Promise<'live' | 'waiting' | 'none'> {
-  await openAllowance(ctx, customer);
-  const handoff = await openHandoffOf(ctx.db, customer.id);
+  const newest = await openAllowance(ctx, customer);
+  // a new hand-off opens only when none is open, so an open one is the newest — unless a merge of
+  // two records brought an older one along: only then is it looked for (most customers never had one)
+  const handoff = !newest ? null : OPEN_STATUSES.includes(newest.status) ? newest : await openHandoffOf(ctx.db, customer.id);
   if (!handoff) return 'none';
   if (handoff.status === 'live') {
     await forwardToStaff(ctx, handoff, customer);

@@ -96,19 +96,20 @@ async function templateAlreadySent(ctx: FlowContext, handoff: Handoff): Promise<
 
 /**
  * Every customer message opens a new allowance; replies held for this customer go out now, oldest
- * first, as many as it allows (and the member of staff who wrote them is told).
+ * first, as many as it allows (and the member of staff who wrote them is told). Returns the
+ * customer's newest hand-off (the one whose allowance this is), as it now stands, or null.
  */
-export async function openAllowance(ctx: HandlerContext, customer: Customer): Promise<void> {
+export async function openAllowance(ctx: HandlerContext, customer: Customer): Promise<Handoff | null> {
   const now = ctx.clock.now();
   const newest = await findRow(ctx.db, Handoff, { customerId: customer.id }, { id: 'DESC' });
-  if (!newest) return;
+  if (!newest) return null;
   const kind = ctx.event.type === 'subscribe' || ctx.event.type === 'menu_click' ? 'event' : 'message';
   newest.windowOpenedAt = now;
   newest.windowKind = kind;
   newest.sentInWindow = 0;
   await updateRows(ctx.db, Handoff, { id: newest.id }, { windowOpenedAt: now, windowKind: kind, sentInWindow: 0 });
   const held = await ctx.db.find(HandoffMessage, { where: { customerId: customer.id, status: 'held' }, order: { id: 'ASC' } });
-  if (held.length === 0) return;
+  if (held.length === 0) return newest;
   const to = { platform: (customer.platform ?? 'wechat') as 'wechat', id: customer.externalId ?? '' };
   const budget = allowance(ctx, newest, now).left;
   const going = held.slice(0, budget);
@@ -116,16 +117,19 @@ export async function openAllowance(ctx: HandlerContext, customer: Customer): Pr
   for (const line of going) {
     ctx.send({ type: 'text', to, text: line.text ?? '' });
     await ctx.db.update(HandoffMessage, { id: line.id }, { status: 'released' });
-    const owner = await ctx.db.findOneBy(Handoff, { id: line.handoffId });
+    // the newest hand-off is the one handed back to the caller: kept as one object, so what caseOf() changes on it is seen there
+    const owner = line.handoffId === newest.id ? newest : await ctx.db.findOneBy(Handoff, { id: line.handoffId });
     const ticketId = owner ? await caseOf(ctx, owner) : null;
     if (ticketId) await addTimeline(ctx.db, { ticketId, type: 'reply', actor: line.actor, note: line.text ?? undefined, data: { handoffId: line.handoffId, via: 'released' }, at: now });
     if (owner?.staffId) byHolder.set(owner.staffId, (byHolder.get(owner.staffId) ?? 0) + 1);
   }
+  newest.sentInWindow = going.length;
   await ctx.db.update(Handoff, { id: newest.id }, { sentInWindow: going.length });
   for (const [staffId, count] of byHolder) {
     const holder = await ctx.db.findOneBy(Staff, { id: staffId });
     if (holder) ctx.send({ type: 'text', to: { platform: 'wecom', id: holder.wecomUserId }, text: say('handoff.staff.released', { tag: newest.tag ?? '', count }) });
   }
+  return newest;
 }
 
 /** A customer's message during a live conversation goes to the member of staff holding it. */

@@ -3,6 +3,7 @@ import { Lead, OPEN_LEAD_STATUSES, type LeadStatus } from '../../entities/lead';
 import type { Customer } from '../../entities';
 import { In } from 'typeorm';
 import { addTimeline, nextNumber } from '../records';
+import { insertRow } from '../../entities/rows';
 
 /** Leads (咨询受理, R-LD-1): created from the first message, completed as the dialogue fills it. */
 
@@ -39,7 +40,8 @@ export async function createLead(db: EntityManager, customer: Customer, facts: L
     contactedAt: null,
     closedAt: null,
   });
-  const saved = await db.save(lead);
+  // rows.ts: one INSERT, not read back
+  const saved = await insertRow(db, Lead, lead);
   await addTimeline(db, { leadId: saved.id, type: 'created', actor, note: facts.need, data: { channel: facts.channel }, at: now });
   return saved;
 }
