@@ -63,8 +63,13 @@ async function main(): Promise<void> {
     const server = createServer(baselineApp().callback());
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     send({ type: 'ready', port: (server.address() as AddressInfo).port });
+    let cpuSince = process.cpuUsage();
     process.on('message', (message: Request) => {
-      if (message.type === 'stats') send({ type: 'stats', id: message.id, ...memory() });
+      if (message.type === 'stats') {
+        const cpu = process.cpuUsage(cpuSince);
+        cpuSince = process.cpuUsage();
+        send({ type: 'stats', id: message.id, ...memory(), cpuMs: (cpu.user + cpu.system) / 1000 });
+      }
       if (message.type === 'stop') process.exit(0);
     });
     return;
@@ -85,9 +90,12 @@ async function main(): Promise<void> {
     const started = process.hrtime.bigint();
     res.once('finish', () => served.record(Math.max(1, Number((process.hrtime.bigint() - started) / 1000n))));
   });
+  let cpuSince = process.cpuUsage();
   const timings = () => {
     const ms = (ns: number) => Math.round(ns / 1e5) / 10;
-    const out = { loopDelayP99Ms: ms(loopDelay.percentile(99)), loopDelayMaxMs: ms(loopDelay.max), servedP99Ms: Math.round(served.percentile(99) / 100) / 10, servedMaxMs: Math.round(served.max / 100) / 10 };
+    const cpu = process.cpuUsage(cpuSince);
+    cpuSince = process.cpuUsage();
+    const out = { loopDelayP99Ms: ms(loopDelay.percentile(99)), loopDelayMaxMs: ms(loopDelay.max), servedP99Ms: Math.round(served.percentile(99) / 100) / 10, servedMaxMs: Math.round(served.max / 100) / 10, cpuMs: (cpu.user + cpu.system) / 1000 };
     loopDelay.reset();
     served.reset();
     return out;

@@ -64,9 +64,10 @@ export class InboundStore {
     const key = dedupKey(event);
     const now = this.now();
     try {
-      // every column set here, the id the statement's own: nothing read back (rows.ts).
-      // Urgent: ahead of queued handler work, the platform is waiting.
-      const row = await this.db.write(
+      // every column set here, the id the statement's own: nothing read back (rows.ts). One
+      // statement: on MariaDB in autocommit (no BEGIN and COMMIT round trips around it), on SQLite
+      // in a group commit. Urgent: ahead of queued handler work, the platform is waiting.
+      const row = await this.db.statement(
         (manager) =>
           insertRow(manager, InboundMessage, {
             dedupKey: key,
