@@ -12,6 +12,8 @@ export { prepareUnderstanding } from './prepare';
 
 /** Everything a customer sends on the OA (or personal WeChat): messages, menu clicks, follows. */
 
+const LAST_INBOUND_PRECISION_MS = 60_000;
+
 /** OA custom-menu keys (自定义菜单) and what a customer means by pressing them: input words, read by the understanding, never shown. */
 export const MENU_TEXT: Record<string, string> = {
   MENU_BOOK: '我想预约家政服务',
@@ -25,7 +27,15 @@ export async function handleCustomerEvent(ctx: HandlerContext): Promise<void> {
   const { event } = ctx;
   const now = ctx.clock.now();
   const customer = await customerByExternalId(ctx.db, event.platform, event.from, now);
-  await updateRows(ctx.db, CustomerEntity, { id: customer.id }, { lastInboundAt: now, subscribed: event.type !== 'unsubscribe' });
+  const subscribed = event.type !== 'unsubscribe';
+  // the OA's 48-hour window needs the last message's time, not to the second: within a minute of
+  // the last one written it stays (a write less for a customer writing several in a row; the
+  // window then closes up to a minute early, never late)
+  const last = customer.lastInboundAt;
+  if (customer.subscribed !== subscribed || last === null || now < last || now - last >= LAST_INBOUND_PRECISION_MS) {
+    await updateRows(ctx.db, CustomerEntity, { id: customer.id }, { lastInboundAt: now, subscribed });
+    Object.assign(customer, { lastInboundAt: now, subscribed });
+  }
   // a member of staff holding this conversation gets the message instead of the bot (R-HO-2)
   if ((await customerArrives(ctx, customer)) === 'live') return;
   switch (event.type) {
