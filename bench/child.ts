@@ -86,6 +86,8 @@ async function main(): Promise<void> {
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
   const served = createHistogram();
+  let connections = 0;
+  server.on('connection', () => connections++);
   server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
     res.once('finish', () => served.record(Math.max(1, Number((process.hrtime.bigint() - started) / 1000n))));
@@ -95,7 +97,8 @@ async function main(): Promise<void> {
     const ms = (ns: number) => Math.round(ns / 1e5) / 10;
     const cpu = process.cpuUsage(cpuSince);
     cpuSince = process.cpuUsage();
-    const out = { loopDelayP99Ms: ms(loopDelay.percentile(99)), loopDelayMaxMs: ms(loopDelay.max), servedP99Ms: Math.round(served.percentile(99) / 100) / 10, servedMaxMs: Math.round(served.max / 100) / 10, cpuMs: (cpu.user + cpu.system) / 1000 };
+    const out = { loopDelayP99Ms: ms(loopDelay.percentile(99)), loopDelayMaxMs: ms(loopDelay.max), servedP99Ms: Math.round(served.percentile(99) / 100) / 10, servedMaxMs: Math.round(served.max / 100) / 10, cpuMs: (cpu.user + cpu.system) / 1000, connections };
+    connections = 0;
     loopDelay.reset();
     served.reset();
     return out;

@@ -109,7 +109,7 @@ interface Row {
   heapUsedMB: number;
   externalMB: number;
   /** The bot's own view: event-loop delay and request time from headers read to answer written (bench/child.ts). */
-  server?: { loopDelayP99Ms: number; loopDelayMaxMs: number; servedP99Ms: number; servedMaxMs: number };
+  server?: { loopDelayP99Ms: number; loopDelayMaxMs: number; servedP99Ms: number; servedMaxMs: number; connections: number };
   /** CPU time of the server process per request answered (user + system): steadier than req/s on a shared machine. */
   cpuMsPerRequest?: number;
 }
@@ -426,14 +426,14 @@ async function main(): Promise<void> {
           heapUsedMB: mb(stats.heapUsedBytes),
           externalMB: mb(stats.externalBytes),
           ...(stats.cpuMs !== undefined && r.requests.total > 0 ? { cpuMsPerRequest: Math.round((Number(stats.cpuMs) / r.requests.total) * 100) / 100 } : {}),
-          ...(stats.servedP99Ms !== undefined ? { server: { loopDelayP99Ms: Number(stats.loopDelayP99Ms), loopDelayMaxMs: Number(stats.loopDelayMaxMs), servedP99Ms: Number(stats.servedP99Ms), servedMaxMs: Number(stats.servedMaxMs) } } : {}),
+          ...(stats.servedP99Ms !== undefined ? { server: { loopDelayP99Ms: Number(stats.loopDelayP99Ms), loopDelayMaxMs: Number(stats.loopDelayMaxMs), servedP99Ms: Number(stats.servedP99Ms), servedMaxMs: Number(stats.servedMaxMs), connections: Number(stats.connections) } } : {}),
         };
         if (target === 'baseline') baselineRps.set(`${endpoint}@${connections}`, row.requestsPerSec);
         rows.push(row);
         console.log(
           `  ${target} ${endpoint} @${connections}: ${fmt(row.requestsPerSec)} req/s, p50 ${fmt(row.latencyMs.p50, 1)} p99 ${fmt(row.latencyMs.p99, 1)} max ${fmt(row.latencyMs.max)} ms, ` +
             `errors ${row.errors} (timeouts ${row.timeouts}), non-2xx ${row.non2xx}, passive/empty ${row.passiveReplies}/${row.emptyAcks}` +
-            `${row.ratio === null ? '' : `, ratio ${row.ratio.toFixed(2)}`}, RSS ${fmt(row.rssMB)} MB (peak ${fmt(row.peakRssMB)}; V8 heap ${row.heapUsedMB}/${row.heapTotalMB}, external ${row.externalMB})${row.cpuMsPerRequest !== undefined ? `; CPU ${row.cpuMsPerRequest} ms/request` : ''}${row.server ? `; server: served p99 ${row.server.servedP99Ms} max ${row.server.servedMaxMs} ms, event-loop delay p99 ${row.server.loopDelayP99Ms} max ${row.server.loopDelayMaxMs} ms` : ''}`,
+            `${row.ratio === null ? '' : `, ratio ${row.ratio.toFixed(2)}`}, RSS ${fmt(row.rssMB)} MB (peak ${fmt(row.peakRssMB)}; V8 heap ${row.heapUsedMB}/${row.heapTotalMB}, external ${row.externalMB})${row.cpuMsPerRequest !== undefined ? `; CPU ${row.cpuMsPerRequest} ms/request` : ''}${row.server ? `; server: ${row.server.connections} connections, served p99 ${row.server.servedP99Ms} max ${row.server.servedMaxMs} ms, event-loop delay p99 ${row.server.loopDelayP99Ms} max ${row.server.loopDelayMaxMs} ms` : ''}`,
         );
       }
     }
