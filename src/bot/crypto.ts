@@ -1,4 +1,5 @@
-import { createDecipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createDecipheriv, timingSafeEqual } from 'node:crypto';
+import { freshRandomBytes } from '../lib/random-bytes';
 import { encrypt as wecomEncrypt, getSignature } from '@wecom/crypto';
 
 /**
@@ -90,7 +91,7 @@ export class MessageCrypto {
     return frame.subarray(HEADER, HEADER + messageLength).toString('utf8');
   }
 
-  encrypt(message: string, random: Buffer = randomBytes(16)): string {
+  encrypt(message: string, random: Buffer = freshRandomBytes(16)): string {
     return wecomEncrypt(this.encodingAesKey, message, this.receiveId, random);
   }
 

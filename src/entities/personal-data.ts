@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
+import { freshRandomBytes } from '../lib/random-bytes';
 import type { ValueTransformer } from 'typeorm';
 
 /**
@@ -43,7 +44,7 @@ export function placeOf(table: string, column: string, row?: number): string {
 }
 
 function seal(plain: Buffer, aad: string | undefined): Buffer {
-  const iv = randomBytes(IV_BYTES);
+  const iv = freshRandomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', keys().encryption, iv, { authTagLength: TAG_BYTES });
   if (aad !== undefined) cipher.setAAD(Buffer.from(aad, 'utf8'));
   const body = Buffer.concat([cipher.update(plain), cipher.final()]);
