@@ -166,6 +166,14 @@ export async function findRows<E extends ObjectLiteral>(manager: EntityManager, 
   return (result.records as Record<string, unknown>[]).map((row) => hydrate<E>(manager, metadata, row));
 }
 
+/** Whether any row matches `where` (nothing read, nothing decrypted). */
+export async function rowExists<E extends ObjectLiteral>(manager: EntityManager, target: EntityTarget<E>, where: Where<E>): Promise<boolean> {
+  const metadata = manager.connection.getMetadata(target);
+  const clause = whereClause(manager, metadata, where);
+  const shape = shapeOf(metadata, `exists|${clause.key}`, () => ({ sql: `SELECT 1 AS ${manager.connection.driver.escape('found')} FROM ${manager.connection.driver.escape(metadata.tableName)}${clause.text} LIMIT 1`, params: clause.params }));
+  return ((await run(manager, shape.sql, whereValues(manager, metadata, where))).records as unknown[]).length > 0;
+}
+
 /** The first row matching `where` in `order`, or null. */
 export async function findRow<E extends ObjectLiteral>(manager: EntityManager, target: EntityTarget<E>, where: Where<E>, order: Order<E> = {}): Promise<E | null> {
   const [row] = await findRows(manager, target, where, order, 1);

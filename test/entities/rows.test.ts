@@ -1,5 +1,5 @@
 import { Customer, Handoff, OutboxMessage } from '../../src/entities';
-import { countRowsBy, findRow, findRows, insertRow, updateRows } from '../../src/entities/rows';
+import { countRowsBy, findRow, findRows, findRowsWhere, insertRow, rowExists, updateRows } from '../../src/entities/rows';
 import { describeEachDatabase } from '../support/databases';
 
 /**
@@ -43,6 +43,12 @@ describeEachDatabase('plain-SQL rows behave as the ORM', ({ db }) => {
     const byStatus = await db().write((m) => countRowsBy(m, Handoff, { customerId: customer.id }, 'status'));
     expect([...byStatus].sort()).toEqual([['closed', 2], ['waiting', 1]]);
     expect(await db().write((m) => countRowsBy(m, Handoff, { customerId: customer.id, status: ['live'] }, 'status'))).toEqual(new Map());
+    expect(await db().write((m) => rowExists(m, Handoff, { customerId: customer.id, status: 'waiting' }))).toBe(true);
+    expect(await db().write((m) => rowExists(m, Handoff, { customerId: customer.id, status: 'live' }))).toBe(false);
+    // what equality cannot say, written by the caller: a range, newest first, at most one
+    const since20 = await db().write((m) => findRowsWhere(m, Handoff, (q) => `${q('customerId')} = ? AND ${q('createdAt')} >= ?`, [customer.id, 20], 'ORDER BY id DESC LIMIT 1'));
+    expect(since20.map((h) => h.id)).toEqual([third.id]);
+    expect(since20[0]).toMatchObject({ transcript: [{ side: 'customer', text: '转人工' }], urgent: true });
   });
 
   it('ifAbsent leaves a row with the same unique key as it was, and fails on nothing else', async () => {

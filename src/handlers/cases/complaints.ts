@@ -1,4 +1,3 @@
-import { MoreThanOrEqual } from 'typeorm';
 import { Ticket, type Customer } from '../../entities';
 import { CLOSED_TICKET_STATUSES, type Severity } from '../../entities/ticket';
 import { complaintDeadlines, complaintPromise } from './commitments';
@@ -7,6 +6,7 @@ import { escalateToSerious, startComplaintWorkflow } from './complaint-workflow'
 import { addTimeline } from '../records';
 import { createTicket } from './tickets';
 import { say, sayName } from '../../../config/say';
+import { findRowsWhere } from '../../entities/rows';
 
 /**
  * Complaints (投诉, R-CP-1): opened from the first message that shows one, with the severity the
@@ -73,7 +73,7 @@ export async function recentOpenComplaint(ctx: HandlerContext, customer: Custome
   const minutes = ctx.config.limits.complaintMergeMinutes;
   if (minutes <= 0) return null;
   const since = ctx.clock.now() - minutes * 60_000;
-  const recent = await ctx.db.find(Ticket, { where: { customerId: customer.id, kind: 'complaint', createdAt: MoreThanOrEqual(since) }, order: { id: 'DESC' }, take: 10 });
+  const recent = await findRowsWhere(ctx.db, Ticket, (q) => `${q('customerId')} = ? AND ${q('kind')} = 'complaint' AND ${q('createdAt')} >= ?`, [customer.id, since], 'ORDER BY id DESC LIMIT 10');
   return recent.find((ticket) => !CLOSED_TICKET_STATUSES.includes(ticket.status)) ?? null;
 }
 

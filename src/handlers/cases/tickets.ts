@@ -1,4 +1,4 @@
-import { In, Not, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { Customer } from '../../entities';
 import type { Platform } from '../ports';
 import type { FlowContext } from '../ports';
@@ -7,7 +7,7 @@ import type { Deadlines } from './commitments';
 import { addTimeline, nextNumber } from '../records';
 import { contractForCase } from '../customers';
 import { customerReachable, openCallTask } from '../contracts';
-import { insertRow } from '../../entities/rows';
+import { findRowsWhere, insertRow } from '../../entities/rows';
 
 /** Tickets: complaints, service requests and hand-offs share numbering, deadlines and timeline. */
 
@@ -57,7 +57,7 @@ export async function createTicket(db: EntityManager, customer: Customer, facts:
 }
 
 export async function openTicketsOf(db: EntityManager, customerId: number): Promise<Ticket[]> {
-  return db.find(Ticket, { where: { customerId, status: Not(In(CLOSED_TICKET_STATUSES)) }, order: { id: 'DESC' } });
+  return findRowsWhere(db, Ticket, (q) => `${q('customerId')} = ? AND ${q('status')} NOT IN (${CLOSED_TICKET_STATUSES.map(() => '?').join(', ')})`, [customerId, ...CLOSED_TICKET_STATUSES], 'ORDER BY id DESC');
 }
 
 /** The open case a customer's photo or follow-up most likely belongs to: the newest one. */

@@ -4,11 +4,12 @@ import { Contract, Housekeeper, Staff, Ticket } from '../../entities';
 import { CLOSED_TICKET_STATUSES } from '../../entities/ticket';
 import { holdersOf } from '../approvals';
 import type { FlowContext } from '../ports';
+import { findRows } from '../../entities/rows';
 
 /** A customer's contracts as the other rooms need them: which one a case belongs to, what a welcome names. */
 
 export function activeContractsOf(db: EntityManager, customerId: number): Promise<Contract[]> {
-  return db.find(Contract, { where: { customerId, status: 'active' }, order: { id: 'DESC' } });
+  return findRows(db, Contract, { customerId, status: 'active' }, { id: 'DESC' });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { MoreThan, Not, IsNull } from 'typeorm';
+import { MoreThan } from 'typeorm';
 import { say } from '../../../config/say';
 import { Contract, Customer, CustomerLink, Housekeeper } from '../../entities';
 import type { HandlerContext } from '../ports';
@@ -8,7 +8,7 @@ import { mergeCustomers } from './merge';
 import { maskPhone } from './phones';
 import { customerLabel } from './records';
 import { welcomeFor } from './link-codes';
-import { findRow } from '../../entities/rows';
+import { findRow, findRows, rowExists } from '../../entities/rows';
 
 /**
  * Linking by phone, confirmed (R-ID-1): a follower (OA or personal WeChat) who gives a phone
@@ -26,8 +26,8 @@ const OPEN_FOR_MS = 24 * 3600_000;
 /** The other record with this customer's phone that has a contract: who they may be. */
 async function contractCustomerWithPhone(ctx: HandlerContext, customer: Customer): Promise<Customer | null> {
   if (!customer.phoneHash) return null;
-  const others = await ctx.db.find(Customer, { where: { phoneHash: customer.phoneHash, mergedIntoId: IsNull(), id: Not(customer.id) }, order: { id: 'ASC' } });
-  for (const other of others) if (await ctx.db.existsBy(Contract, { customerId: other.id })) return other;
+  const others = (await findRows(ctx.db, Customer, { phoneHash: customer.phoneHash, mergedIntoId: null }, { id: 'ASC' })).filter((other) => other.id !== customer.id);
+  for (const other of others) if (await rowExists(ctx.db, Contract, { customerId: other.id })) return other;
   return null;
 }
 
@@ -37,7 +37,7 @@ export async function askPhoneLink(ctx: HandlerContext, asked: Customer): Promis
   if (!asked.phone) return;
   const customer = await findRow(ctx.db, Customer, { id: asked.id });
   if (!customer || customer.mergedIntoId !== null || !customer.phone) return;
-  if (await ctx.db.existsBy(Contract, { customerId: customer.id })) return;
+  if (await rowExists(ctx.db, Contract, { customerId: customer.id })) return;
   const target = await contractCustomerWithPhone(ctx, customer);
   if (!target) return;
   if (await ctx.db.existsBy(CustomerLink, { kind: 'phone', requesterId: customer.id, customerId: target.id })) return;

@@ -1,9 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { Lead, OPEN_LEAD_STATUSES, type LeadStatus } from '../../entities/lead';
 import type { Customer } from '../../entities';
-import { In } from 'typeorm';
 import { addTimeline, nextNumber } from '../records';
-import { insertRow } from '../../entities/rows';
+import { findRow, insertRow } from '../../entities/rows';
 
 /** Leads (咨询受理, R-LD-1): created from the first message, completed as the dialogue fills it. */
 
@@ -17,7 +16,7 @@ export interface LeadFacts {
 }
 
 export async function openLeadOf(db: EntityManager, customerId: number): Promise<Lead | null> {
-  return db.findOne(Lead, { where: { customerId, status: In(OPEN_LEAD_STATUSES) }, order: { id: 'DESC' } });
+  return findRow(db, Lead, { customerId, status: OPEN_LEAD_STATUSES }, { id: 'DESC' });
 }
 
 export async function createLead(db: EntityManager, customer: Customer, facts: LeadFacts, now: number, timeZone: string, actor: string): Promise<Lead> {
