@@ -28,8 +28,7 @@ import { BENCH_STAFF, MessageSource, type Endpoint } from './messages';
 const dialect = (process.argv[2] ?? 'sqlite') as 'sqlite' | 'mysql';
 const N = Number(process.argv[3] ?? 300);
 const PEOPLE = Number(process.argv[4] ?? 60);
-const runnerModule =
-  dialect === 'sqlite' ? require('typeorm/driver/better-sqlite3/BetterSqlite3QueryRunner').BetterSqlite3QueryRunner : require('typeorm/driver/mysql/MysqlQueryRunner').MysqlQueryRunner;
+const runnerModule = dialect === 'mysql' ? require('typeorm/driver/mysql/MysqlQueryRunner').MysqlQueryRunner : undefined;
 
 /** Where the statements being run now are counted: a kind of message, or its delivery. */
 let phase: { kind: string; delivery: boolean } | undefined;
@@ -39,30 +38,60 @@ const counts = new Map<string, number>();
 const DETAIL = process.env.QC_DETAIL === '1';
 const shapesByKind = new Map<string, Map<string, number>>();
 const timeByShape = new Map<string, number>();
-const original = runnerModule.prototype.query;
-runnerModule.prototype.query = async function (this: unknown, sql: string, ...rest: unknown[]) {
+/** Counts one statement for the kind of message being handled (or its delivery). */
+function count(sql: string): void {
   counts.set(sql, (counts.get(sql) ?? 0) + 1);
-  if (phase) {
-    const row = byKind.get(phase.kind)!;
-    if (phase.delivery) row.delivery++;
-    else {
-      row.statements++;
-      if (DETAIL) {
-        const kindShapes = shapesByKind.get(phase.kind) ?? new Map<string, number>();
-        kindShapes.set(shape(sql), (kindShapes.get(shape(sql)) ?? 0) + 1);
-        shapesByKind.set(phase.kind, kindShapes);
-      }
-      if (/^(BEGIN|START TRANSACTION)/i.test(sql)) row.transactions++;
-    }
+  if (!phase) return;
+  const row = byKind.get(phase.kind)!;
+  if (phase.delivery) {
+    row.delivery++;
+    return;
   }
+  row.statements++;
+  if (DETAIL) {
+    const kindShapes = shapesByKind.get(phase.kind) ?? new Map<string, number>();
+    kindShapes.set(shape(sql), (kindShapes.get(shape(sql)) ?? 0) + 1);
+    shapesByKind.set(phase.kind, kindShapes);
+  }
+  if (/^(BEGIN|START TRANSACTION)/i.test(sql)) row.transactions++;
+}
+
+function timed<T>(sql: string, work: () => T): T {
   const started = process.hrtime.bigint();
   try {
-    return await original.call(this, sql, ...rest);
+    return work();
   } finally {
     const key = shape(sql);
     timeByShape.set(key, (timeByShape.get(key) ?? 0) + Number(process.hrtime.bigint() - started) / 1e6);
   }
-};
+}
+
+if (dialect === 'sqlite') {
+  // on SQLite the hot path runs statements on better-sqlite3's connection itself (src/entities/rows.ts),
+  // beside TypeORM's runner: every statement of both is counted where both end, in better-sqlite3
+  const probe = new (require('better-sqlite3'))(':memory:');
+  const statementProto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, (...args: unknown[]) => unknown>;
+  probe.close();
+  for (const method of ['run', 'all', 'get', 'iterate']) {
+    const original = statementProto[method];
+    statementProto[method] = function (this: { source: string }, ...args: unknown[]) {
+      count(this.source);
+      return timed(this.source, () => original.apply(this, args));
+    };
+  }
+} else {
+  const original = runnerModule.prototype.query;
+  runnerModule.prototype.query = async function (this: unknown, sql: string, ...rest: unknown[]) {
+    count(sql);
+    const started = process.hrtime.bigint();
+    try {
+      return await original.call(this, sql, ...rest);
+    } finally {
+      const key = shape(sql);
+      timeByShape.set(key, (timeByShape.get(key) ?? 0) + Number(process.hrtime.bigint() - started) / 1e6);
+    }
+  };
+}
 
 /** On MySQL the day's counter runs on a connection of its own (src/entities/sequence.ts): counted as one statement too. */
 const counterStatement = 'INSERT INTO `sequence` … LAST_INSERT_ID (the counter\'s own connection)';

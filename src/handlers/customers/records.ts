@@ -39,7 +39,7 @@ export async function customerByExternalId(db: EntityManager, platform: string, 
 
 export async function customerByPhone(db: EntityManager, phone: string): Promise<Customer | null> {
   // a merged record has no phone hash left: the lookup finds the record that stays
-  return db.findOne(Customer, { where: { phoneHash: phoneHash(phone) }, order: { id: 'ASC' } });
+  return findRow(db, Customer, { phoneHash: phoneHash(phone) }, { id: 'ASC' });
 }
 
 /** Applies what the customer told us; only fields that were said are changed. */

@@ -7,7 +7,7 @@ import { leadCard } from './cards';
 import type { FlowContext, OutboundMessage } from '../ports';
 import { addTimeline } from '../records';
 import { say } from '../../../config/say';
-import { countRowsBy } from '../../entities/rows';
+import { countRowsBy, findRows } from '../../entities/rows';
 
 /**
  * Lead assignment (R-LD-2), the one place the rule lives:
@@ -19,13 +19,13 @@ import { countRowsBy } from '../../entities/rows';
 const WORKING_LEAD_STATUSES: LeadStatus[] = ['assigned', 'accepted', 'contacted'];
 
 export async function storeForDistrict(db: EntityManager, district: string | null): Promise<Store | null> {
-  const stores = await db.find(Store, { order: { id: 'ASC' } });
+  const stores = await findRows(db, Store, {}, { id: 'ASC' });
   const serving = district ? stores.find((s) => s.districts.split(/[,，、\s]+/).some((d) => d && (d === district || district.startsWith(d) || d.startsWith(district)))) : undefined;
   return serving ?? stores.find((s) => s.isDefault) ?? null;
 }
 
 export async function pickConsultant(db: EntityManager, storeId: number, exclude: number[] = []): Promise<Staff | null> {
-  const staff = (await db.find(Staff, { where: { storeId, active: true }, order: { id: 'ASC' } })).filter(
+  const staff = (await findRows(db, Staff, { storeId, active: true }, { id: 'ASC' })).filter(
     (s) => hasRole(s, 'consultant') && !exclude.includes(s.id),
   );
   if (staff.length === 0) return null;

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { AuditEntry } from '../../entities/audit-entry';
+import { insertRow } from '../../entities/rows';
 
 /**
  * The audit trail (R-SC-2): who changed what, when, through chat or the admin API. `changes`
@@ -16,7 +17,7 @@ export interface AuditFacts {
 }
 
 export async function audit(db: EntityManager, facts: AuditFacts, at: number): Promise<void> {
-  await db.insert(AuditEntry, {
+  await insertRow(db, AuditEntry, {
     actor: facts.actor.slice(0, 64),
     action: facts.action.slice(0, 64),
     subject: facts.subject.slice(0, 32),

@@ -1,4 +1,4 @@
-import type { Customer } from '../../entities';
+import { Customer } from '../../entities';
 import type { Staff } from '../../entities/staff';
 import { hasRole } from '../../entities/staff';
 import { complaintAccepted, openComplaint } from '../cases';
@@ -11,6 +11,7 @@ import type { HandlerContext } from '../ports';
 import { customerByPhone, maskPhone, newCustomer, updateCustomer } from '../customers';
 import { openServiceRequest, serviceRequestAccepted } from '../cases';
 import { say } from '../../../config/say';
+import { insertRow } from '../../entities/rows';
 
 /**
  * Staff log what arrived by phone, QQ, e-mail or in person (R-IN-2, 《客户来电登记表》):
@@ -88,5 +89,5 @@ export async function logOnBehalf(ctx: HandlerContext, staff: Staff, text: strin
 async function findOrCreateOffline(ctx: HandlerContext, phone: string | undefined, channel: string, now: number): Promise<Customer> {
   const known = phone ? await customerByPhone(ctx.db, phone) : null;
   if (known) return known;
-  return ctx.db.save(newCustomer(ctx.db, { platform: null, externalId: null, channel, now }));
+  return insertRow(ctx.db, Customer, newCustomer(ctx.db, { platform: null, externalId: null, channel, now }));
 }
