@@ -3,7 +3,7 @@ import { In, IsNull, LessThan, type DataSource, type EntityManager } from 'typeo
 import { ApplyValueTransformers } from 'typeorm/util/ApplyValueTransformers';
 import type { Database } from '../entities/database';
 import { InboundMessage } from '../entities';
-import { insertRow } from '../entities/rows';
+import { insertRow, run } from '../entities/rows';
 import { dedupKey, type InboundEvent } from './inbound-event';
 
 /**
@@ -102,7 +102,7 @@ export class InboundStore {
     const cap = Math.max(1, Math.floor(atMost));
     // the cap is written into the SQL (LIMIT takes no bound REAL on SQLite): one string per process
     const sql = `SELECT COUNT(*) AS n FROM (${this.hot.recentFrom} LIMIT ${cap}) recent`;
-    return this.db.reader.query(sql, [sender, platform, since]).then((rows: { n: number | string }[]) => Number(rows[0].n));
+    return run(this.db.reader, sql, [sender, platform, since]).then((result) => Number((result.records as { n: number | string }[])[0].n));
   }
 
   /** Is this event stored already (a platform's retry)? */
@@ -164,7 +164,7 @@ export class InboundStore {
 
   /** Marks the message handled, inside the handler's transaction. */
   async complete(manager: EntityManager, id: number, reply: string | null): Promise<void> {
-    await manager.query(this.hot.complete, [this.hot.sealReply(reply), this.now(), id]);
+    await run(manager, this.hot.complete, [this.hot.sealReply(reply), this.now(), id]);
   }
 
   /** Releases a failed run for a later retry, or parks it after too many attempts. */

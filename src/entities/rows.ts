@@ -50,9 +50,9 @@ function bindPlain(manager: EntityManager, value: unknown): unknown {
   return value;
 }
 
-/** What the driver binds for a column's value: its own conversion (transformers included), then as above. */
+/** What the driver binds for a column's value: its own conversion, transformers included (run() then binds it as above). */
 function bindValue(manager: EntityManager, column: ColumnMetadata, value: unknown): unknown {
-  return bindPlain(manager, manager.connection.driver.preparePersistentValue(value, column));
+  return manager.connection.driver.preparePersistentValue(value, column);
 }
 
 interface NativeStatement {
@@ -84,8 +84,9 @@ export async function run(manager: EntityManager, sql: string, values: unknown[]
     try {
       let statement = statements.get(sql);
       if (!statement) statements.set(sql, (statement = sqlite.prepare(sql)));
-      if (statement.reader) return { records: statement.all(...values), raw: undefined, affected: undefined } as unknown as QueryResult;
-      const outcome = statement.run(...values);
+      const bound = values.map((value) => bindPlain(manager, value));
+      if (statement.reader) return { records: statement.all(...bound), raw: undefined, affected: undefined } as unknown as QueryResult;
+      const outcome = statement.run(...bound);
       return { records: [], raw: outcome.lastInsertRowid, affected: outcome.changes } as unknown as QueryResult;
     } catch (error) {
       // the error TypeORM's runner gives, so callers read error.driverError.code the same way
@@ -269,6 +270,6 @@ export async function findRowsWhere<E extends ObjectLiteral>(
   const q = (name: string) => manager.connection.driver.escape(name);
   const key = `where|${condition(q)}|${orderAndLimit}`;
   const shape = shapeOf(metadata, key, () => ({ sql: `SELECT ${metadata.columns.map((c) => q(c.databaseName)).join(', ')} FROM ${q(metadata.tableName)} WHERE ${condition(q)} ${orderAndLimit}`.trimEnd(), params: [] }));
-  const result = await run(manager, shape.sql, values.map((value) => bindPlain(manager, value)));
+  const result = await run(manager, shape.sql, values);
   return (result.records as Record<string, unknown>[]).map((row) => hydrate<E>(manager, metadata, row));
 }
