@@ -1,25 +1,21 @@
 import { say } from '../../../config/say';
+import { zoneOffsetMs } from '../../lib/zone-offset';
+
 /** Dates and times as a customer in the business time zone reads them. */
 
-/**
- * One formatter per time zone: building an Intl.DateTimeFormat costs ~50 µs and holds native
- * memory, and these run on every message (the benchmark found them at the top of the profile).
- */
-const formatters = new Map<string, Intl.DateTimeFormat>();
+const twoDigits = (n: number) => String(n).padStart(2, '0');
 
-export function zonedFormatter(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-export function parts(at: number, timeZone: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of zonedFormatter(timeZone).formatToParts(at)) out[part.type] = part.value;
-  return out;
+/** The wall clock in the zone: year, month, day, hour, minute, second, as Intl writes them (2026, 03, 07, 09, 05, 00). */
+export function parts(at: number, timeZone: string): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
+  const local = new Date(at + zoneOffsetMs(at, timeZone));
+  return {
+    year: String(local.getUTCFullYear()),
+    month: twoDigits(local.getUTCMonth() + 1),
+    day: twoDigits(local.getUTCDate()),
+    hour: twoDigits(local.getUTCHours()),
+    minute: twoDigits(local.getUTCMinutes()),
+    second: twoDigits(local.getUTCSeconds()),
+  };
 }
 
 /** 20261126 */

@@ -1,18 +1,14 @@
-import { parts } from './time';
+import { zoneOffsetMs } from '../../lib/zone-offset';
 
 /**
  * Working time: minutes inside a daily window such as 09:00-18:00, in the business time zone.
  * A lead assigned at 17:50 with a 30-minute window is due at 09:20 the next morning.
  */
 
-function offsetMs(at: number, timeZone: string): number {
-  const p = parts(at, timeZone);
-  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)) - Math.floor(at / 1000) * 1000;
-}
 
 /** The instant of local midnight starting the day that contains `at`. */
 export function startOfLocalDay(at: number, timeZone: string): number {
-  const offset = offsetMs(at, timeZone);
+  const offset = zoneOffsetMs(at, timeZone);
   const local = at + offset;
   return local - (((local % 86_400_000) + 86_400_000) % 86_400_000) - offset;
 }

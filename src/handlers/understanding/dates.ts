@@ -1,4 +1,5 @@
 import * as chrono from 'chrono-node';
+import { zoneOffsetMs } from '../../lib/zone-offset';
 
 export const DEFAULT_TZ = 'Asia/Shanghai';
 
@@ -6,21 +7,10 @@ export const DEFAULT_TZ = 'Asia/Shanghai';
 
 interface Ymd { y: number; m: number; d: number; }
 
-/**
- * One formatter per time zone: building an Intl.DateTimeFormat costs far more than formatting
- * with it, and this runs for every message (3 % of the bot's CPU under load, bench profile).
- */
-const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
-
+/** The wall clock in the business time zone (the calendar room keeps the zone's offset). */
 function wallClock(now: number, timeZone: string): Ymd & { h: number; min: number } {
-  let format = wallClockFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    wallClockFormats.set(timeZone, format);
-  }
-  const parts = format.formatToParts(new Date(now));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return { y: get('year'), m: get('month'), d: get('day'), h: get('hour'), min: get('minute') };
+  const local = new Date(now + zoneOffsetMs(now, timeZone));
+  return { y: local.getUTCFullYear(), m: local.getUTCMonth() + 1, d: local.getUTCDate(), h: local.getUTCHours(), min: local.getUTCMinutes() };
 }
 
 /** Calendar arithmetic on a plain date (UTC is only a neutral carrier here). */
