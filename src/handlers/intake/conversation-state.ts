@@ -19,6 +19,8 @@ export interface ActiveDialogue {
   asked: Awaiting[];
   /** clarify: the message the question was about, and the two intents it separates. */
   pending?: { text: string; between: [Intent, Intent] };
+  /** The row it was read from in this transaction (never stored): saving it again needs no look-up. */
+  rowId?: number;
 }
 
 export async function loadDialogue(db: EntityManager, customerId: number, now: number): Promise<ActiveDialogue | null> {
@@ -33,6 +35,7 @@ export async function loadDialogue(db: EntityManager, customerId: number, now: n
     slots: state.slots ?? {},
     asked: state.asked ?? [],
     ...(state.pending ? { pending: state.pending } : {}),
+    rowId: row.id,
   };
 }
 
@@ -46,9 +49,12 @@ export async function saveDialogue(db: EntityManager, customerId: number, dialog
     updatedAt: now,
     expiresAt: now + idleMinutes * 60_000,
   };
-  // read first, not "UPDATE, and INSERT when it changed nothing": on MariaDB an UPDATE that finds
-  // no row gap-locks the unique index, and two new customers' inserts into that gap deadlock (the
-  // bench saw 80 re-runs in 949 messages; issue 18 was the same pattern)
+  // a dialogue read in this transaction is written back to its row, by id (the row is the
+  // customer's: an UPDATE by primary key takes no gap lock)
+  if (dialogue.rowId !== undefined && (await updateRows(db, Conversation, { id: dialogue.rowId, customerId }, values)) === 1) return;
+  // otherwise read first, not "UPDATE, and INSERT when it changed nothing": on MariaDB an UPDATE
+  // that finds no row gap-locks the unique index, and two new customers' inserts into that gap
+  // deadlock (the bench saw 80 re-runs in 949 messages; issue 18 was the same pattern)
   const existing = await findRow(db, Conversation, { customerId });
   if (existing) await updateRows(db, Conversation, { id: existing.id }, values);
   else await insertRow(db, Conversation, { customerId, ...values });
