@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import { Contract, Customer } from '../../src/entities';
-import { phoneHash } from '../../src/handlers/customers';
+import { Customer } from '../../src/entities';
+import { addContractCustomer } from '../support/seed';
 import { runCli } from '../../src/simulator/cli';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/run';
 import { TEST_DATA_KEY } from '../support/databases';
@@ -28,12 +28,7 @@ describe('simulator: the contract QR code', () => {
   });
 
   it('shows the code as a picture and links the scanning follower to the contract customer', async () => {
-    const now = Date.now();
-    const customerId = await simulator.db.write(async (m) => {
-      const customer = await m.save(m.create(Customer, { platform: null, externalId: null, unionId: null, name: '赵女士', phone: '13900008888', phoneHash: phoneHash('13900008888'), address: null, district: '朝阳区', channel: 'walk_in', isMajor: false, storeId: null, subscribed: false, lastInboundAt: null, createdAt: now }));
-      await m.save(m.create(Contract, { number: 'HTSCAN0001', customerId: customer.id, housekeeperId: null, storeId: null, consultantId: null, serviceType: '保洁', startDate: '2026-11-26', arrivalDate: null, endDate: '2027-11-25', amountFen: 100000, status: 'active', previousId: null, renewalPromptAt: null, renewalReminderAt: null, renewalOutcome: null, createdAt: now }));
-      return customer.id;
-    });
+    const customerId = await simulator.db.write((m) => addContractCustomer(m, { name: '赵女士', phone: '13900008888', contractNo: 'HTSCAN0001', startDate: '2026-11-26', endDate: '2027-11-25' }));
     const picture = await fetch(`${simulator.url}/sim/qrcode?customer=${customerId}`);
     expect(picture.status).toBe(200);
     expect(picture.headers.get('content-type')).toBe('image/png');
@@ -44,12 +39,7 @@ describe('simulator: the contract QR code', () => {
   });
 
   it('lists running contracts for the page and "scans" from the terminal (/contracts, /scan N 已关注)', async () => {
-    const now = Date.now();
-    const customerId = await simulator.db.write(async (m) => {
-      const customer = await m.save(m.create(Customer, { platform: null, externalId: null, unionId: null, name: '冯女士', phone: '13900006666', phoneHash: phoneHash('13900006666'), address: null, district: '朝阳区', channel: 'walk_in', isMajor: false, storeId: null, subscribed: false, lastInboundAt: null, createdAt: now }));
-      await m.save(m.create(Contract, { number: 'HTSCANCLI1', customerId: customer.id, housekeeperId: null, storeId: null, consultantId: null, serviceType: '保洁', startDate: '2026-01-01', arrivalDate: null, endDate: '2036-12-31', amountFen: 100000, status: 'active', previousId: null, renewalPromptAt: null, renewalReminderAt: null, renewalOutcome: null, createdAt: now }));
-      return customer.id;
-    });
+    const customerId = await simulator.db.write((m) => addContractCustomer(m, { name: '冯女士', phone: '13900006666', contractNo: 'HTSCANCLI1', startDate: '2026-01-01', endDate: '2036-12-31' }));
     const listed = (await (await fetch(`${simulator.url}/sim/contracts`)).json()) as { contracts: { customerId: number; number: string; linked: boolean }[] };
     expect(listed.contracts).toEqual(expect.arrayContaining([expect.objectContaining({ customerId, number: 'HTSCANCLI1', linked: false })]));
 

@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/run';
-import { Contract, Customer } from '../../src/entities';
-import { phoneHash } from '../../src/handlers/customers';
+import { Customer } from '../../src/entities';
+import { addContractCustomer } from '../support/seed';
 import { say } from '../../config/say';
 import { TEST_DATA_KEY } from '../support/databases';
 import { underCi } from '../support/environment';
@@ -177,12 +177,7 @@ describeWithBrowser('simulator page (Chromium)', () => {
   }, 60_000);
 
   it('签约码: the page shows a contract customer\'s QR code, and scanning it as the current customer links them', async () => {
-    const now = Date.now();
-    const customerId = await simulator.db.write(async (m) => {
-      const customer = await m.save(m.create(Customer, { platform: null, externalId: null, unionId: null, name: '郑女士', phone: '13900007777', phoneHash: phoneHash('13900007777'), address: null, district: '朝阳区', channel: 'walk_in', isMajor: false, storeId: null, subscribed: false, lastInboundAt: null, createdAt: now }));
-      await m.save(m.create(Contract, { number: 'HTSIMQR01', customerId: customer.id, housekeeperId: null, storeId: null, consultantId: null, serviceType: '保洁', startDate: '2026-01-01', arrivalDate: null, endDate: '2036-12-31', amountFen: 100000, status: 'active', previousId: null, renewalPromptAt: null, renewalReminderAt: null, renewalOutcome: null, createdAt: now }));
-      return customer.id;
-    });
+    const customerId = await simulator.db.write((m) => addContractCustomer(m, { name: '郑女士', phone: '13900007777', contractNo: 'HTSIMQR01', startDate: '2026-01-01', endDate: '2036-12-31' }));
     await useCustomer(page, 'o_try_scan');
     await page.click('#qr-open');
     await page.locator(`#qr-contract option[value="${customerId}"]`).waitFor({ state: 'attached', timeout: 10_000 });

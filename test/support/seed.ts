@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { Customer, Housekeeper, Staff, Store, Ticket } from '../../src/entities';
+import { Contract, Customer, Housekeeper, Staff, Store, Ticket } from '../../src/entities';
+import { phoneHash } from '../../src/handlers/customers';
 
 /** Organisation rows the flow tests start from. */
 
@@ -25,4 +26,14 @@ export async function addCase(m: EntityManager, at = Date.parse('2026-11-26T02:0
   );
   const housekeeper = await m.save(m.create(Housekeeper, { code: `A${n}`, name: '李阿姨', phone: null, idNumber: null, emergencyContacts: [], skills: '保洁', storeId: null, status: 'on_duty', createdAt: at }));
   return { customer, ticket, housekeeper };
+}
+
+/**
+ * A customer signed at the counter (no WeChat yet) with one running 保洁 contract: what a 签约码
+ * or a phone link attaches a follower to. Returns the customer's id.
+ */
+export async function addContractCustomer(m: EntityManager, who: { name: string; phone: string; contractNo: string; startDate: string; endDate: string }, now = Date.now()): Promise<number> {
+  const customer = await m.save(m.create(Customer, { platform: null, externalId: null, unionId: null, name: who.name, phone: who.phone, phoneHash: phoneHash(who.phone), address: null, district: '朝阳区', channel: 'walk_in', isMajor: false, storeId: null, subscribed: false, lastInboundAt: null, createdAt: now }));
+  await m.save(m.create(Contract, { number: who.contractNo, customerId: customer.id, housekeeperId: null, storeId: null, consultantId: null, serviceType: '保洁', startDate: who.startDate, arrivalDate: null, endDate: who.endDate, amountFen: 100000, status: 'active', previousId: null, renewalPromptAt: null, renewalReminderAt: null, renewalOutcome: null, createdAt: now }));
+  return customer.id;
 }
