@@ -20,21 +20,18 @@ import type { QueryResult } from 'typeorm/query-runner/QueryResult';
 export type Where<E> = { [K in keyof E]?: E[K] | readonly E[K][] };
 export type Order<E> = { [K in keyof E]?: 'ASC' | 'DESC' };
 
-interface Shape {
-  sql: string;
-  /** The where columns in the order of their placeholders, with how many each takes (IN). */
-  params: { column: ColumnMetadata; count: number }[];
+/** The SQL of each shape of call, built once per entity (the key says the shape). */
+const statements = new WeakMap<EntityMetadata, Map<string, string>>();
+
+function sqlOf(metadata: EntityMetadata, key: string, build: () => string): string {
+  let byKey = statements.get(metadata);
+  if (!byKey) statements.set(metadata, (byKey = new Map()));
+  let sql = byKey.get(key);
+  if (sql === undefined) byKey.set(key, (sql = build()));
+  return sql;
 }
 
-const shapes = new WeakMap<EntityMetadata, Map<string, Shape>>();
-
-function shapeOf(metadata: EntityMetadata, key: string, build: () => Shape): Shape {
-  let byKey = shapes.get(metadata);
-  if (!byKey) shapes.set(metadata, (byKey = new Map()));
-  let shape = byKey.get(key);
-  if (!shape) byKey.set(key, (shape = build()));
-  return shape;
-}
+const quoter = (manager: EntityManager) => (name: string) => manager.connection.driver.escape(name);
 
 function columnOf(metadata: EntityMetadata, property: string): ColumnMetadata {
   const column = metadata.findColumnWithPropertyName(property);
@@ -109,11 +106,12 @@ function hydrate<E>(manager: EntityManager, metadata: EntityMetadata, raw: Recor
   return entity as E;
 }
 
-function whereClause<E>(manager: EntityManager, metadata: EntityMetadata, where: Where<E>): { text: string; key: string; params: Shape['params'] } {
-  const q = (name: string) => manager.connection.driver.escape(name);
+/** A where object in one pass: its shape (the cache key), its SQL and the values to bind. */
+function whereClause<E>(manager: EntityManager, metadata: EntityMetadata, where: Where<E>): { text: string; key: string; values: unknown[] } {
+  const q = quoter(manager);
   const parts: string[] = [];
   const keys: string[] = [];
-  const params: Shape['params'] = [];
+  const values: unknown[] = [];
   for (const [property, value] of Object.entries(where)) {
     if (value === undefined) continue;
     const column = columnOf(metadata, property);
@@ -121,32 +119,16 @@ function whereClause<E>(manager: EntityManager, metadata: EntityMetadata, where:
       parts.push(`${q(column.databaseName)} IS NULL`);
       keys.push(`${property}:null`);
     } else if (Array.isArray(value)) {
-      if (value.length === 0) {
-        parts.push('1 = 0');
-        keys.push(`${property}:none`);
-        continue;
-      }
-      parts.push(`${q(column.databaseName)} IN (${value.map(() => '?').join(', ')})`);
+      parts.push(value.length === 0 ? '1 = 0' : `${q(column.databaseName)} IN (${value.map(() => '?').join(', ')})`);
       keys.push(`${property}:${value.length}`);
-      params.push({ column, count: value.length });
+      for (const item of value) values.push(bindValue(manager, column, item));
     } else {
       parts.push(`${q(column.databaseName)} = ?`);
       keys.push(property);
-      params.push({ column, count: 1 });
+      values.push(bindValue(manager, column, value));
     }
   }
-  return { text: parts.length > 0 ? ` WHERE ${parts.join(' AND ')}` : '', key: keys.join(','), params };
-}
-
-function whereValues<E>(manager: EntityManager, metadata: EntityMetadata, where: Where<E>): unknown[] {
-  const values: unknown[] = [];
-  for (const [property, value] of Object.entries(where)) {
-    if (value === undefined || value === null) continue;
-    const column = columnOf(metadata, property);
-    if (Array.isArray(value)) for (const item of value) values.push(bindValue(manager, column, item));
-    else values.push(bindValue(manager, column, value));
-  }
-  return values;
+  return { text: parts.length > 0 ? ` WHERE ${parts.join(' AND ')}` : '', key: keys.join(','), values };
 }
 
 /** Rows matching `where`, in `order`, at most `limit`. */
@@ -154,16 +136,13 @@ export async function findRows<E extends ObjectLiteral>(manager: EntityManager, 
   const metadata = manager.connection.getMetadata(target);
   const clause = whereClause(manager, metadata, where);
   const orderKey = Object.entries(order).map(([p, d]) => `${p} ${d}`).join(',');
-  const shape = shapeOf(metadata, `select|${clause.key}|${orderKey}|${limit ?? ''}`, () => {
-    const q = (name: string) => manager.connection.driver.escape(name);
+  const sql = sqlOf(metadata, `select|${clause.key}|${orderKey}|${limit ?? ''}`, () => {
+    const q = quoter(manager);
     const columns = metadata.columns.map((c) => q(c.databaseName)).join(', ');
     const orderBy = Object.entries(order).map(([property, direction]) => `${q(columnOf(metadata, property).databaseName)} ${direction === 'DESC' ? 'DESC' : 'ASC'}`);
-    return {
-      sql: `SELECT ${columns} FROM ${q(metadata.tableName)}${clause.text}${orderBy.length > 0 ? ` ORDER BY ${orderBy.join(', ')}` : ''}${limit !== undefined ? ` LIMIT ${Math.floor(limit)}` : ''}`,
-      params: clause.params,
-    };
+    return `SELECT ${columns} FROM ${q(metadata.tableName)}${clause.text}${orderBy.length > 0 ? ` ORDER BY ${orderBy.join(', ')}` : ''}${limit !== undefined ? ` LIMIT ${Math.floor(limit)}` : ''}`;
   });
-  const result = await run(manager, shape.sql, whereValues(manager, metadata, where));
+  const result = await run(manager, sql, clause.values);
   return (result.records as Record<string, unknown>[]).map((row) => hydrate<E>(manager, metadata, row));
 }
 
@@ -171,8 +150,8 @@ export async function findRows<E extends ObjectLiteral>(manager: EntityManager, 
 export async function rowExists<E extends ObjectLiteral>(manager: EntityManager, target: EntityTarget<E>, where: Where<E>): Promise<boolean> {
   const metadata = manager.connection.getMetadata(target);
   const clause = whereClause(manager, metadata, where);
-  const shape = shapeOf(metadata, `exists|${clause.key}`, () => ({ sql: `SELECT 1 AS ${manager.connection.driver.escape('found')} FROM ${manager.connection.driver.escape(metadata.tableName)}${clause.text} LIMIT 1`, params: clause.params }));
-  return ((await run(manager, shape.sql, whereValues(manager, metadata, where))).records as unknown[]).length > 0;
+  const sql = sqlOf(metadata, `exists|${clause.key}`, () => `SELECT 1 AS ${quoter(manager)('found')} FROM ${quoter(manager)(metadata.tableName)}${clause.text} LIMIT 1`);
+  return ((await run(manager, sql, clause.values)).records as unknown[]).length > 0;
 }
 
 /** The first row matching `where` in `order`, or null. */
@@ -202,17 +181,14 @@ export async function insertRow<E extends ObjectLiteral>(manager: EntityManager,
   }
   const columns = metadata.columns.filter((c) => !(c.isGenerated && entity[c.propertyName] === undefined));
   const key = `insert|${options.ifAbsent ? 'ifAbsent|' : ''}${columns.map((c) => c.propertyName).join(',')}`;
-  const shape = shapeOf(metadata, key, () => {
-    const q = (name: string) => manager.connection.driver.escape(name);
+  const sql = sqlOf(metadata, key, () => {
+    const q = quoter(manager);
     const primary = q(metadata.primaryColumns[0].databaseName);
     // a row that would repeat a unique key is left as it is (and nothing else is ignored, unlike MySQL's INSERT IGNORE)
     const ifAbsent = !options.ifAbsent ? '' : manager.connection.driver.options.type === 'better-sqlite3' ? ' ON CONFLICT DO NOTHING' : ` ON DUPLICATE KEY UPDATE ${primary} = ${primary}`;
-    return {
-      sql: `INSERT INTO ${q(metadata.tableName)} (${columns.map((c) => q(c.databaseName)).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})${ifAbsent}`,
-      params: columns.map((column) => ({ column, count: 1 })),
-    };
+    return `INSERT INTO ${q(metadata.tableName)} (${columns.map((c) => q(c.databaseName)).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})${ifAbsent}`;
   });
-  const result = await run(manager, shape.sql, shape.params.map(({ column }) => bindValue(manager, column, entity[column.propertyName])));
+  const result = await run(manager, sql, columns.map((column) => bindValue(manager, column, entity[column.propertyName])));
   const generated = metadata.columns.find((c) => c.isGenerated && entity[c.propertyName] === undefined);
   if (generated && !options.ifAbsent) {
     // better-sqlite3's runner answers an INSERT with lastInsertRowid, mysql2's with a result header
@@ -229,15 +205,12 @@ export async function updateRows<E extends ObjectLiteral>(manager: EntityManager
   const clause = whereClause(manager, metadata, where);
   const set = Object.entries(changes as Record<string, unknown>).filter(([, value]) => value !== undefined);
   const key = `update|${set.map(([p]) => p).join(',')}|${clause.key}`;
-  const shape = shapeOf(metadata, key, () => {
-    const q = (name: string) => manager.connection.driver.escape(name);
-    return {
-      sql: `UPDATE ${q(metadata.tableName)} SET ${set.map(([property]) => `${q(columnOf(metadata, property).databaseName)} = ?`).join(', ')}${clause.text}`,
-      params: [],
-    };
+  const sql = sqlOf(metadata, key, () => {
+    const q = quoter(manager);
+    return `UPDATE ${q(metadata.tableName)} SET ${set.map(([property]) => `${q(columnOf(metadata, property).databaseName)} = ?`).join(', ')}${clause.text}`;
   });
-  const values = [...set.map(([property, value]) => bindValue(manager, columnOf(metadata, property), value)), ...whereValues(manager, metadata, where)];
-  return (await run(manager, shape.sql, values)).affected ?? 0;
+  const values = [...set.map(([property, value]) => bindValue(manager, columnOf(metadata, property), value)), ...clause.values];
+  return (await run(manager, sql, values)).affected ?? 0;
 }
 
 /** How many rows match `where`, by the value of one column (no entry for a value with none). */
@@ -245,11 +218,11 @@ export async function countRowsBy<E extends ObjectLiteral, K extends keyof E>(ma
   const metadata = manager.connection.getMetadata(target);
   const clause = whereClause(manager, metadata, where);
   const column = columnOf(metadata, String(by));
-  const shape = shapeOf(metadata, `count|${String(by)}|${clause.key}`, () => {
-    const q = (name: string) => manager.connection.driver.escape(name);
-    return { sql: `SELECT ${q(column.databaseName)} AS ${q('value')}, COUNT(*) AS ${q('n')} FROM ${q(metadata.tableName)}${clause.text} GROUP BY ${q(column.databaseName)}`, params: clause.params };
+  const sql = sqlOf(metadata, `count|${String(by)}|${clause.key}`, () => {
+    const q = quoter(manager);
+    return `SELECT ${q(column.databaseName)} AS ${q('value')}, COUNT(*) AS ${q('n')} FROM ${q(metadata.tableName)}${clause.text} GROUP BY ${q(column.databaseName)}`;
   });
-  const result = await run(manager, shape.sql, whereValues(manager, metadata, where));
+  const result = await run(manager, sql, clause.values);
   const counts = new Map<E[K], number>();
   for (const row of result.records as { value: unknown; n: number | string }[]) counts.set(manager.connection.driver.prepareHydratedValue(row.value, column) as E[K], Number(row.n));
   return counts;
@@ -267,9 +240,9 @@ export async function findRowsWhere<E extends ObjectLiteral>(
   orderAndLimit = '',
 ): Promise<E[]> {
   const metadata = manager.connection.getMetadata(target);
-  const q = (name: string) => manager.connection.driver.escape(name);
-  const key = `where|${condition(q)}|${orderAndLimit}`;
-  const shape = shapeOf(metadata, key, () => ({ sql: `SELECT ${metadata.columns.map((c) => q(c.databaseName)).join(', ')} FROM ${q(metadata.tableName)} WHERE ${condition(q)} ${orderAndLimit}`.trimEnd(), params: [] }));
-  const result = await run(manager, shape.sql, values);
+  const q = quoter(manager);
+  const written = condition(q);
+  const sql = sqlOf(metadata, `where|${written}|${orderAndLimit}`, () => `SELECT ${metadata.columns.map((c) => q(c.databaseName)).join(', ')} FROM ${q(metadata.tableName)} WHERE ${written} ${orderAndLimit}`.trimEnd());
+  const result = await run(manager, sql, values);
   return (result.records as Record<string, unknown>[]).map((row) => hydrate<E>(manager, metadata, row));
 }
