@@ -56,14 +56,23 @@ function count(sql: string): void {
   if (/^(BEGIN|START TRANSACTION)/i.test(sql)) row.transactions++;
 }
 
+/** Runs one statement and adds its time (a promise's until it settles) to its shape. */
 function timed<T>(sql: string, work: () => T): T {
   const started = process.hrtime.bigint();
-  try {
-    return work();
-  } finally {
+  const record = () => {
     const key = shape(sql);
     timeByShape.set(key, (timeByShape.get(key) ?? 0) + Number(process.hrtime.bigint() - started) / 1e6);
+  };
+  let result: T;
+  try {
+    result = work();
+  } catch (error) {
+    record();
+    throw error;
   }
+  if (result instanceof Promise) return result.finally(record) as T;
+  record();
+  return result;
 }
 
 if (dialect === 'sqlite') {
@@ -81,15 +90,9 @@ if (dialect === 'sqlite') {
   }
 } else {
   const original = runnerModule.prototype.query;
-  runnerModule.prototype.query = async function (this: unknown, sql: string, ...rest: unknown[]) {
+  runnerModule.prototype.query = function (this: unknown, sql: string, ...rest: unknown[]) {
     count(sql);
-    const started = process.hrtime.bigint();
-    try {
-      return await original.call(this, sql, ...rest);
-    } finally {
-      const key = shape(sql);
-      timeByShape.set(key, (timeByShape.get(key) ?? 0) + Number(process.hrtime.bigint() - started) / 1e6);
-    }
+    return timed(sql, () => original.call(this, sql, ...rest));
   };
 }
 
