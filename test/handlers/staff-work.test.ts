@@ -258,5 +258,7 @@ describeEachDatabase('staff work with the case in front of them', ({ db, skipped
     expect(fieldsOf(visit)['到岗日期']).toBe('2026年12月20日');
     expect(fieldsOf(visit)['阿姨']).toContain('李阿姨');
     expect(await staffClicks(bot, 'cs01', register!.taskId, `ap:${register!.id}:done`)).toContain('合同已登记');
+    // the decision is in the audit trail under the lead it belongs to
+    expect(await db().reader.findOneBy(AuditEntry, { action: 'approval.sign_register' })).toMatchObject({ subject: 'lead', subjectId: lead.id, actor: 'cs01' });
   });
 });

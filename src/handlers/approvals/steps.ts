@@ -228,7 +228,7 @@ export async function recordDecision(ctx: FlowContext, approval: Approval, staff
       at: now,
     });
   }
-  const [subject, subjectId] = approval.ticketId ? ['ticket', approval.ticketId] : approval.penaltyId ? ['penalty', approval.penaltyId] : ['contract', approval.contractId];
+  const [subject, subjectId] = auditSubjectOf(approval);
   await audit(
     ctx.db,
     { actor: staff.wecomUserId, action: `approval.${approval.step}`, subject, subjectId, changes: { approvalId: approval.id, decision: { from: 'pending', to: decision }, wroteText: text !== null } },
@@ -236,6 +236,15 @@ export async function recordDecision(ctx: FlowContext, approval: Approval, staff
   );
   ctx.log.info({ audit: 'approval_decided', approvalId: approval.id, step: approval.step, decision, by: staff.wecomUserId }, 'approval decided');
   return true;
+}
+
+/** What a decision is about, for the audit trail: the record the step belongs to (a lead's or visit's step was filed under an empty 'contract' before). */
+function auditSubjectOf(approval: Approval): [string, number | null] {
+  if (approval.ticketId) return ['ticket', approval.ticketId];
+  if (approval.penaltyId) return ['penalty', approval.penaltyId];
+  if (approval.leadId) return ['lead', approval.leadId];
+  if (approval.visitId) return ['visit', approval.visitId];
+  return ['contract', approval.contractId];
 }
 
 /** Every copy of the card now says what was decided, by whom, when (or what was recorded, if it stays open). */
