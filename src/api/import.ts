@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import type { Database } from '../entities/database';
 import { csvTable, isCsvUpload, readBodyText, type CsvTableShape } from './csv';
 import { ApiError } from './http';
-import { driverCode, isUniqueViolation } from './upsert';
+import { driverCode, isUniqueViolation } from '../entities/errors';
 
 /**
  * The one import engine of the admin API (staff and stores, housekeepers, contracts): an upload

@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import type { EntityManager, EntityTarget, FindOptionsWhere } from 'typeorm';
+import { isUniqueViolation } from '../entities/errors';
 import { readBodyText } from './csv';
 import { ApiError, idParam } from './http';
 
@@ -61,17 +62,6 @@ export function refuse(problems: string[]): void {
 }
 
 // ---------------------------------------------------------------- conflicts: 409
-
-/** The database driver's error code (MariaDB and SQLite name them differently), for logs and for telling conflicts apart. */
-export function driverCode(error: unknown): string | undefined {
-  const driver = (error as { driverError?: { code?: string } }).driverError ?? (error as { code?: string });
-  return typeof driver?.code === 'string' ? driver.code : undefined;
-}
-
-export function isUniqueViolation(error: unknown): boolean {
-  const code = driverCode(error);
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
 
 /**
  * A unique index refused a row written concurrently by someone else: the same 409 as when the

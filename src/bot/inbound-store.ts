@@ -4,6 +4,7 @@ import { ApplyValueTransformers } from 'typeorm/util/ApplyValueTransformers';
 import type { Database } from '../entities/database';
 import { InboundMessage } from '../entities';
 import { insertRow, run } from '../entities/rows';
+import { isUniqueViolation } from '../entities/errors';
 import { dedupKey, type InboundEvent } from './inbound-event';
 
 /**
@@ -20,12 +21,6 @@ export const MAX_HANDLER_ATTEMPTS = 5;
 export type StoreOutcome =
   | { status: 'claimed'; row: InboundMessage }
   | { status: 'duplicate'; row: InboundMessage };
-
-function isUniqueViolation(error: unknown): boolean {
-  const err = error as { code?: string; errno?: number; driverError?: { code?: string } };
-  const code = err.driverError?.code ?? err.code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
 
 /**
  * The two statements every message runs besides its insert, as parameterised SQL written once per

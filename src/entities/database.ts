@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { driverCode } from './errors';
 import { createConnection, createPool, type Pool } from 'mysql2/promise';
 import { DataSource, EventSubscriber, type EntityManager, type EntitySubscriberInterface, type QueryRunner } from 'typeorm';
 import type { AfterQueryEvent, BeforeQueryEvent } from 'typeorm/subscriber/event/QueryEvent';
@@ -157,8 +158,7 @@ const LOST = Symbol('transaction lost');
 type MarkedRunner = QueryRunner & { [LOST]?: Error };
 
 function endsTransaction(error: unknown): boolean {
-  const err = error as { code?: string; driverError?: { code?: string } } | undefined;
-  return TRANSACTION_ENDING_ERRORS.has(err?.driverError?.code ?? err?.code ?? '');
+  return TRANSACTION_ENDING_ERRORS.has(driverCode(error) ?? '');
 }
 
 /** Thrown instead of running a statement on a transaction the server had already rolled back. */

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config';
 import { JobRun } from '../entities';
 import type { Database } from '../entities/database';
+import { isUniqueViolation } from '../entities/errors';
 import { enqueue, type Outbox } from '../bot/outbox';
 import type { Clock, FlowContext, OutboundMessage } from '../handlers/ports';
 
@@ -71,11 +72,6 @@ class CatchUpIncomplete extends Error {}
 
 /** How far back the start-up catch-up looks for a missed scheduled time. */
 const CATCH_UP_LOOKBACK_MS = 32 * 24 * 3600_000;
-
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (error as { code?: string }).code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
 
 export class JobRunner {
   private readonly tasks: ScheduledTask[] = [];

@@ -1,4 +1,5 @@
 import { Customer, Handoff, OutboxMessage } from '../../src/entities';
+import { driverCode, isUniqueViolation } from '../../src/entities/errors';
 import { countRowsBy, findRow, findRows, findRowsWhere, insertRow, rowExists, updateRows } from '../../src/entities/rows';
 import { describeEachDatabase } from '../support/databases';
 
@@ -60,5 +61,16 @@ describeEachDatabase('plain-SQL rows behave as the ORM', ({ db }) => {
     expect(stored[0].payload).toEqual({ text: 'first' });
     // a NOT NULL column left empty is still an error, not silently dropped
     await expect(db().write((m) => insertRow(m, OutboxMessage, { ...row('x'), dedupKey: 'rows:other', recipient: undefined }, { ifAbsent: true }))).rejects.toThrow(/NOT NULL|cannot be null/i);
+  });
+
+  it('a duplicate key is told apart from other errors the same way through rows.ts and through the ORM', async () => {
+    const row = { dedupKey: 'rows:unique', platform: 'wechat', kind: 'text', recipient: 'o_rows', payload: {}, status: 'pending' as const, attempts: 0, nextAttemptAt: 1, createdAt: 1 };
+    await db().write((m) => insertRow(m, OutboxMessage, row));
+    const failure = (work: Promise<unknown>) => work.then(() => new Error('it succeeded'), (error: unknown) => error);
+    const viaRows = await failure(db().write((m) => insertRow(m, OutboxMessage, row)));
+    const viaOrm = await failure(db().write((m) => m.insert(OutboxMessage, row)));
+    const notNull = await failure(db().write((m) => insertRow(m, OutboxMessage, { ...row, dedupKey: 'rows:unique2', recipient: undefined })));
+    expect([isUniqueViolation(viaRows), isUniqueViolation(viaOrm), isUniqueViolation(notNull)]).toEqual([true, true, false]);
+    expect(driverCode(notNull)).toMatch(/NOTNULL|BAD_NULL/);
   });
 });

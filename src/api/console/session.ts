@@ -5,7 +5,7 @@ import { IsNull, Not } from 'typeorm';
 import type { Config } from '../../../config';
 import { ConsoleSession, Staff } from '../../entities';
 import type { Database } from '../../entities/database';
-import { isUniqueViolation } from '../upsert';
+import { isUniqueViolation } from '../../entities/errors';
 import { ApiError } from '../http';
 import { say } from '../../../config/say';
 
