@@ -66,6 +66,10 @@ export class Bot {
     const now = () => this.clock.now();
     this.responseCodes = new ResponseCodes(db, now);
     this.evidence = new EvidenceStore(db, now);
+    // one API client per platform: the outbox, the QR codes and the console's login share its
+    // access token (a second client fetched and kept a token of its own)
+    const wechatClient = config.wechat.outbound ? new WechatClient(config.wechat, db, log, now) : undefined;
+    const wecomClient = config.wecom.outbound ? new WecomClient(config.wecom, db, log, now) : undefined;
     this.wechaty = config.wechaty.puppet
       ? new WechatyChannel({
           config: config.wechaty,
@@ -75,7 +79,7 @@ export class Bot {
           onLogin: () => this.outbox.kick(),
         })
       : undefined;
-    this.outbox = new Outbox(db, this.transports(), log.child({ component: 'outbox' }), { ...config.outbox, now });
+    this.outbox = new Outbox(db, this.transports(wechatClient, wecomClient), log.child({ component: 'outbox' }), { ...config.outbox, now });
     this.dispatcher = new Dispatcher({
       db,
       store: new InboundStore(db, now),
@@ -89,7 +93,7 @@ export class Bot {
     });
     this.jobs = new JobRunner(JOBS, { db, config, clock: this.clock, log: log.child({ component: 'jobs' }), outbox: this.outbox });
     const apiLog = log.child({ component: 'api' });
-    this.qrCodes = config.wechat.outbound ? new WechatClient(config.wechat, db, log, now) : undefined;
+    this.qrCodes = wechatClient;
     const api = adminApi(config, db, apiLog, this.jobs, this.evidence, now, this.qrCodes);
     const apiRoutes = api.routes();
     const apiMethods = api.allowedMethods();
@@ -97,14 +101,13 @@ export class Bot {
     this.app.use(adminGate(config.adminToken, apiLog, (ctx, next) => apiRoutes(ctx as never, () => apiMethods(ctx as never, next))));
     this.app.use(this.health().routes());
     // the staff console (工作台) under /console: WeCom login, session cookie, scoped JSON, forms, the built pages
-    const wecomLogin = config.wecom.outbound ? new WecomClient(config.wecom, db, log, now) : undefined;
     for (const middleware of consoleApp({
       config,
       db,
       log,
       evidence: this.evidence,
       now,
-      exchange: wecomLogin ? (code) => wecomLogin.userIdForCode(code) : undefined,
+      exchange: wecomClient ? (code) => wecomClient.userIdForCode(code) : undefined,
       // a console action is delivered to the table of contents as WeCom would deliver it: same rules, same refusals
       perform: (userId, action) =>
         this.dispatcher.receive(
@@ -133,16 +136,11 @@ export class Bot {
   }
 
   /** Platforms with credentials get their API client; the others a sandbox that only logs. */
-  private transports(): Record<Platform, Transport> {
-    const { config, db, log } = this.options;
-    const now = () => this.clock.now();
+  private transports(wechatClient: WechatClient | undefined, wecomClient: WecomClient | undefined): Record<Platform, Transport> {
+    const { config, log } = this.options;
     return {
-      wechat: config.wechat.outbound
-        ? new WechatTransport(new WechatClient(config.wechat, db, log, now), this.evidence, config.wechat.fallbackTemplateId)
-        : new SandboxTransport('wechat', log, this.evidence),
-      wecom: config.wecom.outbound
-        ? new WecomTransport(new WecomClient(config.wecom, db, log, now), this.responseCodes, this.evidence)
-        : new SandboxTransport('wecom', log, this.evidence),
+      wechat: wechatClient ? new WechatTransport(wechatClient, this.evidence, config.wechat.fallbackTemplateId) : new SandboxTransport('wechat', log, this.evidence),
+      wecom: wecomClient ? new WecomTransport(wecomClient, this.responseCodes, this.evidence) : new SandboxTransport('wecom', log, this.evidence),
       wechaty: this.wechaty ? new WechatyTransport(this.wechaty, this.evidence) : new SandboxTransport('wechaty', log, this.evidence),
     };
   }

@@ -59,6 +59,20 @@ describeEachDatabase('outbox and platform clients', ({ db, skipped }) => {
     expect(platform.tokenIssued).toBe(2);
   });
 
+  it('the outbox and the QR codes of one bot use one client: a token the outbox refreshed is the one the next code is made with', async () => {
+    if (skipped()) return;
+    const a = await bot();
+    await a.bot.qrCodes!.create('probe:1', 600);
+    platform.revokeTokens();
+    await queue(toCustomer('o_after_revoke'));
+    await a.bot.outbox.drain();
+    expect(platform.callsTo('/cgi-bin/token')).toHaveLength(2);
+    await a.bot.qrCodes!.create('probe:2', 600);
+    // a second client kept the revoked token in memory, got 40001/42001 and fetched a third
+    expect(platform.callsTo('/cgi-bin/token')).toHaveLength(2);
+    expect(platform.callsTo('/cgi-bin/qrcode/create')).toHaveLength(2);
+  });
+
   it('a revoked token (42001) is refreshed once and the call retried once', async () => {
     if (skipped()) return;
     const a = await bot();
