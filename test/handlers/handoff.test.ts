@@ -76,6 +76,19 @@ describeEachDatabase('hand-off to a person', ({ db, skipped }) => {
     expect(await handoffOf('o_angry')).toMatchObject({ reason: 'upset', urgent: true });
   });
 
+  it('upset after a hand-off is already open, or while the rules hand off themselves: the customer is told of the person once', async () => {
+    if (skipped()) return;
+    const handoffLines = (reply: string) => reply.split('\n').filter((line) => /转接人工客服|转人工请求|请人工客服|值班同事/.test(line));
+    await customerSays(bot, 'o_twice', '转人工');
+    const waiting = await customerSays(bot, 'o_twice', '气死我了，到底有没有人管！');
+    expect(handoffLines(waiting)).toHaveLength(1);
+    expect(await handoffOf('o_twice')).toMatchObject({ reason: 'asked', urgent: true, status: 'waiting' });
+    expect(await customerSays(bot, 'o_muddle', '蓝色的月亮在唱歌')).toContain('没太明白');
+    const second = await customerSays(bot, 'o_muddle', '气死我了！！！');
+    expect(handoffLines(second)).toHaveLength(1);
+    expect(await handoffOf('o_muddle')).toMatchObject({ urgent: true, status: 'waiting' });
+  });
+
   it('接入 refused to someone who is not CS staff; nothing changes', async () => {
     if (skipped()) return;
     await customerSays(bot, 'o_refuse', '人工客服');
