@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../config';
 import { Bot } from '../src/app';
@@ -25,6 +26,21 @@ type Request = { type: 'stats' | 'check' | 'stop'; id: number };
 
 const send = (message: unknown) => process.send?.(message);
 
+/**
+ * CPU time of the main thread alone (the event loop: where the bot's throughput is decided, as
+ * JavaScript, SQLite and the HTTP parser all run there), from Linux's per-thread accounting; the
+ * process's CPU adds GC helper threads and the thread pool. Undefined where /proc is missing.
+ */
+function mainThreadCpuMs(): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux)
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 function memory() {
   const usage = process.memoryUsage();
   return { maxRssBytes: process.resourceUsage().maxRSS * 1024, rssBytes: usage.rss, heapTotalBytes: usage.heapTotal, heapUsedBytes: usage.heapUsed, externalBytes: usage.external };
@@ -43,8 +59,36 @@ async function seed(db: Database): Promise<void> {
   });
 }
 
+/**
+ * BENCH_SQL_STATS=1 (SQLite): time spent inside better-sqlite3 per statement shape, reported with
+ * "check" — where the main thread's SQL time goes under load, which the CPU profile shows only
+ * as the self time of the function that ran the statement.
+ */
+const sqlStats = new Map<string, { count: number; ms: number }>();
+function recordSqlTimes(): void {
+  const probe = new (require('better-sqlite3'))(':memory:');
+  const statementProto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, (...args: unknown[]) => unknown>;
+  probe.close();
+  for (const method of ['run', 'all', 'get']) {
+    const original = statementProto[method];
+    statementProto[method] = function (this: { source: string }, ...args: unknown[]) {
+      const started = process.hrtime.bigint();
+      try {
+        return original.apply(this, args);
+      } finally {
+        const key = this.source.replace(/\s+/g, ' ').slice(0, 120);
+        const row = sqlStats.get(key) ?? { count: 0, ms: 0 };
+        row.count++;
+        row.ms += Number(process.hrtime.bigint() - started) / 1e6;
+        sqlStats.set(key, row);
+      }
+    };
+  }
+}
+
 async function main(): Promise<void> {
   const mode = process.env.BENCH_MODE;
+  if (process.env.BENCH_SQL_STATS === '1') recordSqlTimes();
   if (mode === 'platform') {
     const platform = new FakePlatform();
     await platform.start();
@@ -64,11 +108,14 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     send({ type: 'ready', port: (server.address() as AddressInfo).port });
     let cpuSince = process.cpuUsage();
+    let mainSince = mainThreadCpuMs();
     process.on('message', (message: Request) => {
       if (message.type === 'stats') {
         const cpu = process.cpuUsage(cpuSince);
         cpuSince = process.cpuUsage();
-        send({ type: 'stats', id: message.id, ...memory(), cpuMs: (cpu.user + cpu.system) / 1000 });
+        const main = mainThreadCpuMs();
+        send({ type: 'stats', id: message.id, ...memory(), cpuMs: (cpu.user + cpu.system) / 1000, mainThreadCpuMs: main !== undefined && mainSince !== undefined ? main - mainSince : undefined });
+        mainSince = main;
       }
       if (message.type === 'stop') process.exit(0);
     });
@@ -93,11 +140,15 @@ async function main(): Promise<void> {
     res.once('finish', () => served.record(Math.max(1, Number((process.hrtime.bigint() - started) / 1000n))));
   });
   let cpuSince = process.cpuUsage();
+  let mainSince = mainThreadCpuMs();
   const timings = () => {
     const ms = (ns: number) => Math.round(ns / 1e5) / 10;
     const cpu = process.cpuUsage(cpuSince);
     cpuSince = process.cpuUsage();
-    const out = { loopDelayP99Ms: ms(loopDelay.percentile(99)), loopDelayMaxMs: ms(loopDelay.max), servedP99Ms: Math.round(served.percentile(99) / 100) / 10, servedMaxMs: Math.round(served.max / 100) / 10, cpuMs: (cpu.user + cpu.system) / 1000, connections };
+    const main = mainThreadCpuMs();
+    const mainThread = main !== undefined && mainSince !== undefined ? main - mainSince : undefined;
+    mainSince = main;
+    const out = { loopDelayP99Ms: ms(loopDelay.percentile(99)), loopDelayMaxMs: ms(loopDelay.max), servedP99Ms: Math.round(served.percentile(99) / 100) / 10, servedMaxMs: Math.round(served.max / 100) / 10, cpuMs: (cpu.user + cpu.system) / 1000, mainThreadCpuMs: mainThread, connections };
     connections = 0;
     loopDelay.reset();
     served.reset();
@@ -118,7 +169,10 @@ async function main(): Promise<void> {
         const gc = (globalThis as { gc?: () => void }).gc;
         gc?.();
         const heapAfterGcMB = gc ? Math.round(process.memoryUsage().heapUsed / 2 ** 20) : undefined;
-        send({ type: 'check', id: message.id, inbound: await count(InboundMessage), outbox: await count(OutboxMessage), handlerRuns: bot.dispatcher.handlerRuns, handlerCommits: bot.dispatcher.handlerCommits, heapAfterGcMB });
+        const sql = sqlStats.size
+          ? [...sqlStats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25).map(([shape, row]) => `${row.count} × ${(row.ms / row.count).toFixed(3)} ms = ${Math.round(row.ms)} ms  ${shape}`)
+          : undefined;
+        send({ type: 'check', id: message.id, inbound: await count(InboundMessage), outbox: await count(OutboxMessage), handlerRuns: bot.dispatcher.handlerRuns, handlerCommits: bot.dispatcher.handlerCommits, heapAfterGcMB, sql });
       }
       if (message.type === 'stop') {
         await bot.stop();

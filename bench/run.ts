@@ -22,6 +22,7 @@ import { MessageSource, type Endpoint } from './messages';
  *   BENCH_ONLY=baseline,sqlite,mariadb
  *   BENCH_POOL=20000              envelopes pre-built per run (more are built on demand)
  *   BENCH_CPU_PROF=1              the bot children run with --cpu-prof into bench/profiles/
+ *   BENCH_SQL_STATS=1             the SQLite bot reports the time spent in each shape of statement
  *   BENCH_NODE_FLAGS="--a=1 --b"   V8 flags of the servers instead of those of `npm start`
  *   BENCH_TS_NODE=1               run the servers under ts-node (as `npm start` does) instead of
  *                                 transpiled JavaScript (as `npm run build` + node would): the
@@ -112,6 +113,7 @@ interface Row {
   server?: { loopDelayP99Ms: number; loopDelayMaxMs: number; servedP99Ms: number; servedMaxMs: number; connections: number };
   /** CPU time of the server process per request answered (user + system): steadier than req/s on a shared machine. */
   cpuMsPerRequest?: number;
+  mainThreadCpuMsPerRequest?: number;
 }
 
 // ---------- child processes ----------
@@ -426,6 +428,7 @@ async function main(): Promise<void> {
           heapUsedMB: mb(stats.heapUsedBytes),
           externalMB: mb(stats.externalBytes),
           ...(stats.cpuMs !== undefined && r.requests.total > 0 ? { cpuMsPerRequest: Math.round((Number(stats.cpuMs) / r.requests.total) * 100) / 100 } : {}),
+          ...(stats.mainThreadCpuMs !== undefined && r.requests.total > 0 ? { mainThreadCpuMsPerRequest: Math.round((Number(stats.mainThreadCpuMs) / r.requests.total) * 100) / 100 } : {}),
           ...(stats.servedP99Ms !== undefined ? { server: { loopDelayP99Ms: Number(stats.loopDelayP99Ms), loopDelayMaxMs: Number(stats.loopDelayMaxMs), servedP99Ms: Number(stats.servedP99Ms), servedMaxMs: Number(stats.servedMaxMs), connections: Number(stats.connections) } } : {}),
         };
         if (target === 'baseline') baselineRps.set(`${endpoint}@${connections}`, row.requestsPerSec);
@@ -433,7 +436,7 @@ async function main(): Promise<void> {
         console.log(
           `  ${target} ${endpoint} @${connections}: ${fmt(row.requestsPerSec)} req/s, p50 ${fmt(row.latencyMs.p50, 1)} p99 ${fmt(row.latencyMs.p99, 1)} max ${fmt(row.latencyMs.max)} ms, ` +
             `errors ${row.errors} (timeouts ${row.timeouts}), non-2xx ${row.non2xx}, passive/empty ${row.passiveReplies}/${row.emptyAcks}` +
-            `${row.ratio === null ? '' : `, ratio ${row.ratio.toFixed(2)}`}, RSS ${fmt(row.rssMB)} MB (peak ${fmt(row.peakRssMB)}; V8 heap ${row.heapUsedMB}/${row.heapTotalMB}, external ${row.externalMB})${row.cpuMsPerRequest !== undefined ? `; CPU ${row.cpuMsPerRequest} ms/request` : ''}${row.server ? `; server: ${row.server.connections} connections, served p99 ${row.server.servedP99Ms} max ${row.server.servedMaxMs} ms, event-loop delay p99 ${row.server.loopDelayP99Ms} max ${row.server.loopDelayMaxMs} ms` : ''}`,
+            `${row.ratio === null ? '' : `, ratio ${row.ratio.toFixed(2)}`}, RSS ${fmt(row.rssMB)} MB (peak ${fmt(row.peakRssMB)}; V8 heap ${row.heapUsedMB}/${row.heapTotalMB}, external ${row.externalMB})${row.cpuMsPerRequest !== undefined ? `; CPU ${row.cpuMsPerRequest} ms/request (main thread ${row.mainThreadCpuMsPerRequest ?? '?'})` : ''}${row.server ? `; server: ${row.server.connections} connections, served p99 ${row.server.servedP99Ms} max ${row.server.servedMaxMs} ms, event-loop delay p99 ${row.server.loopDelayP99Ms} max ${row.server.loopDelayMaxMs} ms` : ''}`,
         );
       }
     }
@@ -527,7 +530,10 @@ async function main(): Promise<void> {
   }
   for (const v of results) console.log(`${v.met ? 'MET   ' : 'MISSED'} ${v.target}: ${v.detail}`);
   console.log('');
-  for (const [server, check] of Object.entries(checks)) console.log(`${server}: ${JSON.stringify(check)}`);
+  for (const [server, { sql, ...check }] of Object.entries(checks) as [string, { sql?: string[] }][]) {
+    console.log(`${server}: ${JSON.stringify(check)}`);
+    if (sql) console.log(`${server}, time inside SQLite by statement (BENCH_SQL_STATS=1):\n  ${sql.join('\n  ')}`);
+  }
   for (const [server, log] of Object.entries(logs)) console.log(`${server} log lines: ${JSON.stringify(log)}`);
   const output = {
     machine,

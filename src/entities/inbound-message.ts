@@ -10,7 +10,7 @@ export type InboundStatus = 'received' | 'processing' | 'done' | 'failed';
 @Entity('inbound_message')
 @Index('ux_inbound_dedup', ['dedupKey'], { unique: true })
 @Index('ix_inbound_status_claim', ['status', 'claimedUntil'])
-@Index('ix_inbound_sender_received', ['sender', 'receivedAt'])
+@Index('ix_inbound_sender_platform_received', ['sender', 'platform', 'receivedAt'])
 export class InboundMessage {
   @PrimaryGeneratedColumn()
   id: number;

@@ -40,6 +40,7 @@ import { StoreScope1764979200000 } from './migrations/1764979200000-StoreScope';
 import { ConsoleSessions1765065600000 } from './migrations/1765065600000-ConsoleSessions';
 import { IdentityAndCalls1765238400000 } from './migrations/1765238400000-IdentityAndCalls';
 import { StaffWork1765324800000 } from './migrations/1765324800000-StaffWork';
+import { HotPathIndexes1765411200000 } from './migrations/1765411200000-HotPathIndexes';
 
 export { CallTask, CustomerLink };
 export { Handoff, HandoffMessage, HandoffStreak, OncallShift, AccessToken, Approval, AuditEntry, CardResponseCode, ConsoleSession, Contract, Survey, Visit, Evidence, EvidenceChunk, Housekeeper, HousekeeperMovement, Penalty, Conversation, Customer, InboundMessage, JobRun, Lead, OutboxMessage, Sequence, Staff, Store, Ticket, TicketEvent };
@@ -48,4 +49,4 @@ export { Handoff, HandoffMessage, HandoffStreak, OncallShift, AccessToken, Appro
 export const ENTITIES = [Handoff, HandoffMessage, HandoffStreak, OncallShift, InboundMessage, OutboxMessage, AccessToken, CardResponseCode, Customer, Lead, Ticket, TicketEvent, Conversation, Sequence, Store, Staff, JobRun, Approval, Penalty, Evidence, EvidenceChunk, Housekeeper, HousekeeperMovement, Contract, Visit, Survey, AuditEntry, ConsoleSession, CustomerLink, CallTask];
 
 /** In order: TypeORM runs them by timestamp, the list is the table of contents. */
-export const MIGRATIONS = [Foundation1764201600000, Conversations1764288000000, Jobs1764374400000, Complaints1764460800000, Archives1764547200000, ArchiveSteps1764633600000, StaffWechat1764720000000, ForeignKeys1764806400000, BoundEncryption1764892800000, StoreScope1764979200000, Handoffs1765152000000, ConsoleSessions1765065600000, IdentityAndCalls1765238400000, StaffWork1765324800000];
+export const MIGRATIONS = [Foundation1764201600000, Conversations1764288000000, Jobs1764374400000, Complaints1764460800000, Archives1764547200000, ArchiveSteps1764633600000, StaffWechat1764720000000, ForeignKeys1764806400000, BoundEncryption1764892800000, StoreScope1764979200000, Handoffs1765152000000, ConsoleSessions1765065600000, IdentityAndCalls1765238400000, StaffWork1765324800000, HotPathIndexes1765411200000];

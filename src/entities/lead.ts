@@ -9,6 +9,7 @@ export const OPEN_LEAD_STATUSES: LeadStatus[] = ['draft', 'new', 'assigned', 'ac
 @Index('ux_lead_number', ['number'], { unique: true })
 @Index('ix_lead_customer_status', ['customerId', 'status'])
 @Index('ix_lead_status_created', ['status', 'createdAt'])
+@Index('ix_lead_consultant_status', ['consultantId', 'status'])
 export class Lead {
   @PrimaryGeneratedColumn()
   id: number;
