@@ -76,4 +76,27 @@ describeEachDatabase('card updates and their response code', ({ db, skipped }) =
     expect(await row(second)).toMatchObject({ status: 'undeliverable', lastError: expect.stringContaining('response_code') });
     expect(platform.callsTo(UPDATE_PATH)).toHaveLength(1);
   });
+
+  it('keeps the newest code per task and member: the same code again changes nothing, a new one replaces it unspent', async () => {
+    if (skipped()) return;
+    const codes = running.bot.responseCodes;
+    const mine = () => db().reader.findOneByOrFail(CardResponseCode, { taskId: 'task-remember', userId: 'sales01' });
+    await codes.remember('task-remember', 'sales01', 'code-1');
+    const first = await mine();
+    const newest = await codes.newest('task-remember');
+    await codes.markSpent(newest!);
+    const spentAt = (await mine()).spentAt;
+    expect(spentAt).not.toBeNull();
+    clock.advance(60_000);
+    // a repeated callback with the same code: still spent, still its first time
+    await codes.remember('task-remember', 'sales01', 'code-1');
+    expect(await mine()).toMatchObject({ id: first.id, code: 'code-1', receivedAt: first.receivedAt, spentAt });
+    expect(await codes.newest('task-remember')).toBeUndefined();
+    // a new code: kept in the same row, unspent, from now
+    await codes.remember('task-remember', 'sales01', 'code-2');
+    expect(await mine()).toMatchObject({ id: first.id, code: 'code-2', receivedAt: clock.now(), spentAt: null });
+    expect(await codes.newest('task-remember')).toEqual({ id: first.id, code: 'code-2' });
+    await codes.remember('task-remember', 'mgr01', 'code-3');
+    expect(await db().reader.countBy(CardResponseCode, { taskId: 'task-remember' })).toBe(2);
+  });
 });

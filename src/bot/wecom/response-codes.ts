@@ -1,5 +1,6 @@
 import type { Database } from '../../entities/database';
 import { CardResponseCode } from '../../entities';
+import { run } from '../../entities/rows';
 
 /**
  * WeCom card response codes (PROTOCOL.md §4): single use, 72 hours. The newest per (task, user)
@@ -15,16 +16,19 @@ export const WHOLE_CARD = '*';
 export class ResponseCodes {
   constructor(private readonly db: Database, private readonly now: () => number = Date.now) {}
 
+  /**
+   * Keeps the newest code of (task, member): one upsert that changes nothing for a code already
+   * kept (a repeated callback), and otherwise sets it as new and unspent. One statement, not a
+   * transaction of a look-up and a write: it runs for every card sent and every click (issue 17).
+   */
   async remember(taskId: string, userId: string, code: string): Promise<void> {
-    const receivedAt = this.now();
-    await this.db.write(async (manager) => {
-      const existing = await manager.findOneBy(CardResponseCode, { taskId, userId });
-      if (existing) {
-        if (existing.code !== code) await manager.update(CardResponseCode, { id: existing.id }, { code, receivedAt, spentAt: null });
-      } else {
-        await manager.insert(CardResponseCode, { taskId, userId, code, receivedAt, spentAt: null });
-      }
-    });
+    const sql = this.db.kind === 'sqlite'
+      ? 'INSERT INTO "card_response_code" ("taskId", "userId", "code", "receivedAt", "spentAt") VALUES (?, ?, ?, ?, NULL) ' +
+        'ON CONFLICT ("taskId", "userId") DO UPDATE SET "code" = excluded."code", "receivedAt" = excluded."receivedAt", "spentAt" = NULL WHERE "card_response_code"."code" <> excluded."code"'
+      : // MySQL assigns left to right: the code is replaced last, so the conditions compare the kept one
+        'INSERT INTO `card_response_code` (`taskId`, `userId`, `code`, `receivedAt`, `spentAt`) VALUES (?, ?, ?, ?, NULL) ' +
+        'ON DUPLICATE KEY UPDATE `spentAt` = IF(`code` = VALUES(`code`), `spentAt`, NULL), `receivedAt` = IF(`code` = VALUES(`code`), `receivedAt`, VALUES(`receivedAt`)), `code` = VALUES(`code`)';
+    await this.db.statement((manager) => run(manager, sql, [taskId, userId, code, this.now()]));
   }
 
   /** The newest unspent, unexpired code of a task, not yet marked used; undefined when there is none. */
