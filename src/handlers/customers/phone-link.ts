@@ -8,7 +8,7 @@ import { mergeCustomers } from './merge';
 import { maskPhone } from './phones';
 import { customerLabel } from './records';
 import { welcomeFor } from './link-codes';
-import { findRow, findRows, rowExists } from '../../entities/rows';
+import { findRow, findRows, insertRow, rowExists, updateRows } from '../../entities/rows';
 
 /**
  * Linking by phone, confirmed (R-ID-1): a follower (OA or personal WeChat) who gives a phone
@@ -42,7 +42,7 @@ export async function askPhoneLink(ctx: HandlerContext, asked: Customer): Promis
   if (!target) return;
   if (await ctx.db.existsBy(CustomerLink, { kind: 'phone', requesterId: customer.id, customerId: target.id })) return;
   const now = ctx.clock.now();
-  await ctx.db.insert(CustomerLink, { kind: 'phone', customerId: target.id, scene: null, ticket: null, url: null, expiresAt: now + OPEN_FOR_MS, status: 'open', requesterId: customer.id, attempts: 0, createdAt: now, usedAt: null });
+  await insertRow(ctx.db, CustomerLink, { kind: 'phone', customerId: target.id, scene: null, ticket: null, url: null, expiresAt: now + OPEN_FOR_MS, status: 'open', requesterId: customer.id, attempts: 0, createdAt: now, usedAt: null });
   ctx.log.info({ customerId: customer.id, targetId: target.id }, 'phone belongs to a contract customer: asking to confirm before linking');
   ctx.reply(say('customers.phone.ask', { phone: maskPhone(customer.phone) }));
 }
@@ -78,7 +78,7 @@ export async function answerPhoneLink(ctx: HandlerContext, customer: Customer, t
   if (!(await isRight(ctx, target.id, answer))) {
     const attempts = link.attempts + 1;
     const blocked = attempts >= MAX_ATTEMPTS;
-    await ctx.db.update(CustomerLink, { id: link.id }, { attempts, status: blocked ? 'blocked' : 'open' });
+    await updateRows(ctx.db, CustomerLink, { id: link.id }, { attempts, status: blocked ? 'blocked' : 'open' });
     ctx.log.warn({ audit: 'customer_link_wrong_answer', linkId: link.id, attempts }, 'phone link: wrong answer');
     if (!blocked) {
       ctx.reply(say('customers.phone.wrong', { left: MAX_ATTEMPTS - attempts }));
@@ -89,7 +89,7 @@ export async function answerPhoneLink(ctx: HandlerContext, customer: Customer, t
     ctx.reply(say('customers.phone.blocked'));
     return true;
   }
-  await ctx.db.update(CustomerLink, { id: link.id }, { status: 'used', usedAt: now });
+  await updateRows(ctx.db, CustomerLink, { id: link.id }, { status: 'used', usedAt: now });
   if (!target.externalId) {
     const merged = await mergeCustomers(ctx.db, target.id, customer.id, { actor: 'customer', now, reason: 'phone_link', force: true });
     if (typeof merged !== 'string') {

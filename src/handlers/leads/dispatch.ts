@@ -7,7 +7,7 @@ import { leadCard } from './cards';
 import type { FlowContext, OutboundMessage } from '../ports';
 import { addTimeline } from '../records';
 import { say } from '../../../config/say';
-import { countRowsBy, findRows } from '../../entities/rows';
+import { countRowsBy, findRows, updateRows } from '../../entities/rows';
 
 /**
  * Lead assignment (R-LD-2), the one place the rule lives:
@@ -57,8 +57,8 @@ export async function assignLead(ctx: FlowContext, lead: Lead, customer: Custome
   // the consultant's row first: pointing the lead at them takes a shared lock on it (MariaDB's
   // foreign-key check), and two handlers that each held that shared lock and then both wanted to
   // write lastAssignedAt deadlocked, one of them run again from the start (issue 17's bench)
-  await ctx.db.update(Staff, { id: consultant.id }, { lastAssignedAt: now });
-  await ctx.db.update(Lead, { id: lead.id }, { status: 'assigned', consultantId: consultant.id, storeId: store.id, assignedAt: now, updatedAt: now });
+  await updateRows(ctx.db, Staff, { id: consultant.id }, { lastAssignedAt: now });
+  await updateRows(ctx.db, Lead, { id: lead.id }, { status: 'assigned', consultantId: consultant.id, storeId: store.id, assignedAt: now, updatedAt: now });
   await addTimeline(ctx.db, { leadId: lead.id, type: 'assigned', actor: 'system', data: { consultantId: consultant.id, storeId: store.id }, at: now });
   ctx.send(leadCard(lead, customer, consultant, store, ctx.config.timezone));
   return consultant;

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { Lead, OPEN_LEAD_STATUSES, type LeadStatus } from '../../entities/lead';
 import type { Customer } from '../../entities';
 import { addTimeline, nextNumber } from '../records';
-import { findRow, insertRow } from '../../entities/rows';
+import { findRow, insertRow, updateRows } from '../../entities/rows';
 
 /** Leads (咨询受理, R-LD-1): created from the first message, completed as the dialogue fills it. */
 
@@ -53,7 +53,7 @@ export async function updateLeadFacts(db: EntityManager, lead: Lead, facts: Part
   }
   if (Object.keys(changes).length === 0) return;
   Object.assign(lead, changes, { updatedAt: now });
-  await db.update(Lead, { id: lead.id }, { ...changes, updatedAt: now });
+  await updateRows(db, Lead, { id: lead.id }, { ...changes, updatedAt: now });
 }
 
 export async function setLeadStatus(db: EntityManager, lead: Lead, status: LeadStatus, now: number, actor: string, note?: string): Promise<void> {
@@ -61,6 +61,6 @@ export async function setLeadStatus(db: EntityManager, lead: Lead, status: LeadS
   if (status === 'signed' || status === 'lost' || status === 'cancelled') stamps.closedAt = now;
   const from = lead.status;
   Object.assign(lead, stamps);
-  await db.update(Lead, { id: lead.id }, stamps);
+  await updateRows(db, Lead, { id: lead.id }, stamps);
   await addTimeline(db, { leadId: lead.id, type: 'status', actor, note, data: { from, to: status }, at: now });
 }
